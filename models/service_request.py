@@ -1,0 +1,64 @@
+from tortoise import fields
+from tortoise.models import Model
+
+from models.enums import Actor, RequestStatus, ServiceType
+from models.member import Member
+
+
+class ServiceRequest(Model):
+    id = fields.UUIDField(primary_key=True)
+    reference_number = fields.CharField(max_length=20, unique=True)
+    member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
+        "models.Member", related_name="service_requests", on_delete=fields.RESTRICT
+    )
+    type = fields.CharEnumField(ServiceType, max_length=24)
+    status = fields.CharEnumField(RequestStatus, max_length=24)
+    details: fields.Field[dict] = fields.JSONField()
+    # Equal to `type` while the request is open, NULL once it is closed: a unique
+    # (member, open_type) pair lets the database refuse a second open request.
+    open_type = fields.CharField(max_length=24, null=True)
+    idempotency_key = fields.CharField(max_length=100, null=True)
+    submitted_at = fields.DatetimeField()
+    updated_at = fields.DatetimeField()
+
+    events: fields.ReverseRelation["RequestEvent"]
+
+    class Meta:
+        table = "service_request"
+        unique_together = (("member", "open_type"), ("member", "idempotency_key"))
+        indexes = (
+            ("member_id", "submitted_at", "id"),
+            ("submitted_at", "id"),
+            ("status", "submitted_at", "id"),
+        )
+
+
+class RequestEvent(Model):
+    id = fields.UUIDField(primary_key=True)
+    request: fields.ForeignKeyRelation[ServiceRequest] = fields.ForeignKeyField(
+        "models.ServiceRequest", related_name="events", on_delete=fields.CASCADE
+    )
+    status = fields.CharEnumField(RequestStatus, max_length=24)
+    note = fields.TextField(null=True)
+    actor = fields.CharEnumField(Actor, max_length=8)
+    actor_member: fields.ForeignKeyNullableRelation[Member] = fields.ForeignKeyField(
+        "models.Member", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    at = fields.DatetimeField()
+
+    class Meta:
+        table = "request_event"
+        indexes = (("request_id", "at"),)
+
+
+class ReferenceCounter(Model):
+    """Per-year counters behind human-readable reference numbers (SR-2026-000042)."""
+
+    id = fields.IntField(primary_key=True)
+    prefix = fields.CharField(max_length=8)
+    year = fields.IntField()
+    value = fields.BigIntField(default=0)
+
+    class Meta:
+        table = "reference_counter"
+        unique_together = (("prefix", "year"),)

@@ -1,0 +1,24 @@
+from tortoise import fields
+from tortoise.models import Model
+
+from models.member import Member
+
+
+class Session(Model):
+    """One link in a refresh-token chain. Every link of one sign-in shares a family."""
+
+    id = fields.UUIDField(primary_key=True)
+    member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
+        "models.Member", related_name="sessions", on_delete=fields.CASCADE
+    )
+    family = fields.UUIDField(db_index=True)
+    access_token_hash = fields.CharField(max_length=64, unique=True)
+    access_expires_at = fields.DatetimeField()
+    refresh_token_hash = fields.CharField(max_length=64, unique=True)
+    refresh_expires_at = fields.DatetimeField()
+    rotated_at = fields.DatetimeField(null=True)
+    revoked_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "session"

@@ -1,0 +1,80 @@
+"""Expected failures: what a user can fix, with a stable code and a localizable message."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+
+class ErrorCode(str, Enum):
+    REQUIRED = "REQUIRED"
+    INVALID = "INVALID"
+    INVALID_NATIONAL_ID = "INVALID_NATIONAL_ID"
+    INVALID_MOBILE = "INVALID_MOBILE"
+    INVALID_EMAIL = "INVALID_EMAIL"
+    INVALID_IBAN = "INVALID_IBAN"
+    WEAK_PASSWORD = "WEAK_PASSWORD"
+    ALREADY_REGISTERED = "ALREADY_REGISTERED"
+    NOT_FOUND = "NOT_FOUND"
+    INVALID_CODE = "INVALID_CODE"
+    CODE_EXPIRED = "CODE_EXPIRED"
+    TOO_MANY_ATTEMPTS = "TOO_MANY_ATTEMPTS"
+    RATE_LIMITED = "RATE_LIMITED"
+    INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
+    ACCOUNT_NOT_ACTIVE = "ACCOUNT_NOT_ACTIVE"
+    ACCOUNT_LOCKED = "ACCOUNT_LOCKED"
+    INVALID_TRANSITION = "INVALID_TRANSITION"
+    DUPLICATE_REQUEST = "DUPLICATE_REQUEST"
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One problem with the input. `message` names an entry of resolvers.i18n.MESSAGES
+    (the code's own entry when None); `params` fill its placeholders."""
+
+    field: str | None
+    code: ErrorCode
+    message: str | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+class DomainError(Exception):
+    """Raised by a rule when the input cannot be accepted; carries every problem found."""
+
+    def __init__(self, *errors: FieldError) -> None:
+        super().__init__(", ".join(f"{e.field}: {e.code.value}" for e in errors))
+        self.errors = list(errors)
+
+    @classmethod
+    def single(
+        cls, field: str | None, code: ErrorCode, message: str | None = None, **params: Any
+    ) -> DomainError:
+        return cls(FieldError(field, code, message, params))
+
+
+class Unauthenticated(Exception):
+    """The caller has no valid session."""
+
+
+class Forbidden(Exception):
+    """The caller is signed in but lacks the role."""
+
+
+class ErrorCollector:
+    """Gathers every field problem of one input before raising them together."""
+
+    def __init__(self) -> None:
+        self.errors: list[FieldError] = []
+
+    def add(
+        self, field: str | None, code: ErrorCode, message: str | None = None, **params: Any
+    ) -> None:
+        self.errors.append(FieldError(field, code, message, params))
+
+    def has(self, field: str) -> bool:
+        return any(e.field == field for e in self.errors)
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise DomainError(*self.errors)

@@ -1,0 +1,89 @@
+"""The texts of SMS and email messages, in the member's language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from models.enums import Language
+
+
+@dataclass(frozen=True)
+class Template:
+    subject: dict[Language, str]
+    body: dict[Language, str]
+
+    def render(self, language: Language, **params: Any) -> tuple[str, str]:
+        return self.subject[language].format(**params), self.body[language].format(**params)
+
+
+ACTIVATION_CODE = Template(
+    subject={Language.EN: "Your activation code", Language.AR: "رمز تفعيل حسابك"},
+    body={
+        Language.EN: "Your GOSI activation code is {code}. It is valid for 10 minutes. "
+        "Do not share it with anyone.",
+        Language.AR: "رمز تفعيل حسابك في التأمينات الاجتماعية هو {code}. صالح لمدة 10 دقائق. "
+        "لا تشاركه مع أحد.",
+    },
+)
+
+PASSWORD_RESET_CODE = Template(
+    subject={Language.EN: "Your password reset code", Language.AR: "رمز إعادة تعيين كلمة المرور"},
+    body={
+        Language.EN: "Your GOSI password reset code is {code}. It is valid for 10 minutes. "
+        "If you did not ask for it, ignore this message.",
+        Language.AR: "رمز إعادة تعيين كلمة المرور في التأمينات الاجتماعية هو {code}. صالح لمدة "
+        "10 دقائق. إذا لم تطلبه فتجاهل هذه الرسالة.",
+    },
+)
+
+CONTACT_CHANGE_CODE = Template(
+    subject={Language.EN: "Confirm your new contact details", Language.AR: "تأكيد بيانات التواصل الجديدة"},
+    body={
+        Language.EN: "Your GOSI confirmation code is {code}. It is valid for 10 minutes.",
+        Language.AR: "رمز التأكيد في التأمينات الاجتماعية هو {code}. صالح لمدة 10 دقائق.",
+    },
+)
+
+CONTACT_CHANGE_NOTICE = Template(
+    subject={Language.EN: "Your contact details are changing", Language.AR: "تغيير بيانات التواصل"},
+    body={
+        Language.EN: "A change of your {what} to {destination} was requested on your GOSI "
+        "account. If this was not you, contact GOSI at once.",
+        Language.AR: "طُلب تغيير {what} في حسابك لدى التأمينات الاجتماعية إلى {destination}. "
+        "إذا لم تكن أنت فتواصل مع التأمينات فورًا.",
+    },
+)
+
+IBAN_CHANGED = Template(
+    subject={Language.EN: "Your bank account was changed", Language.AR: "تم تغيير حسابك البنكي"},
+    body={
+        Language.EN: "The IBAN on your GOSI account was changed to one ending in {last4}. "
+        "If this was not you, contact GOSI at once.",
+        Language.AR: "تم تغيير رقم الآيبان في حسابك لدى التأمينات الاجتماعية إلى رقم ينتهي بـ "
+        "{last4}. إذا لم تكن أنت فتواصل مع التأمينات فورًا.",
+    },
+)
+
+REQUEST_STATUS_CHANGED = Template(
+    subject={Language.EN: "Request {reference}: {status}", Language.AR: "الطلب {reference}: {status}"},
+    body={
+        Language.EN: "Your request {reference} is now: {status}.{note}",
+        Language.AR: "حالة طلبك {reference} الآن: {status}.{note}",
+    },
+)
+
+QUESTION_ANSWERED = Template(
+    subject={Language.EN: "Answer to {reference}", Language.AR: "رد على {reference}"},
+    body={
+        Language.EN: "GOSI answered your question {reference}: {subject}. "
+        "Sign in to read the answer.",
+        Language.AR: "ردّت التأمينات الاجتماعية على سؤالك {reference}: {subject}. "
+        "سجّل الدخول لقراءة الرد.",
+    },
+)
+
+CONTACT_KIND = {
+    "mobile": {Language.EN: "mobile number", Language.AR: "رقم الجوال"},
+    "email": {Language.EN: "email address", Language.AR: "البريد الإلكتروني"},
+}

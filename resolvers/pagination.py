@@ -1,0 +1,85 @@
+"""Keyset (cursor) pagination over (timestamp, id), stable under inserts; never OFFSET."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from tortoise.expressions import Q
+from tortoise.models import Model
+from tortoise.queryset import QuerySet
+
+from resolvers.errors import DomainError, ErrorCode
+
+T = TypeVar("T", bound=Model)
+
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    items: list[T]
+    cursors: list[str]
+    has_next_page: bool
+    has_previous_page: bool
+    total_count: int
+
+
+def encode_cursor(at: dt.datetime, key: uuid.UUID) -> str:
+    return base64.urlsafe_b64encode(f"{at.isoformat()}|{key}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[dt.datetime, uuid.UUID]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        at, _, key = base64.urlsafe_b64decode(padded.encode()).decode().partition("|")
+        return dt.datetime.fromisoformat(at), uuid.UUID(key)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise DomainError.single("after", ErrorCode.INVALID) from None
+
+
+def page_size(first: int | None) -> int:
+    if first is None:
+        return DEFAULT_PAGE_SIZE
+    if first < 0:
+        raise DomainError.single("first", ErrorCode.INVALID, "number_range", min=0, max=MAX_PAGE_SIZE)
+    return min(first, MAX_PAGE_SIZE)
+
+
+async def paginate(
+    query: QuerySet[T],
+    *,
+    time_field: str,
+    first: int | None,
+    after: str | None,
+    newest_first: bool,
+) -> Page[T]:
+    """One page of `query` ordered by (time_field, id); `after` is the cursor of the last item seen."""
+    size = page_size(first)
+    total = await query.count()
+    ordered = query
+    if after:
+        at, key = decode_cursor(after)
+        if newest_first:
+            ordered = ordered.filter(
+                Q(**{f"{time_field}__lt": at}) | Q(**{time_field: at, "id__lt": key})
+            )
+        else:
+            ordered = ordered.filter(
+                Q(**{f"{time_field}__gt": at}) | Q(**{time_field: at, "id__gt": key})
+            )
+    direction = "-" if newest_first else ""
+    rows = await ordered.order_by(f"{direction}{time_field}", f"{direction}id").limit(size + 1)
+    items = rows[:size]
+    return Page(
+        items=items,
+        cursors=[encode_cursor(getattr(row, time_field), row.pk) for row in items],
+        has_next_page=len(rows) > size,
+        has_previous_page=after is not None,
+        total_count=total,
+    )

@@ -1,0 +1,30 @@
+"""What the rules need from the running server, built once at start-up."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from resolvers.delivery import Outbox, utcnow
+from resolvers.passwords import Passwords
+from resolvers.settings import Settings
+from resolvers.throttle import Throttle
+from resolvers.tokens import Keyring
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    keyring: Keyring
+    passwords: Passwords
+    throttle: Throttle
+    outbox: Outbox
+    clock: Callable[[], dt.datetime] = field(default=utcnow)
+
+    def now(self) -> dt.datetime:
+        return self.clock()
+
+    def today(self) -> dt.date:
+        # Dates of birth and events are Saudi calendar dates.
+        return (self.clock() + dt.timedelta(hours=3)).date()

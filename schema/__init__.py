@@ -1,0 +1,90 @@
+"""The GraphQL schema: root types merged from each domain, and the execution rules."""
+
+from __future__ import annotations
+
+import logging
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import (
+    AddValidationRules,
+    DisableIntrospection,
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    SchemaExtension,
+    ValidationCache,
+)
+from strawberry.schema.config import StrawberryConfig
+from strawberry.tools import merge_types
+
+from resolvers.errors import DomainError
+from schema.accounts import AccountMutation, AccountQuery
+from schema.base import Node
+
+MAX_DEPTH = 10
+MAX_ALIASES = 15
+MAX_TOKENS = 2000
+
+log = logging.getLogger("gosi.graphql")
+
+Query = merge_types("Query", (AccountQuery,))
+Mutation = merge_types("Mutation", (AccountMutation,))
+
+
+def _is_introspection(field_name: str) -> bool:
+    return field_name.startswith("__")
+
+
+def _ignore_introspection(ignore) -> bool:
+    return _is_introspection(ignore.field_name)
+
+
+def _should_mask(error: GraphQLError) -> bool:
+    """Anything but a deliberate GraphQL error (validation, UNAUTHENTICATED, ...) is a bug."""
+    original = error.original_error
+    return original is not None and not isinstance(original, GraphQLError | DomainError)
+
+
+def build_schema(*, production: bool) -> strawberry.Schema:
+    # Each limiter builds its validation rule once, here; ValidationCache can only hit
+    # when the same rule classes come with every request.
+    rules = [
+        *QueryDepthLimiter(max_depth=MAX_DEPTH, should_ignore=_ignore_introspection).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
+    ]
+
+    class Limits(AddValidationRules):
+        def __init__(self) -> None:
+            super().__init__(rules)
+
+    class TokenLimit(MaxTokensLimiter):
+        def __init__(self) -> None:
+            super().__init__(max_token_count=MAX_TOKENS)
+
+    extensions: list[type[SchemaExtension]] = [
+        TokenLimit,
+        ParserCache,
+        Limits,
+        ValidationCache,
+        _mask_errors_factory(),
+    ]
+    if production:
+        extensions.append(DisableIntrospection)
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        types=[Node],
+        extensions=extensions,
+        config=StrawberryConfig(disable_field_suggestions=production),
+    )
+
+
+def _mask_errors_factory() -> type[MaskErrors]:
+    class Masked(MaskErrors):
+        def __init__(self) -> None:
+            super().__init__(should_mask_error=_should_mask, error_message="Unexpected error.")
+
+    return Masked

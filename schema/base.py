@@ -1,0 +1,81 @@
+"""Shared GraphQL building blocks: enums, UserError, Node and global IDs, PageInfo."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import uuid
+
+import strawberry
+
+from models import enums
+from resolvers.errors import DomainError
+from resolvers.errors import ErrorCode as DomainErrorCode
+from resolvers.i18n import translate
+
+ErrorCode = strawberry.enum(
+    DomainErrorCode, name="ErrorCode", description="Stable codes of the errors a user can fix."
+)
+NotificationChannel = strawberry.enum(
+    enums.NotificationChannel, description="Where codes and notices are sent."
+)
+Language = strawberry.enum(enums.Language, description="Language of messages: Arabic or English.")
+Residency = strawberry.enum(
+    enums.Residency, description="Citizen (ID starts with 1) or resident (ID starts with 2)."
+)
+AccountStatus = strawberry.enum(enums.AccountStatus, description="Where the account stands.")
+Role = strawberry.enum(enums.Role, description="Member of the public, or staff of the agency.")
+ServiceType = strawberry.enum(enums.ServiceType, description="The services one can apply for.")
+RequestStatus = strawberry.enum(enums.RequestStatus, description="Where a request stands.")
+Actor = strawberry.enum(enums.Actor, description="Who did something: the member, staff or the system.")
+QuestionCategory = strawberry.enum(enums.QuestionCategory, description="What a question is about.")
+QuestionStatus = strawberry.enum(enums.QuestionStatus, description="Where a question stands.")
+
+
+@strawberry.type(description="A problem with the input that the user can fix.")
+class UserError:
+    field: str | None = strawberry.field(
+        description='Dotted path inside `input`, e.g. "details.physiotherapy.sessionsRequested"; '
+        "null when the problem is not about one field."
+    )
+    code: ErrorCode = strawberry.field(description="Stable code for programs.")
+    message: str = strawberry.field(description="Text for people, in the caller's language.")
+
+
+def user_errors(error: DomainError, language: enums.Language) -> list[UserError]:
+    return [
+        UserError(
+            field=item.field,
+            code=item.code,
+            message=translate(item.message or item.code.value, language, **item.params),
+        )
+        for item in error.errors
+    ]
+
+
+@strawberry.interface(description="An object that can be fetched again with `node(id:)`.")
+class Node:
+    id: strawberry.ID = strawberry.field(description="Opaque global ID.")
+
+
+@strawberry.type(description="Where a page of a connection stands in the whole list.")
+class PageInfo:
+    has_next_page: bool = strawberry.field(description="More items follow this page.")
+    has_previous_page: bool = strawberry.field(description="Items come before this page.")
+    start_cursor: str | None = strawberry.field(description="Cursor of the first item.")
+    end_cursor: str | None = strawberry.field(description="Cursor of the last item; pass as `after`.")
+
+
+def to_global_id(type_name: str, key: uuid.UUID) -> strawberry.ID:
+    raw = f"{type_name}:{key}".encode()
+    return strawberry.ID(base64.urlsafe_b64encode(raw).decode().rstrip("="))
+
+
+def from_global_id(global_id: str) -> tuple[str, uuid.UUID] | None:
+    """(type name, key), or None for anything that is not one of our IDs."""
+    try:
+        padded = global_id + "=" * (-len(global_id) % 4)
+        type_name, _, key = base64.urlsafe_b64decode(padded.encode()).decode().partition(":")
+        return type_name, uuid.UUID(key)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        return None

@@ -1,0 +1,72 @@
+"""The per-request context: the caller's language and session, and the server's runtime."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from graphql import GraphQLError
+from starlette.requests import Request
+from starlette.responses import Response
+
+from models import Member, Role, Session
+from resolvers import sessions
+from resolvers.errors import DomainError
+from resolvers.i18n import negotiate_language, translate
+from resolvers.runtime import Runtime
+from schema.base import UserError, user_errors
+
+
+@dataclass
+class Context:
+    request: Request
+    response: Response | None
+    runtime: Runtime
+    loaders: dict[str, Any] = field(default_factory=dict)
+    _session: Session | None = None
+    _session_loaded: bool = False
+
+    @property
+    def language(self):
+        return negotiate_language(self.request.headers.get("accept-language"))
+
+    @property
+    def client_ip(self) -> str:
+        return self.request.client.host if self.request.client else "unknown"
+
+    async def session(self) -> Session | None:
+        if not self._session_loaded:
+            self._session_loaded = True
+            token = bearer_token(self.request.headers.get("authorization"))
+            if token:
+                self._session = await sessions.authenticate(runtime=self.runtime, access_token=token)
+        return self._session
+
+    async def viewer(self) -> Member | None:
+        session = await self.session()
+        return session.member if session else None
+
+    async def require_member(self) -> Member:
+        member = await self.viewer()
+        if member is None:
+            raise self.error("UNAUTHENTICATED", "unauthenticated")
+        return member
+
+    async def require_staff(self) -> Member:
+        member = await self.require_member()
+        if member.role is not Role.STAFF:
+            raise self.error("FORBIDDEN", "forbidden")
+        return member
+
+    def error(self, code: str, message_key: str) -> GraphQLError:
+        return GraphQLError(translate(message_key, self.language), extensions={"code": code})
+
+    def user_errors(self, error: DomainError) -> list[UserError]:
+        return user_errors(error, self.language)
+
+
+def bearer_token(header: str | None) -> str | None:
+    if not header:
+        return None
+    scheme, _, token = header.partition(" ")
+    return token.strip() or None if scheme.lower() == "bearer" else None

@@ -1,0 +1,145 @@
+"""The Member type: a person's own record, as they (or staff) may see it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from models import Member as MemberModel
+from resolvers import profile
+from resolvers.codes import mask_destination
+from schema.base import (
+    AccountStatus,
+    Language,
+    Node,
+    NotificationChannel,
+    QuestionStatus,
+    RequestStatus,
+    Residency,
+    Role,
+    ServiceType,
+    to_global_id,
+)
+from schema.context import Context
+
+if TYPE_CHECKING:
+    from schema.questions import QuestionConnection
+    from schema.service_requests import ServiceRequestConnection
+
+
+@strawberry.type(description="A postal address in the Kingdom.")
+class Address:
+    city: str = strawberry.field(description="City.")
+    district: str | None = strawberry.field(description="District (hayy).")
+    street: str | None = strawberry.field(description="Street.")
+    building_number: str | None = strawberry.field(description="Building number.")
+    postal_code: str | None = strawberry.field(description="Postal code.")
+
+    @classmethod
+    def from_json(cls, data: dict | None) -> Address | None:
+        if not data or not data.get("city"):
+            return None
+        return cls(
+            city=data["city"],
+            district=data.get("district"),
+            street=data.get("street"),
+            building_number=data.get("buildingNumber"),
+            postal_code=data.get("postalCode"),
+        )
+
+
+@strawberry.type(description="A mobile or email change waiting for its confirmation code.")
+class PendingContactChange:
+    channel: NotificationChannel = strawberry.field(description="Which contact is changing.")
+    destination: str = strawberry.field(description="Masked destination, e.g. +9665******78")
+    expires_at: dt.datetime = strawberry.field(description="When the code sent there expires.")
+
+
+@strawberry.type(description="The signed-in person's own record.")
+class Member(Node):
+    national_id: str = strawberry.field(description="10-digit national ID or iqama number.")
+    residency: Residency = strawberry.field(description="Citizen or resident.")
+    full_name: str = strawberry.field(description="Full name, at least two words.")
+    date_of_birth: dt.date = strawberry.field(description="Date of birth.")
+    mobile: str = strawberry.field(description="E.164, e.g. +966512345678")
+    email: str | None = strawberry.field(description="Email address, if any.")
+    preferred_channel: NotificationChannel = strawberry.field(
+        description="Where notices go: SMS or email."
+    )
+    preferred_language: Language = strawberry.field(description="Language of messages.")
+    address: Address | None = strawberry.field(description="Postal address, if given.")
+    iban: str | None = strawberry.field(
+        description="Masked: only the last four characters are shown."
+    )
+    status: AccountStatus = strawberry.field(description="Account status.")
+    role: Role = strawberry.field(description="MEMBER or STAFF.")
+    created_at: dt.datetime = strawberry.field(description="When the account was registered.")
+    pk: strawberry.Private[uuid.UUID]
+
+    @classmethod
+    def from_model(cls, row: MemberModel) -> Member:
+        return cls(
+            id=to_global_id("Member", row.id),
+            pk=row.id,
+            national_id=row.national_id,
+            residency=row.residency,
+            full_name=row.full_name,
+            date_of_birth=row.date_of_birth,
+            mobile=row.mobile,
+            email=row.email,
+            preferred_channel=row.preferred_channel,
+            preferred_language=row.preferred_language,
+            address=Address.from_json(row.address),
+            iban=mask_iban(row.iban),
+            status=row.status,
+            role=row.role,
+            created_at=row.created_at,
+        )
+
+    @strawberry.field(description="A mobile or email change waiting for its confirmation code.")
+    async def pending_contact_change(self) -> PendingContactChange | None:
+        pending = await profile.pending_contact_change(member_id=self.pk)
+        if pending is None:
+            return None
+        return PendingContactChange(
+            channel=pending.channel,
+            destination=mask_destination(pending.channel, pending.destination),
+            expires_at=pending.expires_at,
+        )
+
+    @strawberry.field(description="This member's service requests, newest first.")
+    async def requests(
+        self,
+        info: Info[Context, None],
+        status: RequestStatus | None = None,
+        type: ServiceType | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Annotated[ServiceRequestConnection, strawberry.lazy("schema.service_requests")]:
+        from schema.service_requests import member_requests
+
+        return await member_requests(
+            info, member_id=self.pk, status=status, type=type, first=first, after=after
+        )
+
+    @strawberry.field(description="This member's questions to the administration, newest first.")
+    async def questions(
+        self,
+        info: Info[Context, None],
+        status: QuestionStatus | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Annotated[QuestionConnection, strawberry.lazy("schema.questions")]:
+        from schema.questions import member_questions
+
+        return await member_questions(
+            info, member_id=self.pk, status=status, first=first, after=after
+        )
+
+
+def mask_iban(iban: str | None) -> str | None:
+    return None if not iban else "*" * (len(iban) - 4) + iban[-4:]
