@@ -163,9 +163,12 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        tortoise = None
         if manage_database:
             await migrate_database(settings)
-            await Tortoise.init(config=settings.tortoise_config(), _enable_global_fallback=True)
+            tortoise = await Tortoise.init(
+                config=settings.tortoise_config(), _enable_global_fallback=True
+            )
         worker = asyncio.create_task(runtime.outbox.run(), name="outbox")
         try:
             yield
@@ -173,8 +176,8 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
             worker.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await worker
-            if manage_database:
-                await connections.close_all()
+            if tortoise is not None:
+                await tortoise.close_connections()
 
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "ok"})

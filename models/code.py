@@ -18,7 +18,7 @@ class OneTimeCode(Model):
     expires_at = fields.DatetimeField()
     consumed_at = fields.DatetimeField(null=True)
     voided_at = fields.DatetimeField(null=True)
-    created_at = fields.DatetimeField(auto_now_add=True)
+    created_at = fields.DatetimeField()
 
     class Meta:
         table = "one_time_code"

@@ -70,6 +70,7 @@ async def issue(
         destination=destination,
         code_hash="",
         expires_at=now + CODE_LIFETIME,
+        created_at=now,
     )
     # The hash covers the row's id: a code is bound to its account, purpose and channel.
     row.code_hash = runtime.keyring.digest(f"{row.id}:{code}")

@@ -21,7 +21,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from resolvers.errors import DomainError
-from schema.accounts import AccountMutation, AccountQuery
+from schema import accounts, node, profile, questions, service_requests
 from schema.base import Node
 
 MAX_DEPTH = 10
@@ -30,8 +30,9 @@ MAX_TOKENS = 2000
 
 log = logging.getLogger("gosi.graphql")
 
-Query = merge_types("Query", (AccountQuery,))
-Mutation = merge_types("Mutation", (AccountMutation,))
+DOMAINS = (accounts, node, profile, service_requests, questions)
+Query = merge_types("Query", tuple(t for domain in DOMAINS for t in domain.QUERIES))
+Mutation = merge_types("Mutation", tuple(t for domain in DOMAINS for t in domain.MUTATIONS))
 
 
 def _is_introspection(field_name: str) -> bool:

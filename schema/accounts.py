@@ -369,3 +369,7 @@ class AccountMutation:
         except DomainError as error:
             return ChangePasswordPayload(errors=info.context.user_errors(error))
         return ChangePasswordPayload(errors=[])
+
+
+QUERIES = (AccountQuery,)
+MUTATIONS = (AccountMutation,)

@@ -27,3 +27,11 @@ class QuestionConnection:
 
 async def member_questions(info, **kwargs) -> QuestionConnection:
     raise NotImplementedError
+
+
+QUERIES: tuple[type, ...] = ()
+MUTATIONS: tuple[type, ...] = ()
+
+
+async def load_question(info, key):
+    raise NotImplementedError

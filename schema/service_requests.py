@@ -27,3 +27,11 @@ class ServiceRequestConnection:
 
 async def member_requests(info, **kwargs) -> ServiceRequestConnection:
     raise NotImplementedError
+
+
+QUERIES: tuple[type, ...] = ()
+MUTATIONS: tuple[type, ...] = ()
+
+
+async def load_service_request(info, key):
+    raise NotImplementedError

@@ -48,7 +48,7 @@ class Migration(migrations.Migration):
                 ('expires_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
                 ('consumed_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ('voided_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
-                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
             ],
             options={'table': 'one_time_code', 'app': 'models', 'indexes': [Index(fields=['member_id', 'purpose', 'created_at'])], 'pk_attr': 'id'},
             bases=['Model'],

@@ -1,0 +1,54 @@
+"""`node(id:)`: refetch any object by its global ID, showing each caller only what is theirs."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+
+import strawberry
+from strawberry.types import Info
+
+from models import Member as MemberModel
+from models import Role
+from schema import questions, service_requests
+from schema.base import Node, from_global_id
+from schema.context import Context
+from schema.member import Member
+
+Loader = Callable[[Info[Context, None], uuid.UUID], Awaitable[Node | None]]
+
+
+async def load_member(info: Info[Context, None], key: uuid.UUID) -> Member | None:
+    viewer = await info.context.viewer()
+    if viewer is None or (viewer.id != key and viewer.role is not Role.STAFF):
+        return None
+    row = viewer if viewer.id == key else await MemberModel.get_or_none(id=key)
+    return Member.from_model(row) if row else None
+
+
+def loaders() -> dict[str, Loader]:
+    return {
+        "Member": load_member,
+        "ServiceRequest": service_requests.load_service_request,
+        "Question": questions.load_question,
+    }
+
+
+@strawberry.type
+class NodeQuery:
+    @strawberry.field(
+        description="Any object by its global ID: your own records, or anyone's for staff; "
+        "null when there is no such object or it is not yours to see."
+    )
+    async def node(self, info: Info[Context, None], id: strawberry.ID) -> Node | None:
+        await info.context.require_member()
+        decoded = from_global_id(id)
+        if decoded is None:
+            return None
+        type_name, key = decoded
+        loader = loaders().get(type_name)
+        return await loader(info, key) if loader else None
+
+
+QUERIES = (NodeQuery,)
+MUTATIONS: tuple[type, ...] = ()

@@ -1,0 +1,4 @@
+"""PLACEHOLDER until the profile issue lands."""
+
+QUERIES: tuple[type, ...] = ()
+MUTATIONS: tuple[type, ...] = ()

@@ -1,0 +1,165 @@
+"""Every test runs against SQLite and against PostgreSQL, through HTTP, with real
+SMTP and SMS servers on loopback.
+
+Without a PostgreSQL server at 127.0.0.1:5432 the PostgreSQL half is skipped, and
+says so; with CI=true (or REQUIRE_POSTGRES=1) it fails instead.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pytest
+from aiosmtpd.controller import Controller
+from tortoise import Tortoise, connections
+from tortoise.backends.base.executor import EXECUTOR_CACHE
+
+from resolvers.settings import Settings
+from server import create_app, migrate_database
+from tests.support import Inbox, SmsGateway, SmtpHandler
+
+POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+POSTGRES_REQUIRED = os.environ.get("CI") == "true" or os.environ.get("REQUIRE_POSTGRES") == "1"
+TABLES = [
+    "question_message",
+    "question",
+    "request_event",
+    "service_request",
+    "reference_counter",
+    "outbound_message",
+    "one_time_code",
+    "session",
+    "member",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def inbox() -> Inbox:
+    return Inbox()
+
+
+@pytest.fixture(scope="session")
+def smtp_server(inbox: Inbox) -> Iterator[Controller]:
+    controller = Controller(SmtpHandler(inbox), hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller
+    controller.stop()
+
+
+@pytest.fixture(scope="session")
+def sms_gateway(inbox: Inbox) -> Iterator[SmsGateway]:
+    gateway = SmsGateway(inbox)
+    gateway.start()
+    yield gateway
+    gateway.stop()
+
+
+async def _postgres_database() -> tuple[str, str] | None:
+    """(url of a new empty database, its name), or None when PostgreSQL is not reachable."""
+    try:
+        admin = await asyncpg.connect(POSTGRES_ADMIN_URL.replace("postgres://", "postgresql://"),
+                                      timeout=3)
+    except (OSError, asyncpg.PostgresError, TimeoutError):
+        return None
+    name = f"gosi_test_{uuid.uuid4().hex[:12]}"
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    return POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}", name
+
+
+async def _drop_postgres_database(name: str) -> None:
+    admin = await asyncpg.connect(POSTGRES_ADMIN_URL.replace("postgres://", "postgresql://"))
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await admin.close()
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgres"])
+async def database_url(request: pytest.FixtureRequest, tmp_path_factory) -> AsyncIterator[str]:
+    """A migrated database for the whole session, on each engine in turn."""
+    dropped: str | None = None
+    if request.param == "sqlite":
+        url = f"sqlite://{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    else:
+        created = await _postgres_database()
+        if created is None:
+            message = "PostgreSQL is not reachable at 127.0.0.1:5432: the PostgreSQL half was skipped"
+            if POSTGRES_REQUIRED:
+                pytest.fail(message + " (CI requires it)")
+            pytest.skip(message)
+        url, dropped = created
+    settings = Settings(database_url=url)
+    # Tortoise caches INSERT statements per connection name, not per engine; a process
+    # that moves from SQLite to PostgreSQL must forget them.
+    EXECUTOR_CACHE.clear()
+    await migrate_database(settings)
+    tortoise = await Tortoise.init(config=settings.tortoise_config(), _enable_global_fallback=True)
+    try:
+        yield url
+    finally:
+        await tortoise.close_connections()
+        if dropped:
+            await _drop_postgres_database(dropped)
+
+
+async def _empty_tables(url: str) -> None:
+    connection = connections.get("default")
+    if url.startswith("postgres"):
+        await connection.execute_script("TRUNCATE " + ", ".join(f'"{t}"' for t in TABLES) + " CASCADE")
+    else:
+        for table in TABLES:
+            await connection.execute_script(f'DELETE FROM "{table}"')
+
+
+@pytest.fixture
+def settings(database_url: str, smtp_server: Controller, sms_gateway: SmsGateway) -> Settings:
+    return Settings(
+        app_env="test",
+        database_url=database_url,
+        smtp_host="127.0.0.1",
+        smtp_port=smtp_server.port,
+        sms_webhook_url=sms_gateway.url,
+    )
+
+
+@pytest.fixture
+async def app(settings: Settings, database_url: str, sms_gateway: SmsGateway):
+    await _empty_tables(database_url)
+    sms_gateway.failing = False
+    application = create_app(settings, manage_database=False)
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+@pytest.fixture
+async def client(app) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield http
+
+
+@pytest.fixture
+def engine(database_url: str) -> str:
+    return "postgres" if database_url.startswith("postgres") else "sqlite"
+
+
+def pytest_report_header(config) -> str:
+    return f"PostgreSQL for tests: {POSTGRES_ADMIN_URL} ({'required' if POSTGRES_REQUIRED else 'optional'})"
+
+
+ROOT = Path(__file__).resolve().parent.parent

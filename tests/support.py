@@ -1,0 +1,250 @@
+"""Helpers the tests share: GraphQL calls, valid test identities, codes from messages."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from email import message_from_bytes
+from email.message import Message
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import httpx
+import orjson
+
+CODE_PATTERN = re.compile(r"(?<!\d)\d{6}(?!\d)")
+STRONG_PASSWORD = "amber-falcon-orchard-42"
+
+
+def with_check_digit(first_nine: str) -> str:
+    total = 0
+    for index, char in enumerate(reversed(first_nine)):
+        number = int(char)
+        if index % 2 == 0:
+            number *= 2
+            if number > 9:
+                number -= 9
+        total += number
+    return first_nine + str((10 - total % 10) % 10)
+
+
+_counter = iter(range(10_000_000, 99_999_999))
+
+
+def new_national_id(prefix: str = "1") -> str:
+    return with_check_digit(f"{prefix}{next(_counter):08d}")
+
+
+def new_mobile() -> str:
+    return f"05{next(_counter) % 10**8:08d}"
+
+
+async def gql(
+    client: httpx.AsyncClient,
+    query: str,
+    variables: dict[str, Any] | None = None,
+    *,
+    token: str | None = None,
+    language: str = "en",
+) -> dict[str, Any]:
+    headers = {"Accept-Language": language}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    response = await client.post(
+        "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
+    )
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+@dataclass
+class Inbox:
+    """What the real SMTP server and SMS gateway received, shared with the tests."""
+
+    messages: list[tuple[str, str]] = field(default_factory=list)  # (destination, text)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, destination: str, text: str) -> None:
+        with self.lock:
+            self.messages.append((destination, text))
+
+    def to(self, destination: str) -> list[str]:
+        with self.lock:
+            return [text for to, text in self.messages if to == destination]
+
+    async def wait_for(self, destination: str, count: int = 1, timeout: float = 10.0) -> list[str]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            received = self.to(destination)
+            if len(received) >= count:
+                return received
+            await asyncio.sleep(0.02)
+        raise AssertionError(f"{destination} received {len(self.to(destination))} of {count}")
+
+    async def code_for(self, destination: str, nth: int = 1, timeout: float = 10.0) -> str:
+        text = (await self.wait_for(destination, nth, timeout))[nth - 1]
+        codes = CODE_PATTERN.findall(text)
+        assert len(codes) == 1, f"expected one 6-digit code in {text!r}"
+        return codes[0]
+
+
+class SmtpHandler:
+    def __init__(self, inbox: Inbox) -> None:
+        self.inbox = inbox
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd API)
+        message: Message = message_from_bytes(envelope.content)
+        body = message.get_payload(decode=True)
+        text = body.decode(message.get_content_charset() or "utf-8") if body else ""
+        for recipient in envelope.rcpt_tos:
+            self.inbox.add(recipient, f"{message['Subject']}\n{text}")
+        return "250 OK"
+
+
+class SmsGateway:
+    """A real HTTP server on loopback standing in for the SMS provider."""
+
+    def __init__(self, inbox: Inbox) -> None:
+        self.inbox = inbox
+        self.failing = False
+        gateway = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 (http.server API)
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                if gateway.failing:
+                    self.send_response(503)
+                    self.end_headers()
+                    return
+                payload = orjson.loads(body)
+                assert self.headers.get("Content-Type", "").startswith("application/json")
+                gateway.inbox.add(payload["to"], payload["message"])
+                self.send_response(202)
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}/sms"
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+REGISTER = """
+mutation Register($input: RegisterInput!) {
+  register(input: $input) {
+    member { id nationalId fullName status mobile email residency preferredLanguage }
+    delivery { channel destination expiresAt resendAvailableAt }
+    errors { field code message }
+  }
+}
+"""
+
+ACTIVATE = """
+mutation Activate($input: ActivateInput!) {
+  activate(input: $input) {
+    member { id fullName status email address { city district } dateOfBirth }
+    session { accessToken accessTokenExpiresAt refreshToken refreshTokenExpiresAt }
+    errors { field code message }
+  }
+}
+"""
+
+LOGIN = """
+mutation Login($input: LoginInput!) {
+  login(input: $input) {
+    member { id nationalId }
+    session { accessToken refreshToken }
+    errors { field code message }
+  }
+}
+"""
+
+
+@dataclass
+class Person:
+    national_id: str
+    mobile: str
+    email: str
+    password: str = STRONG_PASSWORD
+    full_name: str = "Sara Abdullah Alharbi"
+    date_of_birth: str = "1988-04-12"
+    access_token: str = ""
+    refresh_token: str = ""
+
+    @property
+    def e164(self) -> str:
+        return "+966" + self.mobile[1:]
+
+    def registration(self, **overrides: Any) -> dict[str, Any]:
+        data = {
+            "nationalId": self.national_id,
+            "fullName": self.full_name,
+            "dateOfBirth": self.date_of_birth,
+            "mobile": self.mobile,
+            "email": self.email,
+            "password": self.password,
+            "channel": "SMS",
+            "preferredLanguage": "EN",
+        }
+        data.update(overrides)
+        return data
+
+
+def new_person() -> Person:
+    national_id = new_national_id()
+    return Person(national_id=national_id, mobile=new_mobile(),
+                  email=f"member{national_id}@example.com")
+
+
+async def register(client: httpx.AsyncClient, person: Person, **overrides: Any) -> dict[str, Any]:
+    result = await gql(client, REGISTER, {"input": person.registration(**overrides)})
+    return result["data"]["register"]
+
+
+async def signed_up(client: httpx.AsyncClient, inbox: Inbox, person: Person | None = None) -> Person:
+    """A new ACTIVE member, signed in: its access and refresh tokens are on the Person."""
+    person = person or new_person()
+    registered = await register(client, person)
+    assert registered["errors"] == [], registered
+    code = await inbox.code_for(person.e164)
+    result = await gql(
+        client, ACTIVATE,
+        {"input": {"nationalId": person.national_id, "code": code, "confirmDetails": True}},
+    )
+    activated = result["data"]["activate"]
+    assert activated["errors"] == [], activated
+    person.access_token = activated["session"]["accessToken"]
+    person.refresh_token = activated["session"]["refreshToken"]
+    return person
+
+
+async def signed_in_staff(client: httpx.AsyncClient, app) -> Person:
+    """A staff account made the way `server.py create-staff` makes one, then signed in."""
+    from resolvers import accounts
+
+    person = new_person()
+    await accounts.create_staff(
+        runtime=app.state.runtime, national_id=person.national_id,
+        full_name="Staff Reviewer One", password=person.password,
+    )
+    result = await gql(client, LOGIN, {"input": {"nationalId": person.national_id,
+                                                 "password": person.password}})
+    login = result["data"]["login"]
+    assert login["errors"] == [], login
+    person.access_token = login["session"]["accessToken"]
+    person.refresh_token = login["session"]["refreshToken"]
+    return person
