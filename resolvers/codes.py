@@ -51,10 +51,11 @@ async def issue(
     recent = await (
         OneTimeCode.filter(member_id=member.id, created_at__gte=now - dt.timedelta(hours=1))
         .order_by("-created_at")
-        .values_list("created_at", flat=True)
+        .values_list("created_at", "purpose")
     )
-    if recent and recent[0] > now - RESEND_INTERVAL:
-        wait = int((recent[0] + RESEND_INTERVAL - now).total_seconds()) + 1
+    last_of_purpose = next((at for at, kind in recent if kind == purpose), None)
+    if last_of_purpose is not None and last_of_purpose > now - RESEND_INTERVAL:
+        wait = int((last_of_purpose + RESEND_INTERVAL - now).total_seconds()) + 1
         raise DomainError.single(None, ErrorCode.RATE_LIMITED, "resend_too_soon", seconds=wait)
     if len(recent) >= CODES_PER_HOUR:
         raise DomainError.single(None, ErrorCode.RATE_LIMITED, "codes_per_hour")

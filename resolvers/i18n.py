@@ -125,6 +125,10 @@ MESSAGES: dict[str, dict[Language, str]] = {
         Language.EN: "There is no contact change waiting for a code.",
         Language.AR: "لا يوجد تغيير في بيانات التواصل بانتظار رمز.",
     },
+    "one_contact_change": {
+        Language.EN: "Change your mobile or your email, one at a time.",
+        Language.AR: "غيّر رقم الجوال أو البريد الإلكتروني، واحدًا في كل مرة.",
+    },
     "unauthenticated": {Language.EN: "Sign in first.", Language.AR: "سجّل الدخول أولًا."},
     "forbidden": {Language.EN: "You are not allowed to do this.", Language.AR: "غير مسموح لك بهذا."},
     "unexpected": {Language.EN: "Unexpected error.", Language.AR: "خطأ غير متوقع."},

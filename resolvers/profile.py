@@ -3,9 +3,43 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
-from models import CodePurpose, OneTimeCode
+from tortoise.transactions import in_transaction
+
+from models import CodePurpose, Language, Member, NotificationChannel, OneTimeCode
+from resolvers import audit, codes, validation
+from resolvers.accounts import Address, clean_address
+from resolvers.codes import CodeDelivery
 from resolvers.delivery import utcnow
+from resolvers.errors import DomainError, ErrorCode, ErrorCollector
+from resolvers.notifications import (
+    CONTACT_CHANGE_CODE,
+    CONTACT_CHANGE_NOTICE,
+    CONTACT_KIND,
+    IBAN_CHANGED,
+    Template,
+)
+from resolvers.runtime import Runtime
+
+
+@dataclass(frozen=True)
+class ProfileChanges:
+    """What the member asks to change; None leaves a field as it is."""
+
+    full_name: str | None = None
+    mobile: str | None = None
+    email: str | None = None
+    address: Address | None = None
+    iban: str | None = None
+    preferred_channel: NotificationChannel | None = None
+    preferred_language: Language | None = None
+
+
+@dataclass(frozen=True)
+class ContactChange:
+    channel: NotificationChannel
+    destination: str
 
 
 async def pending_contact_change(*, member_id: uuid.UUID) -> OneTimeCode | None:
@@ -20,4 +54,142 @@ async def pending_contact_change(*, member_id: uuid.UUID) -> OneTimeCode | None:
         )
         .order_by("-created_at")
         .first()
+    )
+
+
+async def update_profile(
+    *, runtime: Runtime, member: Member, changes: ProfileChanges
+) -> tuple[Member, CodeDelivery | None]:
+    """Applies the direct changes and starts a contact change; all or nothing.
+
+    A new mobile or email is only applied by confirm_contact_change, with the code sent to it.
+    """
+    errors = ErrorCollector()
+    updates = _direct_updates(errors, member, changes)
+    contact = _contact_change(errors, member, changes)
+    channel = updates.get("preferred_channel", member.preferred_channel)
+    if channel is NotificationChannel.EMAIL and not member.email:
+        errors.add("preferredChannel", ErrorCode.INVALID, "email_needed_for_channel")
+    errors.raise_if_any()
+
+    iban_changed = "iban" in updates
+    delivery = None
+    async with in_transaction():
+        if updates:
+            await Member.filter(id=member.id).update(**updates)
+            await member.refresh_from_db()
+        if contact is not None:
+            # Issued inside the transaction: when codes are rate limited, nothing else changes.
+            delivery = await _start_contact_change(runtime, member, contact)
+        if iban_changed:
+            # Someone who takes over an account redirects the payments first: tell the owner.
+            await _notify(
+                runtime, member, member.preferred_channel, IBAN_CHANGED, last4=member.iban[-4:]
+            )
+    audit.record(
+        "profile_updated",
+        member_id=member.id,
+        fields=sorted(updates),
+        contact_change=contact.channel if contact else None,
+    )
+    return member, delivery
+
+
+def _direct_updates(errors: ErrorCollector, member: Member, changes: ProfileChanges) -> dict:
+    updates: dict = {}
+    if changes.full_name is not None:
+        updates["full_name"] = validation.full_name(errors, "fullName", changes.full_name)
+    if changes.address is not None:
+        updates["address"] = clean_address(errors, "address", changes.address)
+    if changes.iban is not None:
+        iban = validation.iban(errors, "iban", changes.iban)
+        if iban != member.iban:
+            updates["iban"] = iban
+    if changes.preferred_channel is not None:
+        updates["preferred_channel"] = changes.preferred_channel
+    if changes.preferred_language is not None:
+        updates["preferred_language"] = changes.preferred_language
+    return updates
+
+
+def _contact_change(
+    errors: ErrorCollector, member: Member, changes: ProfileChanges
+) -> ContactChange | None:
+    wanted: list[ContactChange] = []
+    if changes.mobile is not None:
+        mobile = validation.mobile(errors, "mobile", changes.mobile)
+        if mobile != member.mobile:
+            wanted.append(ContactChange(NotificationChannel.SMS, mobile))
+    if changes.email is not None:
+        if not changes.email.strip():
+            errors.add("email", ErrorCode.REQUIRED)
+        else:
+            email = validation.email(errors, "email", changes.email)
+            if email.lower() != (member.email or "").lower():
+                wanted.append(ContactChange(NotificationChannel.EMAIL, email))
+    if len(wanted) > 1:
+        # Each change is confirmed with its own code; one code at a time keeps that simple.
+        errors.add("email", ErrorCode.INVALID, "one_contact_change")
+    return wanted[0] if len(wanted) == 1 else None
+
+
+async def _start_contact_change(
+    runtime: Runtime, member: Member, contact: ContactChange
+) -> CodeDelivery:
+    delivery = await codes.issue(
+        runtime=runtime,
+        member=member,
+        purpose=CodePurpose.CONTACT_CHANGE,
+        channel=contact.channel,
+        destination=contact.destination,
+        template=CONTACT_CHANGE_CODE,
+        language=member.preferred_language,
+    )
+    kind = "mobile" if contact.channel is NotificationChannel.SMS else "email"
+    old_channel = contact.channel if kind == "mobile" or member.email else NotificationChannel.SMS
+    await _notify(
+        runtime,
+        member,
+        old_channel,
+        CONTACT_CHANGE_NOTICE,
+        what=CONTACT_KIND[kind][member.preferred_language],
+        destination=codes.mask_destination(contact.channel, contact.destination),
+    )
+    audit.record("code_sent", member_id=member.id, purpose=CodePurpose.CONTACT_CHANGE,
+                 channel=contact.channel)
+    return delivery
+
+
+async def confirm_contact_change(*, runtime: Runtime, member: Member, code: str) -> Member:
+    waiting = await OneTimeCode.exists(
+        member_id=member.id,
+        purpose=CodePurpose.CONTACT_CHANGE,
+        consumed_at__isnull=True,
+        voided_at__isnull=True,
+    )
+    if not waiting:
+        raise DomainError.single(None, ErrorCode.NOT_FOUND, "nothing_pending")
+    used = await codes.consume(
+        runtime=runtime, member=member, purpose=CodePurpose.CONTACT_CHANGE, code=code
+    )
+    field = "mobile" if used.channel is NotificationChannel.SMS else "email"
+    await Member.filter(id=member.id).update(**{field: used.destination})
+    await member.refresh_from_db()
+    audit.record("contact_changed", member_id=member.id, channel=used.channel)
+    return member
+
+
+async def _notify(
+    runtime: Runtime,
+    member: Member,
+    channel: NotificationChannel,
+    template: Template,
+    **params: str,
+) -> None:
+    destination = member.email if channel is NotificationChannel.EMAIL else member.mobile
+    if not destination:
+        return
+    subject, body = template.render(member.preferred_language, **params)
+    await runtime.outbox.enqueue(
+        channel=channel, destination=destination, subject=subject, body=body
     )
