@@ -28,7 +28,10 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from graphql import GraphQLError
 from strawberry.asgi import GraphQL
+from strawberry.types import ExecutionResult
+from strawberry.types.unset import UNSET
 from tortoise import Tortoise, connections
 from tortoise.migrations.api import migrate as run_migrations
 
@@ -44,6 +47,7 @@ from schema import build_schema
 from schema.context import Context
 
 MAX_BODY_BYTES = 100 * 1024
+GRAPHQL_RESPONSE = "application/graphql-response+json"
 SCHEMA_EXPORT = Path(__file__).parent / "schema" / "schema.graphql"
 
 log = logging.getLogger("gosi.server")
@@ -110,8 +114,65 @@ class GraphQLView(GraphQL):
         return orjson.dumps(data)
 
     async def execute_operation(self, *args: Any, **kwargs: Any) -> Any:
-        async with asyncio.timeout(self.timeout):
-            return await super().execute_operation(*args, **kwargs)
+        try:
+            async with asyncio.timeout(self.timeout):
+                return await super().execute_operation(*args, **kwargs)
+        except TimeoutError:
+            log.warning("operation exceeded %.1fs and was cancelled", self.timeout)
+            return ExecutionResult(
+                data=None,
+                errors=[GraphQLError("The request took too long.", extensions={"code": "TIMEOUT"})],
+            )
+
+    async def process_result(self, request: Request, result: ExecutionResult) -> Any:
+        data = await super().process_result(request, result)
+        # A request error (the document never ran) has no `data` under graphql-response+json.
+        if (
+            wants_graphql_response(request)
+            and result.data is None
+            and result.errors
+            and all(error.path is None for error in result.errors)
+        ):
+            data.pop("data", None)
+            request.state.graphql_request_error = True
+        return data
+
+    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        response = await super().run(request, context, root_value)
+        if (
+            isinstance(response, Response)
+            and response.media_type == "application/json"
+            and wants_graphql_response(request)
+        ):
+            response.headers["content-type"] = GRAPHQL_RESPONSE
+            if getattr(request.state, "graphql_request_error", False):
+                response.status_code = 400
+        return response
+
+
+def _quality(accept: str, media_type: str) -> float:
+    best = 0.0
+    for part in accept.split(","):
+        name, *params = (piece.strip() for piece in part.split(";"))
+        if name.lower() != media_type:
+            continue
+        quality = 1.0
+        for param in params:
+            key, _, value = param.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        best = max(best, quality)
+    return best
+
+
+def wants_graphql_response(request: Request) -> bool:
+    """The client prefers application/graphql-response+json (GraphQL over HTTP)."""
+    accept = request.headers.get("accept", "")
+    preference = _quality(accept, GRAPHQL_RESPONSE)
+    return preference > 0 and preference >= _quality(accept, "application/json")
 
 
 class BodySizeLimit:
