@@ -211,9 +211,24 @@ class BodyTooLarge(Exception):
     pass
 
 
+MIGRATION_LOCK = 7_240_511  # any constant: the PostgreSQL advisory lock key for migrations
+
+
 async def migrate_database(settings: Settings) -> None:
-    await run_migrations(config=settings.tortoise_config())
-    await Tortoise.close_connections()
+    """Applies pending migrations; several processes starting at once take turns."""
+    if not settings.database_url.startswith(("postgres://", "postgresql://")):
+        await run_migrations(config=settings.tortoise_config())
+        await Tortoise.close_connections()
+        return
+    import asyncpg
+
+    lock = await asyncpg.connect(settings.database_url.replace("postgres://", "postgresql://", 1))
+    try:
+        await lock.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK)
+        await run_migrations(config=settings.tortoise_config())
+        await Tortoise.close_connections()
+    finally:
+        await lock.close()
 
 
 def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette:

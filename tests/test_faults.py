@@ -1,0 +1,111 @@
+"""Failures of the parts around the server: it answers, keeps what it must send, recovers."""
+
+import asyncio
+import dataclasses
+import os
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from aiosmtpd.controller import Controller
+
+from server import create_app
+from tests.conftest import POSTGRES_REQUIRED, free_port
+from tests.support import SmtpHandler, gql, new_person, register, signed_up
+
+ME = "query { me { nationalId } }"
+
+
+async def test_a_code_sent_while_the_mail_server_is_down_arrives_once_it_is_back(
+    settings, inbox
+):
+    port = free_port()  # nothing listens here yet: the mail server is down
+    configured = dataclasses.replace(settings, smtp_port=port)
+    application = create_app(configured, manage_database=False)
+    async with application.router.lifespan_context(application):
+        transport = httpx.ASGITransport(app=application)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            person = new_person()
+            started = time.perf_counter()
+            result = await register(client, person, channel="EMAIL")
+            assert time.perf_counter() - started < 2
+            assert result["errors"] == []
+            await asyncio.sleep(1.5)
+            assert inbox.to(person.email) == []
+
+            mail_server = Controller(SmtpHandler(inbox), hostname="127.0.0.1", port=port)
+            mail_server.start()
+            try:
+                code = await inbox.code_for(person.email, timeout=30)
+            finally:
+                mail_server.stop()
+            activated = await gql(client, ACTIVATE, {"id": person.national_id, "code": code})
+            assert activated["data"]["activate"]["errors"] == []
+            assert len(inbox.to(person.email)) == 1
+
+
+ACTIVATE = """
+mutation A($id: String!, $code: String!) {
+  activate(input: {nationalId: $id, code: $code, confirmDetails: true}) { errors { code } }
+}
+"""
+
+
+def _restart_command() -> list[str] | None:
+    if shutil.which("pg_ctlcluster") is None or not Path("/etc/postgresql").is_dir():
+        return None
+    if os.geteuid() != 0:
+        return None
+    version = sorted(os.listdir("/etc/postgresql"))[-1]
+    return ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart"]
+
+
+async def test_the_server_recovers_from_a_postgresql_restart_without_being_restarted(
+    client, inbox, engine
+):
+    if engine != "postgres":
+        pytest.skip("restarting the database server is a PostgreSQL test")
+    command = _restart_command()
+    if command is None:
+        if POSTGRES_REQUIRED:
+            pytest.fail("CI must be able to restart PostgreSQL (pg_ctlcluster as root)")
+        pytest.skip("cannot restart PostgreSQL here (needs pg_ctlcluster as root)")
+    person = await signed_up(client, inbox)
+    outcomes: list[tuple[float, bool]] = []
+    stop = asyncio.Event()
+
+    async def traffic() -> None:
+        while not stop.is_set():
+            response = await client.post("/graphql", json={"query": ME},
+                                         headers={"Authorization": f"Bearer {person.access_token}"})
+            assert response.status_code < 500
+            body = response.json()
+            ok = bool(body.get("data") and body["data"]["me"])
+            outcomes.append((time.monotonic(), ok))
+            await asyncio.sleep(0.02)
+
+    load = asyncio.create_task(traffic())
+    await asyncio.sleep(0.5)
+    restart_started = time.monotonic()
+    await asyncio.to_thread(subprocess.run, command, check=True, timeout=60, capture_output=True)
+    restart_done = time.monotonic()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if outcomes and outcomes[-1][1] and outcomes[-1][0] > restart_done:
+            break
+        await asyncio.sleep(0.1)
+    await asyncio.sleep(1.0)
+    stop.set()
+    await load
+
+    before = [ok for at, ok in outcomes if at < restart_started]
+    after = [ok for at, ok in outcomes if at > restart_done + 1.0]
+    assert before and all(before)
+    assert after and all(after), "requests kept failing after PostgreSQL came back"
+    assert (await client.get("/readyz")).status_code == 200
+    # A write after the restart lands too.
+    late = await register(client, new_person())
+    assert late["errors"] == []
