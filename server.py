@@ -325,6 +325,13 @@ def read_password() -> str:
     return sys.stdin.readline().rstrip("\n")
 
 
+def __getattr__(name: str) -> Any:
+    """`tortoise -c server.TORTOISE_ORM makemigrations` reads the configuration from here."""
+    if name == "TORTOISE_ORM":
+        return Settings.from_environ(os.environ).tortoise_config()
+    raise AttributeError(name)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="server.py", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command")

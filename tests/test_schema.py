@@ -59,3 +59,30 @@ def test_the_contract_checker_accepts_the_export():
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stdout
     assert "0 breaking" in result.stdout
+
+
+MIGRATIONS_CHECK = """
+import asyncio, sys
+from tortoise.cli.cli import tortoise_cli_context
+from tortoise.migrations.autodetector import MigrationAutodetector
+import server
+
+async def main():
+    config = server.TORTOISE_ORM
+    async with tortoise_cli_context(config) as ctx:
+        writers = await MigrationAutodetector(ctx.apps, config["apps"]).changes()
+    print("pending:", [w.name for w in writers])
+    sys.exit(1 if writers else 0)
+
+asyncio.run(main())
+"""
+
+
+def test_the_checked_in_migrations_match_the_models(tmp_path):
+    from tests.conftest import ROOT
+
+    result = subprocess.run(
+        [sys.executable, "-c", MIGRATIONS_CHECK], capture_output=True, text=True, cwd=ROOT,
+        env={"DATABASE_URL": f"sqlite://{tmp_path}/check.sqlite3", "PATH": ""}, timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
