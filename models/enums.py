@@ -1,40 +1,40 @@
-from enum import Enum
+from enum import StrEnum
 
 
-class Residency(str, Enum):
+class Residency(StrEnum):
     CITIZEN = "CITIZEN"
     RESIDENT = "RESIDENT"
 
 
-class NotificationChannel(str, Enum):
+class NotificationChannel(StrEnum):
     SMS = "SMS"
     EMAIL = "EMAIL"
 
 
-class Language(str, Enum):
+class Language(StrEnum):
     AR = "AR"
     EN = "EN"
 
 
-class AccountStatus(str, Enum):
+class AccountStatus(StrEnum):
     PENDING_ACTIVATION = "PENDING_ACTIVATION"
     ACTIVE = "ACTIVE"
     LOCKED = "LOCKED"
     DISABLED = "DISABLED"
 
 
-class Role(str, Enum):
+class Role(StrEnum):
     MEMBER = "MEMBER"
     STAFF = "STAFF"
 
 
-class CodePurpose(str, Enum):
+class CodePurpose(StrEnum):
     ACTIVATION = "ACTIVATION"
     PASSWORD_RESET = "PASSWORD_RESET"
     CONTACT_CHANGE = "CONTACT_CHANGE"
 
 
-class ServiceType(str, Enum):
+class ServiceType(StrEnum):
     RETIREMENT_PENSION = "RETIREMENT_PENSION"
     DISABILITY_PENSION = "DISABILITY_PENSION"
     HEALTH_INSURANCE = "HEALTH_INSURANCE"
@@ -43,7 +43,7 @@ class ServiceType(str, Enum):
     UNEMPLOYMENT_BENEFIT = "UNEMPLOYMENT_BENEFIT"
 
 
-class RequestStatus(str, Enum):
+class RequestStatus(StrEnum):
     SUBMITTED = "SUBMITTED"
     UNDER_REVIEW = "UNDER_REVIEW"
     NEEDS_INFORMATION = "NEEDS_INFORMATION"
@@ -52,13 +52,13 @@ class RequestStatus(str, Enum):
     CANCELLED = "CANCELLED"
 
 
-class Actor(str, Enum):
+class Actor(StrEnum):
     MEMBER = "MEMBER"
     STAFF = "STAFF"
     SYSTEM = "SYSTEM"
 
 
-class QuestionCategory(str, Enum):
+class QuestionCategory(StrEnum):
     GENERAL = "GENERAL"
     REGISTRATION = "REGISTRATION"
     PENSION = "PENSION"
@@ -67,7 +67,7 @@ class QuestionCategory(str, Enum):
     TECHNICAL = "TECHNICAL"
 
 
-class QuestionStatus(str, Enum):
+class QuestionStatus(StrEnum):
     OPEN = "OPEN"
     ANSWERED = "ANSWERED"
     CLOSED = "CLOSED"

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 
-class ErrorCode(str, Enum):
+class ErrorCode(StrEnum):
     REQUIRED = "REQUIRED"
     INVALID = "INVALID"
     INVALID_NATIONAL_ID = "INVALID_NATIONAL_ID"

@@ -129,6 +129,22 @@ MESSAGES: dict[str, dict[Language, str]] = {
         Language.EN: "Change your mobile or your email, one at a time.",
         Language.AR: "غيّر رقم الجوال أو البريد الإلكتروني، واحدًا في كل مرة.",
     },
+    "date_before_birth": {
+        Language.EN: "The date cannot be before your date of birth.",
+        Language.AR: "لا يمكن أن يكون التاريخ قبل تاريخ ميلادك.",
+    },
+    "review_move_not_allowed": {
+        Language.EN: "The request's current status does not allow this change.",
+        Language.AR: "لا تسمح حالة الطلب الحالية بهذا التغيير.",
+    },
+    "request_not_cancellable": {
+        Language.EN: "Only a request that is still open can be cancelled.",
+        Language.AR: "لا يمكن إلغاء الطلب إلا وهو ما زال مفتوحًا.",
+    },
+    "request_status_changed": {
+        Language.EN: "The request's status has just changed; reload it and try again.",
+        Language.AR: "تغيّرت حالة الطلب للتو؛ أعد تحميله وحاول مرة أخرى.",
+    },
     "unauthenticated": {Language.EN: "Sign in first.", Language.AR: "سجّل الدخول أولًا."},
     "forbidden": {Language.EN: "You are not allowed to do this.", Language.AR: "غير مسموح لك بهذا."},
     "unexpected": {Language.EN: "Unexpected error.", Language.AR: "خطأ غير متوقع."},

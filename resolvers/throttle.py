@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from limits import RateLimitItem, parse
-from limits.storage import storage_from_string
 from limits.aio.storage import MemoryStorage, Storage
 from limits.aio.strategies import MovingWindowRateLimiter
+from limits.storage import storage_from_string
 
 LOGIN_FAILURES_PER_ID = parse("5 per 15 minutes")
 LOGIN_FAILURES_PER_IP = parse("100 per hour")

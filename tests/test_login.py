@@ -93,7 +93,7 @@ async def test_a_success_resets_the_failure_count(client, inbox):
 
 async def test_one_address_gets_a_hundred_failed_logins_an_hour(client):
     outcomes = []
-    for attempt in range(101):
+    for _attempt in range(101):
         national_id = new_person().national_id  # a new ID each time: only the IP limit applies
         result = await login(client, national_id, "wrong-password-123")
         outcomes.append(result["errors"][0]["code"])
