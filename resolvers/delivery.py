@@ -114,7 +114,7 @@ class Outbox:
     ) -> None:
         self._keyring = keyring
         self._senders = senders
-        self._clock = clock
+        self.clock = clock
         self._retry_base = retry_base_seconds
         self._retry_cap = retry_cap_seconds
         self._poll = poll_seconds
@@ -131,7 +131,7 @@ class Outbox:
         body: str,
         expires_at: dt.datetime | None = None,
     ) -> None:
-        now = self._clock()
+        now = self.clock()
         await OutboundMessage.create(
             channel=channel,
             destination=destination,
@@ -161,7 +161,7 @@ class Outbox:
                 pass
 
     async def deliver_due(self) -> int:
-        now = self._clock()
+        now = self.clock()
         await self._expire(now)
         due = (
             await OutboundMessage.filter(
@@ -199,7 +199,7 @@ class Outbox:
             await self._retry_later(message, exc)
             return
         await OutboundMessage.filter(id=message.id).update(
-            delivered_at=self._clock(), body_encrypted=None, lease_until=None, last_error=None
+            delivered_at=self.clock(), body_encrypted=None, lease_until=None, last_error=None
         )
         log.info(
             "message delivered",
@@ -212,7 +212,7 @@ class Outbox:
         delay *= random.uniform(0.8, 1.2)
         error = f"{type(exc).__name__}: {exc}"[:500]
         await OutboundMessage.filter(id=message.id).update(
-            next_attempt_at=self._clock() + dt.timedelta(seconds=delay),
+            next_attempt_at=self.clock() + dt.timedelta(seconds=delay),
             lease_until=None,
             last_error=error,
         )
@@ -237,6 +237,6 @@ class Outbox:
 
     async def _give_up(self, message: OutboundMessage, reason: str) -> None:
         await OutboundMessage.filter(id=message.id).update(
-            failed_at=self._clock(), body_encrypted=None, last_error=reason
+            failed_at=self.clock(), body_encrypted=None, last_error=reason
         )
         log.error("message dropped: %s", reason, extra={"event": "message_dropped"})

@@ -92,7 +92,10 @@ MESSAGES: dict[str, dict[Language, str]] = {
         Language.EN: "Enter your full name: at least two words.",
         Language.AR: "أدخل اسمك الكامل: كلمتان على الأقل.",
     },
-    "date_in_future": {Language.EN: "The date cannot be in the future.", Language.AR: "لا يمكن أن يكون التاريخ في المستقبل."},
+    "date_in_future": {
+        Language.EN: "The date cannot be in the future.",
+        Language.AR: "لا يمكن أن يكون التاريخ في المستقبل.",
+    },
     "too_young": {
         Language.EN: "You must be at least 15 years old.",
         Language.AR: "يجب ألا يقل عمرك عن 15 سنة.",

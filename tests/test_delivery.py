@@ -1,0 +1,63 @@
+"""Delivery of codes and notices: development console, expiry, no silent loss."""
+
+import asyncio
+import dataclasses
+import datetime as dt
+import logging
+
+import httpx
+
+from models import OutboundMessage
+from server import create_app
+from tests.conftest import free_port
+from tests.support import CODE_PATTERN, new_person, register
+
+
+
+
+async def test_without_mail_or_sms_configured_development_writes_messages_to_the_log(
+    settings, caplog
+):
+    console = dataclasses.replace(settings, app_env="development", smtp_host=None,
+                                  sms_webhook_url=None)
+    application = create_app(console, manage_database=False)
+    with caplog.at_level(logging.INFO, logger="gosi.dev_mailbox"):
+        async with application.router.lifespan_context(application):
+            transport = httpx.ASGITransport(app=application)
+            async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+                person = new_person()
+                assert (await register(client, person))["errors"] == []
+                for _ in range(100):
+                    if any(r.name == "gosi.dev_mailbox" for r in caplog.records):
+                        break
+                    await asyncio.sleep(0.02)
+    logged = [r.getMessage() for r in caplog.records if r.name == "gosi.dev_mailbox"]
+    assert len(logged) == 1
+    assert person.e164 in logged[0] and CODE_PATTERN.search(logged[0])
+
+
+async def test_a_message_that_cannot_be_delivered_before_it_expires_is_reported_not_dropped(
+    settings, caplog
+):
+    down = dataclasses.replace(settings, smtp_port=free_port())
+    application = create_app(down, manage_database=False)
+    runtime = application.state.runtime
+    with caplog.at_level(logging.WARNING, logger="gosi.delivery"):
+        async with application.router.lifespan_context(application):
+            transport = httpx.ASGITransport(app=application)
+            async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+                person = new_person()
+                assert (await register(client, person, channel="EMAIL"))["errors"] == []
+                for _ in range(200):
+                    if any("will retry" in r.getMessage() for r in caplog.records):
+                        break
+                    await asyncio.sleep(0.02)
+                later = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=11)
+                runtime.outbox.clock = lambda: later
+                await runtime.outbox.deliver_due()
+
+    message = await OutboundMessage.get(destination=person.email)
+    assert message.delivered_at is None
+    assert message.failed_at is not None and message.body_encrypted is None
+    assert message.attempts >= 1 and "Connect" in (message.last_error or "")
+    assert any(r.levelno == logging.ERROR and "expired" in r.getMessage() for r in caplog.records)
