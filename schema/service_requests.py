@@ -1,15 +1,196 @@
-"""PLACEHOLDER until the services issue lands: types only, so the schema builds."""
+"""Service requests: the catalog, applying, the review workflow, and the lists."""
 
 from __future__ import annotations
 
-import strawberry
+import dataclasses
+import datetime as dt
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Annotated, Any
 
-from schema.base import PageInfo
+import strawberry
+from graphql import GraphQLError
+from strawberry.dataloader import DataLoader
+from strawberry.types import Info
+
+from models import Member as MemberModel
+from models import RequestEvent as RequestEventModel
+from models import Role
+from models import ServiceRequest as ServiceRequestModel
+from resolvers import catalog, service_requests
+from resolvers.errors import DomainError, ErrorCode
+from resolvers.pagination import Page
+from schema.base import (
+    Actor,
+    Node,
+    PageInfo,
+    RequestStatus,
+    ServiceType,
+    UserError,
+    from_global_id,
+    to_global_id,
+)
+from schema.context import Context
+from schema.member import Member
+
+Ctx = Info[Context, None]
+
+REQUESTS_LOADER = "service_requests.by_id"
+HISTORY_LOADER = "service_requests.history"
+APPLICANTS_LOADER = "service_requests.applicants"
+
+
+@strawberry.type(description="One service a member can apply for, in the caller's language.")
+class Service:
+    type: ServiceType = strawberry.field(description="Which service this is.")
+    name: str = strawberry.field(description="The service's name.")
+    description: str = strawberry.field(description="What the service gives and to whom.")
+    required_documents: list[str] = strawberry.field(
+        description="What to have ready when applying."
+    )
+
+    @classmethod
+    def from_domain(cls, service: catalog.Service) -> Service:
+        return cls(
+            type=service.type,
+            name=service.name,
+            description=service.description,
+            required_documents=list(service.required_documents),
+        )
+
+
+@strawberry.type(description="One step in a request's history.")
+class RequestEvent:
+    status: RequestStatus = strawberry.field(description="The status the request moved to.")
+    note: str | None = strawberry.field(
+        description="Why: the staff's note or the member's reason, if given."
+    )
+    actor: Actor = strawberry.field(description="Who made the move.")
+    at: dt.datetime = strawberry.field(description="When.")
+
+    @classmethod
+    def from_model(cls, row: RequestEventModel) -> RequestEvent:
+        return cls(status=row.status, note=row.note, actor=row.actor, at=row.at)
+
+
+@strawberry.type(description="What a retirement pension application states.")
+class RetirementPensionDetails:
+    retirement_date: dt.date = strawberry.field(description="The day the member retired.")
+    last_employer: str = strawberry.field(description="The employer the member last worked for.")
+
+
+@strawberry.type(description="What a disability pension application states.")
+class DisabilityPensionDetails:
+    disability_date: dt.date = strawberry.field(description="The day the disability began.")
+    medical_report_number: str = strawberry.field(
+        description="Number of the medical report establishing the disability."
+    )
+
+
+@strawberry.type(description="What a health insurance application states.")
+class HealthInsuranceDetails:
+    dependents: int = strawberry.field(description="How many dependents to cover, 0 to 20.")
+    preferred_hospital: str | None = strawberry.field(
+        description="The hospital the member would rather be treated at, if any."
+    )
+
+
+@strawberry.type(description="What a physiotherapy application states.")
+class PhysiotherapyDetails:
+    injury_date: dt.date = strawberry.field(description="The day of the injury.")
+    diagnosis: str = strawberry.field(description="The doctor's diagnosis.")
+    sessions_requested: int = strawberry.field(description="How many sessions, 1 to 60.")
+    preferred_city: str = strawberry.field(description="Where the member would attend.")
+
+
+@strawberry.type(description="What a work injury report states.")
+class WorkInjuryDetails:
+    injury_date: dt.date = strawberry.field(description="The day of the injury.")
+    employer: str = strawberry.field(description="The employer at the time of the injury.")
+    description: str = strawberry.field(description="What happened.")
+
+
+@strawberry.type(description="What an unemployment benefit (SANED) application states.")
+class UnemploymentBenefitDetails:
+    last_working_day: dt.date = strawberry.field(description="The member's last day at work.")
+    last_employer: str = strawberry.field(description="The employer the member last worked for.")
+
+
+ServiceRequestDetails = Annotated[
+    RetirementPensionDetails
+    | DisabilityPensionDetails
+    | HealthInsuranceDetails
+    | PhysiotherapyDetails
+    | WorkInjuryDetails
+    | UnemploymentBenefitDetails,
+    strawberry.union(
+        "ServiceRequestDetails", description="What the member stated, by the request's type."
+    ),
+]
+
+DETAILS_TYPES: dict[type, type] = {
+    service_requests.RetirementPension: RetirementPensionDetails,
+    service_requests.DisabilityPension: DisabilityPensionDetails,
+    service_requests.HealthInsurance: HealthInsuranceDetails,
+    service_requests.Physiotherapy: PhysiotherapyDetails,
+    service_requests.WorkInjury: WorkInjuryDetails,
+    service_requests.UnemploymentBenefit: UnemploymentBenefitDetails,
+}
 
 
 @strawberry.type(description="A member's application for a service.")
-class ServiceRequest:
+class ServiceRequest(Node):
     reference_number: str = strawberry.field(description="Human-readable, e.g. SR-2026-000042")
+    type: ServiceType = strawberry.field(description="The service applied for.")
+    status: RequestStatus = strawberry.field(description="Where the request stands.")
+    submitted_at: dt.datetime = strawberry.field(description="When the member applied.")
+    updated_at: dt.datetime = strawberry.field(description="When the status last changed.")
+    pk: strawberry.Private[uuid.UUID]
+    member_id: strawberry.Private[uuid.UUID]
+    stated: strawberry.Private[service_requests.Details]
+
+    @classmethod
+    def from_model(cls, row: ServiceRequestModel) -> ServiceRequest:
+        return cls(
+            id=to_global_id("ServiceRequest", row.id),
+            pk=row.id,
+            member_id=row.member_id,
+            reference_number=row.reference_number,
+            type=row.type,
+            status=row.status,
+            submitted_at=row.submitted_at,
+            updated_at=row.updated_at,
+            stated=service_requests.details_of(row),
+        )
+
+    @strawberry.field(description="The service applied for, in the caller's language.")
+    def service(self, info: Ctx) -> Service:
+        return Service.from_domain(catalog.service(self.type, info.context.language))
+
+    @strawberry.field(description="What the member stated, by the request's type.")
+    def details(self) -> ServiceRequestDetails:
+        stated = self.stated
+        return DETAILS_TYPES[type(stated)](**dataclasses.asdict(stated))
+
+    @strawberry.field(description="Oldest first; the first event is SUBMITTED.")
+    async def history(self, info: Ctx) -> list[RequestEvent]:
+        events = await _loader(info, HISTORY_LOADER, service_requests.histories).load(self.pk)
+        return [RequestEvent.from_model(event) for event in events]
+
+    @strawberry.field(description="The member who applied.")
+    async def applicant(self, info: Ctx) -> Member:
+        row = await _loader(info, APPLICANTS_LOADER, service_requests.members).load(self.member_id)
+        return Member.from_model(row)
+
+
+def _loader(
+    info: Ctx, name: str, load: Callable[[Sequence[uuid.UUID]], Awaitable[Sequence[Any]]]
+) -> DataLoader:
+    """One loader of each kind per HTTP request: every item of a page shares one query."""
+    loaders = info.context.loaders
+    if name not in loaders:
+        loaders[name] = DataLoader(load_fn=load)
+    return loaders[name]
 
 
 @strawberry.type(description="One request in a list, with its cursor.")
@@ -24,14 +205,327 @@ class ServiceRequestConnection:
     page_info: PageInfo = strawberry.field(description="Where this page stands.")
     total_count: int = strawberry.field(description="How many requests match, on all pages.")
 
+    @classmethod
+    def from_page(cls, page: Page[ServiceRequestModel]) -> ServiceRequestConnection:
+        return cls(
+            edges=[
+                ServiceRequestEdge(cursor=cursor, node=ServiceRequest.from_model(row))
+                for row, cursor in zip(page.items, page.cursors, strict=True)
+            ],
+            page_info=PageInfo(
+                has_next_page=page.has_next_page,
+                has_previous_page=page.has_previous_page,
+                start_cursor=page.cursors[0] if page.cursors else None,
+                end_cursor=page.cursors[-1] if page.cursors else None,
+            ),
+            total_count=page.total_count,
+        )
 
-async def member_requests(info, **kwargs) -> ServiceRequestConnection:
-    raise NotImplementedError
+
+async def _page(info: Ctx, fetch: Awaitable[Page[ServiceRequestModel]]) -> ServiceRequestConnection:
+    try:
+        page = await fetch
+    except DomainError as error:
+        # A list is not a mutation: a bad `first` or `after` is a GraphQL error, not a payload.
+        problem = error.errors[0]
+        raise GraphQLError(
+            info.context.user_errors(error)[0].message,
+            extensions={"code": "BAD_USER_INPUT", "field": problem.field},
+        ) from None
+    return ServiceRequestConnection.from_page(page)
 
 
-QUERIES: tuple[type, ...] = ()
-MUTATIONS: tuple[type, ...] = ()
+async def member_requests(
+    info: Ctx,
+    *,
+    member_id: uuid.UUID,
+    status: RequestStatus | None,
+    type: ServiceType | None,
+    first: int | None,
+    after: str | None,
+) -> ServiceRequestConnection:
+    """Member.requests: the Member object was already shown only to its owner or to staff."""
+    return await _page(
+        info,
+        service_requests.member_requests(
+            member_id=member_id, status=status, type=type, first=first, after=after
+        ),
+    )
 
 
-async def load_service_request(info, key):
-    raise NotImplementedError
+async def load_service_request(info: Ctx, key: uuid.UUID) -> ServiceRequest | None:
+    """The request if the viewer may see it; None, as if it did not exist, otherwise."""
+    viewer = await info.context.viewer()
+    if viewer is None:
+        return None
+    row = await _loader(info, REQUESTS_LOADER, service_requests.requests_by_id).load(key)
+    return ServiceRequest.from_model(row) if row and service_requests.can_see(viewer, row) else None
+
+
+@strawberry.input(description="Narrows the staff's list of requests.")
+class RequestFilter:
+    status: RequestStatus | None = strawberry.field(
+        default=None, description="Only requests in this status."
+    )
+    type: ServiceType | None = strawberry.field(
+        default=None, description="Only requests for this service."
+    )
+
+
+@strawberry.input(description="Applying for a retirement pension.")
+class RetirementPensionInput:
+    retirement_date: dt.date = strawberry.field(
+        description="The day you retired; not in the future."
+    )
+    last_employer: str = strawberry.field(description="Your last employer, up to 200 characters.")
+
+    def to_domain(self) -> service_requests.Details:
+        return service_requests.RetirementPension(
+            retirement_date=self.retirement_date, last_employer=self.last_employer
+        )
+
+
+@strawberry.input(description="Applying for a disability pension.")
+class DisabilityPensionInput:
+    disability_date: dt.date = strawberry.field(
+        description="The day the disability began; not in the future."
+    )
+    medical_report_number: str = strawberry.field(
+        description="Number of the medical report, up to 50 characters."
+    )
+
+    def to_domain(self) -> service_requests.Details:
+        return service_requests.DisabilityPension(
+            disability_date=self.disability_date, medical_report_number=self.medical_report_number
+        )
+
+
+@strawberry.input(description="Applying for health insurance.")
+class HealthInsuranceInput:
+    dependents: int = strawberry.field(description="How many dependents to cover, 0 to 20.")
+    preferred_hospital: str | None = strawberry.field(
+        default=None, description="A hospital you would rather be treated at, up to 200 characters."
+    )
+
+    def to_domain(self) -> service_requests.Details:
+        return service_requests.HealthInsurance(
+            dependents=self.dependents, preferred_hospital=self.preferred_hospital
+        )
+
+
+@strawberry.input(description="Applying for physiotherapy.")
+class PhysiotherapyInput:
+    injury_date: dt.date = strawberry.field(description="The day of the injury; not in the future.")
+    diagnosis: str = strawberry.field(description="The doctor's diagnosis, up to 1000 characters.")
+    sessions_requested: int = strawberry.field(description="1 to 60")
+    preferred_city: str = strawberry.field(
+        description="Where you would attend, up to 100 characters."
+    )
+
+    def to_domain(self) -> service_requests.Details:
+        return service_requests.Physiotherapy(
+            injury_date=self.injury_date,
+            diagnosis=self.diagnosis,
+            sessions_requested=self.sessions_requested,
+            preferred_city=self.preferred_city,
+        )
+
+
+@strawberry.input(description="Reporting a work injury.")
+class WorkInjuryInput:
+    injury_date: dt.date = strawberry.field(description="The day of the injury; not in the future.")
+    employer: str = strawberry.field(
+        description="Your employer at the time, up to 200 characters."
+    )
+    description: str = strawberry.field(description="What happened, up to 2000 characters.")
+
+    def to_domain(self) -> service_requests.Details:
+        return service_requests.WorkInjury(
+            injury_date=self.injury_date, employer=self.employer, description=self.description
+        )
+
+
+@strawberry.input(description="Applying for the unemployment benefit (SANED).")
+class UnemploymentBenefitInput:
+    last_working_day: dt.date = strawberry.field(
+        description="Your last day at work; not in the future."
+    )
+    last_employer: str = strawberry.field(description="Your last employer, up to 200 characters.")
+
+    def to_domain(self) -> service_requests.Details:
+        return service_requests.UnemploymentBenefit(
+            last_working_day=self.last_working_day, last_employer=self.last_employer
+        )
+
+
+@strawberry.input(
+    one_of=True, description="Exactly one member is set; it decides the request's type."
+)
+class ServiceRequestDetailsInput:
+    retirement_pension: RetirementPensionInput | None = strawberry.field(
+        description="Apply for a retirement pension."
+    )
+    disability_pension: DisabilityPensionInput | None = strawberry.field(
+        description="Apply for a disability pension."
+    )
+    health_insurance: HealthInsuranceInput | None = strawberry.field(
+        description="Apply for health insurance."
+    )
+    physiotherapy: PhysiotherapyInput | None = strawberry.field(
+        description="Apply for physiotherapy."
+    )
+    work_injury: WorkInjuryInput | None = strawberry.field(
+        description="Report a work injury."
+    )
+    unemployment_benefit: UnemploymentBenefitInput | None = strawberry.field(
+        description="Apply for the unemployment benefit (SANED)."
+    )
+
+    def to_domain(self) -> service_requests.Details:
+        # @oneOf guarantees exactly one member; the others are UNSET, which is falsy.
+        chosen = (
+            self.retirement_pension
+            or self.disability_pension
+            or self.health_insurance
+            or self.physiotherapy
+            or self.work_injury
+            or self.unemployment_benefit
+        )
+        assert chosen
+        return chosen.to_domain()
+
+
+@strawberry.input(description="Apply for a service.")
+class SubmitRequestInput:
+    details: ServiceRequestDetailsInput = strawberry.field(
+        description="What you state; its one member decides the service."
+    )
+    idempotency_key: str | None = strawberry.field(
+        default=None,
+        description="Sending the same key again returns the first request instead of a new one.",
+    )
+
+
+@strawberry.type(description="The result of submitRequest.")
+class SubmitRequestPayload:
+    request: ServiceRequest | None = strawberry.field(description="The request, when accepted.")
+    errors: list[UserError] = strawberry.field(description="What to fix; empty on success.")
+
+
+@strawberry.input(description="Cancel one of your requests while it is still open.")
+class CancelRequestInput:
+    request_id: strawberry.ID = strawberry.field(description="The request's global ID.")
+    reason: str | None = strawberry.field(
+        default=None, description="Why, up to 2000 characters; shown in the history."
+    )
+
+
+@strawberry.input(description="Staff: move a request along the workflow.")
+class ReviewRequestInput:
+    request_id: strawberry.ID = strawberry.field(description="The request's global ID.")
+    status: RequestStatus = strawberry.field(
+        description="UNDER_REVIEW, NEEDS_INFORMATION, APPROVED or REJECTED"
+    )
+    note: str | None = strawberry.field(
+        default=None,
+        description="Up to 2000 characters; shown in the history and sent to the member.",
+    )
+
+
+@strawberry.type(description="The result of cancelRequest or reviewRequest.")
+class ServiceRequestPayload:
+    request: ServiceRequest | None = strawberry.field(description="The request after the change.")
+    errors: list[UserError] = strawberry.field(description="What to fix; empty on success.")
+
+
+def _request_key(global_id: str) -> uuid.UUID:
+    decoded = from_global_id(global_id)
+    if decoded is None or decoded[0] != "ServiceRequest":
+        raise DomainError.single("requestId", ErrorCode.NOT_FOUND)
+    return decoded[1]
+
+
+async def _applicant(info: Ctx) -> MemberModel:
+    """Requests are the public's: staff review them, they do not file or cancel them."""
+    member = await info.context.require_member()
+    if member.role is Role.STAFF:
+        raise info.context.error("FORBIDDEN", "members_only")
+    return member
+
+
+@strawberry.type
+class ServiceRequestQuery:
+    @strawberry.field(description="The service catalog; public.")
+    def services(self, info: Ctx) -> list[Service]:
+        return [Service.from_domain(s) for s in catalog.services(info.context.language)]
+
+    @strawberry.field(description="Staff only: every member's requests, oldest first.")
+    async def requests(
+        self,
+        info: Ctx,
+        filter: RequestFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> ServiceRequestConnection:
+        await info.context.require_staff()
+        return await _page(
+            info,
+            service_requests.all_requests(
+                status=filter.status if filter else None,
+                type=filter.type if filter else None,
+                first=first,
+                after=after,
+            ),
+        )
+
+
+@strawberry.type
+class ServiceRequestMutation:
+    @strawberry.mutation(description="Apply for a service; one open request per service.")
+    async def submit_request(self, info: Ctx, input: SubmitRequestInput) -> SubmitRequestPayload:
+        member = await _applicant(info)
+        try:
+            request = await service_requests.submit_request(
+                runtime=info.context.runtime,
+                member=member,
+                details=input.details.to_domain(),
+                idempotency_key=input.idempotency_key,
+            )
+        except DomainError as error:
+            return SubmitRequestPayload(request=None, errors=info.context.user_errors(error))
+        return SubmitRequestPayload(request=ServiceRequest.from_model(request), errors=[])
+
+    @strawberry.mutation(description="Cancel one of your requests while it is still open.")
+    async def cancel_request(self, info: Ctx, input: CancelRequestInput) -> ServiceRequestPayload:
+        member = await _applicant(info)
+        try:
+            request = await service_requests.cancel_request(
+                runtime=info.context.runtime,
+                member=member,
+                request_id=_request_key(input.request_id),
+                reason=input.reason,
+            )
+        except DomainError as error:
+            return ServiceRequestPayload(request=None, errors=info.context.user_errors(error))
+        return ServiceRequestPayload(request=ServiceRequest.from_model(request), errors=[])
+
+    @strawberry.mutation(
+        description="Staff only: move a request along the workflow; the member is told."
+    )
+    async def review_request(self, info: Ctx, input: ReviewRequestInput) -> ServiceRequestPayload:
+        staff = await info.context.require_staff()
+        try:
+            request = await service_requests.review_request(
+                runtime=info.context.runtime,
+                staff=staff,
+                request_id=_request_key(input.request_id),
+                status=input.status,
+                note=input.note,
+            )
+        except DomainError as error:
+            return ServiceRequestPayload(request=None, errors=info.context.user_errors(error))
+        return ServiceRequestPayload(request=ServiceRequest.from_model(request), errors=[])
+
+
+QUERIES = (ServiceRequestQuery,)
+MUTATIONS = (ServiceRequestMutation,)
