@@ -1,6 +1,7 @@
 """Two server processes on one PostgreSQL database and one Redis: limits, sessions and
 idempotency hold across them, as in production behind a load balancer."""
 
+import asyncio
 import os
 import socket
 import subprocess
@@ -17,6 +18,12 @@ from tests.support import ACTIVATE, LOGIN, REGISTER, gql, new_person
 REDIS_HOST, REDIS_PORT, REDIS_DB = "127.0.0.1", 6379, 13
 ME = "query { me { nationalId } }"
 LOGOUT = "mutation { logout(input: {everywhere: false}) { errors { code } } }"
+SUBMIT = """
+mutation Submit($input: SubmitRequestInput!) {
+  submitRequest(input: $input) { request { id referenceNumber } errors { code } }
+}
+"""
+REQUEST_COUNT = "query { me { requests { totalCount } } }"
 
 
 def redis_flush() -> bool:
@@ -119,6 +126,23 @@ async def test_a_session_works_on_every_server_and_ends_on_all_at_once(servers, 
         await gql_at(http, servers[1], LOGOUT, token=person.access_token)
         for url in servers:
             assert (await gql_at(http, url, ME, token=person.access_token))["data"]["me"] is None
+
+
+async def test_one_idempotency_key_sent_to_both_servers_at_once_makes_one_request(servers, inbox):
+    person = await member_on(servers, inbox)
+    submission = {"input": {"idempotencyKey": "same-key-everywhere", "details": {
+        "physiotherapy": {"injuryDate": "2026-01-10", "diagnosis": "Lumbar strain",
+                          "sessionsRequested": 10, "preferredCity": "Jeddah"}}}}
+    async with httpx.AsyncClient(timeout=30) as http:
+        results = await asyncio.gather(*(
+            gql_at(http, servers[i % 2], SUBMIT, submission, token=person.access_token)
+            for i in range(20)
+        ))
+        count = await gql_at(http, servers[0], REQUEST_COUNT, token=person.access_token)
+    requests = {r["data"]["submitRequest"]["request"]["referenceNumber"] for r in results}
+    assert len(requests) == 1
+    assert all(r["data"]["submitRequest"]["errors"] == [] for r in results)
+    assert count["data"]["me"]["requests"]["totalCount"] == 1
 
 
 async def gql_at(http, url, query, variables=None, token=None):
