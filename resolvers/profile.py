@@ -72,20 +72,20 @@ async def update_profile(
         errors.add("preferredChannel", ErrorCode.INVALID, "email_needed_for_channel")
     errors.raise_if_any()
 
-    iban_changed = "iban" in updates
+    language = updates.get("preferred_language", member.preferred_language)
+    new_iban = updates.get("iban")
     delivery = None
     async with in_transaction():
         if updates:
             await Member.filter(id=member.id).update(**updates)
-            await member.refresh_from_db()
         if contact is not None:
             # Issued inside the transaction: when codes are rate limited, nothing else changes.
-            delivery = await _start_contact_change(runtime, member, contact)
-        if iban_changed:
+            delivery = await _start_contact_change(runtime, member, contact, language)
+        if new_iban:
             # Someone who takes over an account redirects the payments first: tell the owner.
-            await _notify(
-                runtime, member, member.preferred_channel, IBAN_CHANGED, last4=member.iban[-4:]
-            )
+            await _notify(runtime, member, channel, language, IBAN_CHANGED, last4=new_iban[-4:])
+    if updates:
+        await member.refresh_from_db()
     audit.record(
         "profile_updated",
         member_id=member.id,
@@ -134,7 +134,7 @@ def _contact_change(
 
 
 async def _start_contact_change(
-    runtime: Runtime, member: Member, contact: ContactChange
+    runtime: Runtime, member: Member, contact: ContactChange, language: Language
 ) -> CodeDelivery:
     delivery = await codes.issue(
         runtime=runtime,
@@ -143,7 +143,7 @@ async def _start_contact_change(
         channel=contact.channel,
         destination=contact.destination,
         template=CONTACT_CHANGE_CODE,
-        language=member.preferred_language,
+        language=language,
     )
     kind = "mobile" if contact.channel is NotificationChannel.SMS else "email"
     old_channel = contact.channel if kind == "mobile" or member.email else NotificationChannel.SMS
@@ -151,8 +151,9 @@ async def _start_contact_change(
         runtime,
         member,
         old_channel,
+        language,
         CONTACT_CHANGE_NOTICE,
-        what=CONTACT_KIND[kind][member.preferred_language],
+        what=CONTACT_KIND[kind][language],
         destination=codes.mask_destination(contact.channel, contact.destination),
     )
     audit.record("code_sent", member_id=member.id, purpose=CodePurpose.CONTACT_CHANGE,
@@ -183,13 +184,14 @@ async def _notify(
     runtime: Runtime,
     member: Member,
     channel: NotificationChannel,
+    language: Language,
     template: Template,
     **params: str,
 ) -> None:
     destination = member.email if channel is NotificationChannel.EMAIL else member.mobile
     if not destination:
         return
-    subject, body = template.render(member.preferred_language, **params)
+    subject, body = template.render(language, **params)
     await runtime.outbox.enqueue(
         channel=channel, destination=destination, subject=subject, body=body
     )

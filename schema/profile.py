@@ -15,7 +15,9 @@ from schema.member import Member
 Ctx = Info[Context, None]
 
 
-@strawberry.input(description="Changes to the signed-in member's data; omitted fields stay as they are.")
+@strawberry.input(
+    description="Changes to the signed-in member's data; omitted fields stay as they are."
+)
 class UpdateProfileInput:
     full_name: str | None = strawberry.field(
         default=None, description="Full name, at least two words."

@@ -1,15 +1,102 @@
-"""PLACEHOLDER until the questions issue lands: types only, so the schema builds."""
+"""Questions to the administration: the Question type, the lists, and the mutations."""
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TYPE_CHECKING, Annotated, Any
+
 import strawberry
+from graphql import GraphQLError
+from strawberry.dataloader import DataLoader
+from strawberry.types import Info
 
-from schema.base import PageInfo
+from models import Question as QuestionModel
+from models import QuestionMessage as QuestionMessageModel
+from resolvers import questions
+from resolvers.errors import DomainError, ErrorCode
+from resolvers.pagination import Page
+from schema.base import (
+    Actor,
+    Node,
+    PageInfo,
+    QuestionCategory,
+    QuestionStatus,
+    UserError,
+    from_global_id,
+    to_global_id,
+)
+from schema.context import Context
+from schema.member import Member
+
+if TYPE_CHECKING:
+    from schema.service_requests import ServiceRequest
+
+Ctx = Info[Context, None]
+MESSAGES_LOADER = "questions.messages"
+ASKERS_LOADER = "questions.askers"
 
 
-@strawberry.type(description="A question to the administration.")
-class Question:
-    reference_number: str = strawberry.field(description="Human-readable reference.")
+@strawberry.type(description="One message in a question's conversation.")
+class QuestionMessage:
+    author: Actor = strawberry.field(description="MEMBER for the asker, STAFF for an answer.")
+    body: str = strawberry.field(description="The text of the message.")
+    created_at: dt.datetime = strawberry.field(description="When the message was written.")
+
+    @classmethod
+    def from_model(cls, row: QuestionMessageModel) -> QuestionMessage:
+        return cls(author=row.author, body=row.body, created_at=row.created_at)
+
+
+@strawberry.type(description="A question a member asked the administration, with its conversation.")
+class Question(Node):
+    reference_number: str = strawberry.field(description="Human-readable, e.g. Q-2026-000042")
+    subject: str = strawberry.field(description="What the question is about, in a line.")
+    category: QuestionCategory = strawberry.field(description="The kind of question.")
+    status: QuestionStatus = strawberry.field(
+        description="OPEN until staff answer, ANSWERED after, CLOSED when it takes no more replies."
+    )
+    created_at: dt.datetime = strawberry.field(description="When the question was asked.")
+    updated_at: dt.datetime = strawberry.field(description="When it last changed: a new message or status.")
+    pk: strawberry.Private[uuid.UUID]
+    member_id: strawberry.Private[uuid.UUID]
+    related_request_id: strawberry.Private[uuid.UUID | None]
+
+    @classmethod
+    def from_model(cls, row: QuestionModel) -> Question:
+        return cls(
+            id=to_global_id("Question", row.id),
+            pk=row.id,
+            member_id=row.member_id,
+            related_request_id=row.related_request_id,
+            reference_number=row.reference_number,
+            subject=row.subject,
+            category=row.category,
+            status=row.status,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+        )
+
+    @strawberry.field(description="Oldest first; the first message is the member's question.")
+    async def messages(self, info: Ctx) -> list[QuestionMessage]:
+        rows = await loader(info, MESSAGES_LOADER, questions.conversations).load(self.pk)
+        return [QuestionMessage.from_model(row) for row in rows]
+
+    @strawberry.field(description="The asker's service request this question is about, if any.")
+    async def related_request(
+        self, info: Ctx
+    ) -> Annotated[ServiceRequest, strawberry.lazy("schema.service_requests")] | None:
+        if self.related_request_id is None:
+            return None
+        from schema.service_requests import load_service_request
+
+        return await load_service_request(info, self.related_request_id)
+
+    @strawberry.field(description="The member who asked.")
+    async def asker(self, info: Ctx) -> Member:
+        row = await loader(info, ASKERS_LOADER, questions.askers).load(self.member_id)
+        return Member.from_model(row)
 
 
 @strawberry.type(description="One question in a list, with its cursor.")
@@ -24,14 +111,188 @@ class QuestionConnection:
     page_info: PageInfo = strawberry.field(description="Where this page stands.")
     total_count: int = strawberry.field(description="How many questions match, on all pages.")
 
+    @classmethod
+    def from_page(cls, page: Page[QuestionModel]) -> QuestionConnection:
+        return cls(
+            edges=[
+                QuestionEdge(cursor=cursor, node=Question.from_model(row))
+                for row, cursor in zip(page.items, page.cursors, strict=True)
+            ],
+            page_info=PageInfo(
+                has_next_page=page.has_next_page,
+                has_previous_page=page.has_previous_page,
+                start_cursor=page.cursors[0] if page.cursors else None,
+                end_cursor=page.cursors[-1] if page.cursors else None,
+            ),
+            total_count=page.total_count,
+        )
 
-async def member_questions(info, **kwargs) -> QuestionConnection:
-    raise NotImplementedError
+
+def loader(
+    info: Ctx, name: str, load: Callable[[Sequence[uuid.UUID]], Awaitable[Sequence[Any]]]
+) -> DataLoader[uuid.UUID, Any]:
+    """One DataLoader per request: a page of questions costs one query per field, not per row."""
+    loaders = info.context.loaders
+    if name not in loaders:
+        loaders[name] = DataLoader(load_fn=load)
+    return loaders[name]
 
 
-QUERIES: tuple[type, ...] = ()
-MUTATIONS: tuple[type, ...] = ()
+async def connection(info: Ctx, page: Awaitable[Page[QuestionModel]]) -> QuestionConnection:
+    try:
+        return QuestionConnection.from_page(await page)
+    except DomainError as error:
+        # A bad `first` or `after` is the caller's mistake, not a masked server error.
+        item = error.errors[0]
+        raise GraphQLError(
+            info.context.user_errors(error)[0].message,
+            extensions={"code": "BAD_USER_INPUT", "argument": item.field},
+        ) from None
 
 
-async def load_question(info, key):
-    raise NotImplementedError
+async def member_questions(
+    info: Ctx,
+    *,
+    member_id: uuid.UUID,
+    status: QuestionStatus | None,
+    first: int | None,
+    after: str | None,
+) -> QuestionConnection:
+    return await connection(
+        info,
+        questions.member_questions(member_id=member_id, status=status, first=first, after=after),
+    )
+
+
+async def load_question(info: Ctx, key: uuid.UUID) -> Question | None:
+    row = await questions.visible_question(viewer=await info.context.viewer(), question_id=key)
+    return Question.from_model(row) if row else None
+
+
+def decode_key(global_id: str, type_name: str, field: str) -> uuid.UUID:
+    """The database key behind a global ID; an ID of another type is simply not found."""
+    decoded = from_global_id(global_id)
+    if decoded is None or decoded[0] != type_name:
+        raise DomainError.single(field, ErrorCode.NOT_FOUND)
+    return decoded[1]
+
+
+def forget_messages(info: Ctx, question_id: uuid.UUID) -> None:
+    """A payload after a new message must not show the conversation as loaded before it."""
+    cached = info.context.loaders.get(MESSAGES_LOADER)
+    if cached is not None:
+        cached.clear(question_id)
+
+
+@strawberry.input(description="A question to the administration.")
+class AskQuestionInput:
+    subject: str = strawberry.field(description="What the question is about; up to 200 characters.")
+    body: str = strawberry.field(description="The question itself; up to 5000 characters.")
+    category: QuestionCategory = strawberry.field(description="The kind of question.")
+    related_request_id: strawberry.ID | None = strawberry.field(
+        default=None, description="One of your own service requests the question is about."
+    )
+
+
+@strawberry.input(description="Add a message to your own question.")
+class ReplyToQuestionInput:
+    question_id: strawberry.ID = strawberry.field(description="The question's ID.")
+    body: str = strawberry.field(description="The message; up to 5000 characters.")
+
+
+@strawberry.input(description="Staff: answer a member's question.")
+class AnswerQuestionInput:
+    question_id: strawberry.ID = strawberry.field(description="The question's ID.")
+    body: str = strawberry.field(description="The answer; up to 5000 characters.")
+    close: bool | None = strawberry.field(
+        default=None, description="Close the question with this answer."
+    )
+
+
+@strawberry.type(description="The result of askQuestion, replyToQuestion or answerQuestion.")
+class QuestionPayload:
+    question: Question | None = strawberry.field(description="The question as it now stands.")
+    errors: list[UserError] = strawberry.field(description="What to fix; empty on success.")
+
+
+@strawberry.type
+class QuestionQuery:
+    @strawberry.field(description="Staff only: every member's questions, oldest first.")
+    async def questions(
+        self,
+        info: Ctx,
+        status: Annotated[
+            QuestionStatus | None, strawberry.argument(description="Only questions in this status.")
+        ] = None,
+        first: Annotated[
+            int | None, strawberry.argument(description="Page size: 20 by default, 100 at most.")
+        ] = None,
+        after: Annotated[
+            str | None, strawberry.argument(description="The endCursor of the previous page.")
+        ] = None,
+    ) -> QuestionConnection:
+        await info.context.require_staff()
+        return await connection(
+            info, questions.all_questions(status=status, first=first, after=after)
+        )
+
+
+@strawberry.type
+class QuestionMutation:
+    @strawberry.mutation(description="Ask the administration a question.")
+    async def ask_question(self, info: Ctx, input: AskQuestionInput) -> QuestionPayload:
+        member = await info.context.require_member()
+        try:
+            row = await questions.ask_question(
+                runtime=info.context.runtime,
+                member=member,
+                subject=input.subject,
+                body=input.body,
+                category=input.category,
+                related_request_id=decode_key(
+                    input.related_request_id, "ServiceRequest", "relatedRequestId"
+                )
+                if input.related_request_id is not None
+                else None,
+            )
+        except DomainError as error:
+            return QuestionPayload(question=None, errors=info.context.user_errors(error))
+        return QuestionPayload(question=Question.from_model(row), errors=[])
+
+    @strawberry.mutation(
+        description="Add to your own question; an answered question is open again, a closed "
+        "one takes no more replies."
+    )
+    async def reply_to_question(self, info: Ctx, input: ReplyToQuestionInput) -> QuestionPayload:
+        member = await info.context.require_member()
+        try:
+            row = await questions.reply_to_question(
+                runtime=info.context.runtime,
+                member=member,
+                question_id=decode_key(input.question_id, "Question", "questionId"),
+                body=input.body,
+            )
+        except DomainError as error:
+            return QuestionPayload(question=None, errors=info.context.user_errors(error))
+        forget_messages(info, row.id)
+        return QuestionPayload(question=Question.from_model(row), errors=[])
+
+    @strawberry.mutation(description="Staff only.")
+    async def answer_question(self, info: Ctx, input: AnswerQuestionInput) -> QuestionPayload:
+        staff = await info.context.require_staff()
+        try:
+            row = await questions.answer_question(
+                runtime=info.context.runtime,
+                staff=staff,
+                question_id=decode_key(input.question_id, "Question", "questionId"),
+                body=input.body,
+                close=bool(input.close),
+            )
+        except DomainError as error:
+            return QuestionPayload(question=None, errors=info.context.user_errors(error))
+        forget_messages(info, row.id)
+        return QuestionPayload(question=Question.from_model(row), errors=[])
+
+
+QUERIES = (QuestionQuery,)
+MUTATIONS = (QuestionMutation,)

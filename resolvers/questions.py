@@ -1,0 +1,213 @@
+"""Questions members ask the administration, and the conversation that follows."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+
+from tortoise.transactions import in_transaction
+
+from models import (
+    Actor,
+    Member,
+    NotificationChannel,
+    Question,
+    QuestionCategory,
+    QuestionMessage,
+    QuestionStatus,
+    Role,
+    ServiceRequest,
+)
+from resolvers import audit, validation
+from resolvers.errors import DomainError, ErrorCode, ErrorCollector
+from resolvers.notifications import QUESTION_ANSWERED
+from resolvers.pagination import Page, paginate
+from resolvers.references import next_reference
+from resolvers.runtime import Runtime
+
+REFERENCE_PREFIX = "Q"
+SUBJECT_MAX = 200
+BODY_MAX = 5000
+# A closed question takes no more messages, from either side.
+TAKES_MESSAGES = (QuestionStatus.OPEN, QuestionStatus.ANSWERED)
+
+
+async def ask_question(
+    *,
+    runtime: Runtime,
+    member: Member,
+    subject: str,
+    body: str,
+    category: QuestionCategory,
+    related_request_id: uuid.UUID | None,
+) -> Question:
+    errors = ErrorCollector()
+    subject_text = validation.bounded_text(errors, "subject", subject, max_length=SUBJECT_MAX)
+    body_text = validation.bounded_text(errors, "body", body, max_length=BODY_MAX)
+    # Someone else's request is "not found", exactly like one that does not exist.
+    if related_request_id is not None and not await ServiceRequest.exists(
+        id=related_request_id, member_id=member.id
+    ):
+        errors.add("relatedRequestId", ErrorCode.NOT_FOUND)
+    errors.raise_if_any()
+
+    now = runtime.now()
+    async with in_transaction() as connection:
+        reference = await next_reference(
+            REFERENCE_PREFIX, runtime.today().year, connection=connection
+        )
+        question = await Question.create(
+            reference_number=reference,
+            member_id=member.id,
+            subject=subject_text,
+            category=category,
+            status=QuestionStatus.OPEN,
+            related_request_id=related_request_id,
+            created_at=now,
+            updated_at=now,
+            using_db=connection,
+        )
+        await QuestionMessage.create(
+            question_id=question.id,
+            author=Actor.MEMBER,
+            author_member_id=member.id,
+            body=body_text,
+            created_at=now,
+            using_db=connection,
+        )
+    audit.record("question_asked", member_id=member.id, question_id=question.id)
+    return question
+
+
+async def reply_to_question(
+    *, runtime: Runtime, member: Member, question_id: uuid.UUID, body: str
+) -> Question:
+    """The asker adds to their question; an answered one is open again."""
+    body_text = _body(body)
+    question = await Question.get_or_none(id=question_id, member_id=member.id)
+    if question is None:
+        raise DomainError.single("questionId", ErrorCode.NOT_FOUND)
+    async with in_transaction():
+        await _add_message(
+            runtime, question, QuestionStatus.OPEN, Actor.MEMBER, member, body_text
+        )
+    audit.record("question_replied", member_id=member.id, question_id=question.id)
+    return question
+
+
+async def answer_question(
+    *, runtime: Runtime, staff: Member, question_id: uuid.UUID, body: str, close: bool
+) -> Question:
+    """Staff answer, or answer and close; the asker is told either way."""
+    body_text = _body(body)
+    question = await Question.filter(id=question_id).select_related("member").first()
+    if question is None:
+        raise DomainError.single("questionId", ErrorCode.NOT_FOUND)
+    status = QuestionStatus.CLOSED if close else QuestionStatus.ANSWERED
+    async with in_transaction():
+        await _add_message(runtime, question, status, Actor.STAFF, staff, body_text)
+        # In the same transaction: the notice goes out if and only if the answer is stored.
+        await _notify_asker(runtime, question)
+    audit.record("question_answered", staff_id=staff.id, question_id=question.id, status=status)
+    return question
+
+
+def _body(body: str) -> str:
+    errors = ErrorCollector()
+    text = validation.bounded_text(errors, "body", body, max_length=BODY_MAX)
+    errors.raise_if_any()
+    assert text is not None
+    return text
+
+
+async def _add_message(
+    runtime: Runtime,
+    question: Question,
+    status: QuestionStatus,
+    author: Actor,
+    author_member: Member,
+    body: str,
+) -> None:
+    updated_at = runtime.now()
+    # One conditional UPDATE: a question closed meanwhile by someone else stays closed.
+    moved = await Question.filter(id=question.id, status__in=TAKES_MESSAGES).update(
+        status=status, updated_at=updated_at
+    )
+    if not moved:
+        raise DomainError.single("questionId", ErrorCode.INVALID_TRANSITION, "question_closed")
+    # Timed after the UPDATE, which holds the row until commit: messages that race are
+    # ordered as the database ordered them.
+    await QuestionMessage.create(
+        question_id=question.id,
+        author=author,
+        author_member_id=author_member.id,
+        body=body,
+        created_at=runtime.now(),
+    )
+    question.status, question.updated_at = status, updated_at
+
+
+async def _notify_asker(runtime: Runtime, question: Question) -> None:
+    asker: Member = question.member
+    language = asker.preferred_language
+    by_email = asker.preferred_channel is NotificationChannel.EMAIL and asker.email
+    channel = NotificationChannel.EMAIL if by_email else NotificationChannel.SMS
+    destination = asker.email if by_email else asker.mobile
+    if not destination:
+        return
+    subject, body = QUESTION_ANSWERED.render(
+        language, reference=question.reference_number, subject=question.subject
+    )
+    await runtime.outbox.enqueue(
+        channel=channel, destination=destination, subject=subject, body=body
+    )
+
+
+async def visible_question(*, viewer: Member | None, question_id: uuid.UUID) -> Question | None:
+    """The question if the viewer asked it or is staff; None otherwise, as if it did not exist."""
+    if viewer is None:
+        return None
+    query = Question.filter(id=question_id)
+    if viewer.role is not Role.STAFF:
+        query = query.filter(member_id=viewer.id)
+    return await query.first()
+
+
+async def member_questions(
+    *, member_id: uuid.UUID, status: QuestionStatus | None, first: int | None, after: str | None
+) -> Page[Question]:
+    """One member's questions, newest first."""
+    query = Question.filter(member_id=member_id)
+    if status is not None:
+        query = query.filter(status=status)
+    return await paginate(query, time_field="created_at", first=first, after=after,
+                          newest_first=True)
+
+
+async def all_questions(
+    *, status: QuestionStatus | None, first: int | None, after: str | None
+) -> Page[Question]:
+    """Every member's questions, oldest first: the staff's work queue."""
+    query = Question.all()
+    if status is not None:
+        query = query.filter(status=status)
+    return await paginate(query, time_field="created_at", first=first, after=after,
+                          newest_first=False)
+
+
+async def conversations(question_ids: Sequence[uuid.UUID]) -> list[list[QuestionMessage]]:
+    """The messages of each question, oldest first, in one query for all of them."""
+    messages = await QuestionMessage.filter(question_id__in=list(question_ids)).order_by(
+        "created_at", "id"
+    )
+    by_question: dict[uuid.UUID, list[QuestionMessage]] = defaultdict(list)
+    for message in messages:
+        by_question[message.question_id].append(message)
+    return [by_question[key] for key in question_ids]
+
+
+async def askers(member_ids: Sequence[uuid.UUID]) -> list[Member | None]:
+    """Members by id, in one query for all of them."""
+    rows = {row.id: row for row in await Member.filter(id__in=list(member_ids))}
+    return [rows.get(key) for key in member_ids]
