@@ -252,6 +252,7 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
             worker.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await worker
+            await runtime.outbox.aclose()
             if tortoise is not None:
                 await tortoise.close_connections()
 

@@ -142,6 +142,11 @@ class Outbox:
         )
         self._wake.set()
 
+    async def aclose(self) -> None:
+        for sender in self._senders.values():
+            if isinstance(sender, SmsGatewaySender):
+                await sender.close()
+
     async def run(self) -> None:
         """The worker: drains due messages until cancelled, surviving database outages."""
         while True:

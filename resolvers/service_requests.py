@@ -176,9 +176,8 @@ async def submit_request(
         # statement in it): find out, outside it, which concurrent submission won.
         if key and (winner := await _by_idempotency_key(member.id, key)):
             return winner
-        if await ServiceRequest.exists(member_id=member.id, open_type=service_type.value):
-            raise DomainError.single("details", ErrorCode.DUPLICATE_REQUEST) from None
-        raise
+        # Otherwise the open request of this type won; it may even be closed again by now.
+        raise DomainError.single("details", ErrorCode.DUPLICATE_REQUEST) from None
     audit.record("request_submitted", member_id=member.id, request_id=request.id,
                  type=service_type)
     return request
