@@ -113,6 +113,11 @@ class GraphQLView(GraphQL):
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
 
+    def decode_json(self, data: str | bytes) -> object:
+        # Strict JSON: a lone surrogate ("\ud800") is refused with the other malformed bodies
+        # (400) instead of reaching the rules as text no database or hash can encode.
+        return orjson.loads(data)
+
     async def execute_operation(self, *args: Any, **kwargs: Any) -> Any:
         try:
             async with asyncio.timeout(self.timeout):

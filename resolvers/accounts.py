@@ -219,7 +219,8 @@ def _corrected_fields(errors: ErrorCollector, corrections: Corrections, today: d
 async def login(
     *, runtime: Runtime, national_id: str, password: str, client_ip: str
 ) -> tuple[Member, IssuedSession]:
-    parsed = validation.parse_national_id(national_id) or national_id.strip()[:20]
+    valid_id = validation.parse_national_id(national_id)
+    parsed = valid_id or national_id.strip()[:20]
     id_key, ip_key = f"login-id:{parsed}", f"login-ip:{client_ip}"
     throttle = runtime.throttle
     if not await throttle.allows(LOGIN_FAILURES_PER_ID, id_key) or not await throttle.allows(
@@ -229,7 +230,8 @@ async def login(
                      client_ip=client_ip)
         raise DomainError.single(None, ErrorCode.RATE_LIMITED)
 
-    member = await Member.get_or_none(national_id=parsed)
+    # What is not a national ID matches nobody, and would not fit the column to look it up.
+    member = await Member.get_or_none(national_id=valid_id) if valid_id else None
     # Same error for an unknown ID and a wrong password, after the same hashing work.
     verified = await runtime.passwords.verify(member.password_hash if member else None, password)
     if not verified or member is None:

@@ -18,6 +18,8 @@ ARABIC_INDIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", 
 MINIMUM_AGE_YEARS = 15
 PASSWORD_MIN, PASSWORD_MAX = 12, 128
 COMMON_PASSWORDS_FILE = Path(__file__).with_name("data") / "common-passwords.txt"
+# PostgreSQL cannot store U+0000 in text: stored text refuses it on both engines alike.
+NUL = "\x00"
 
 
 def normalize_digits(value: str) -> str:
@@ -64,6 +66,8 @@ def full_name(errors: ErrorCollector, field: str, value: str) -> str:
         errors.add(field, ErrorCode.REQUIRED)
     elif len(name) > 200:
         errors.add(field, ErrorCode.INVALID, "text_length", max=200)
+    elif NUL in name:
+        errors.add(field, ErrorCode.INVALID)
     elif len(name.split(" ")) < 2:
         errors.add(field, ErrorCode.INVALID, "full_name_words")
     return name
@@ -177,6 +181,8 @@ def bounded_text(
         return None
     if len(text) > max_length:
         errors.add(field, ErrorCode.INVALID, "text_length", max=max_length)
+    elif NUL in text:
+        errors.add(field, ErrorCode.INVALID)
     return text
 
 

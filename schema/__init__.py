@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import strawberry
 from graphql import GraphQLError
@@ -19,6 +20,7 @@ from strawberry.extensions import (
 )
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
+from strawberry.utils.logging import StrawberryLogger
 
 from resolvers.errors import DomainError
 from schema import accounts, node, profile, questions, service_requests
@@ -49,6 +51,18 @@ def _should_mask(error: GraphQLError) -> bool:
     return original is not None and not isinstance(original, GraphQLError | DomainError)
 
 
+class Schema(strawberry.Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
+        """Bugs are logged with their traceback; refusals the client caused, in one quiet line."""
+        for error in errors:
+            if _should_mask(error):
+                StrawberryLogger.error(error, execution_context)
+            else:
+                code = (error.extensions or {}).get("code", "GRAPHQL_VALIDATION_FAILED")
+                log.info("request refused: %s", error.message,
+                         extra={"event": "graphql_error", "code": code})
+
+
 def build_schema(*, production: bool) -> strawberry.Schema:
     # Each limiter builds its validation rule once, here; ValidationCache can only hit
     # when the same rule classes come with every request.
@@ -74,7 +88,7 @@ def build_schema(*, production: bool) -> strawberry.Schema:
     ]
     if production:
         extensions.append(DisableIntrospection)
-    return strawberry.Schema(
+    return Schema(
         query=Query,
         mutation=Mutation,
         types=[Node],

@@ -2,20 +2,14 @@
 idempotency hold across them, as in production behind a load balancer."""
 
 import asyncio
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 
 import httpx
 import pytest
 
-from tests.conftest import POSTGRES_REQUIRED, ROOT, free_port
+from tests.servers import fresh_redis_or_skip, running_servers, server_environment
 from tests.support import ACTIVATE, LOGIN, REGISTER, gql, new_person
 
-REDIS_HOST, REDIS_PORT, REDIS_DB = "127.0.0.1", 6379, 13
 ME = "query { me { nationalId } }"
 LOGOUT = "mutation { logout(input: {everywhere: false}) { errors { code } } }"
 SUBMIT = """
@@ -26,66 +20,13 @@ mutation Submit($input: SubmitRequestInput!) {
 REQUEST_COUNT = "query { me { requests { totalCount } } }"
 
 
-def redis_flush() -> bool:
-    """Empties the test's Redis database; False when no Redis answers."""
-    try:
-        with socket.create_connection((REDIS_HOST, REDIS_PORT), timeout=2) as connection:
-            connection.sendall(f"*2\r\n$6\r\nSELECT\r\n${len(str(REDIS_DB))}\r\n{REDIS_DB}\r\n"
-                               "*1\r\n$7\r\nFLUSHDB\r\n".encode())
-            time.sleep(0.05)
-            return b"+OK" in connection.recv(100)
-    except OSError:
-        return False
-
-
 @pytest.fixture
-def servers(engine, database_url, settings, tmp_path) -> Iterator[list[str]]:
+def servers(engine, settings, tmp_path) -> Iterator[list[str]]:
     if engine != "postgres":
         pytest.skip("several server processes share PostgreSQL, not an SQLite file")
-    if not redis_flush():
-        if POSTGRES_REQUIRED:
-            pytest.fail("CI needs Redis at 127.0.0.1:6379 for the multi-process tests")
-        pytest.skip("Redis is not reachable at 127.0.0.1:6379")
-    env = {
-        **os.environ,
-        "APP_ENV": "development",
-        "DATABASE_URL": database_url,
-        "REDIS_URL": f"redis://{REDIS_HOST}:{REDIS_PORT}/{REDIS_DB}",
-        "SMTP_HOST": settings.smtp_host,
-        "SMTP_PORT": str(settings.smtp_port),
-        "SMS_WEBHOOK_URL": settings.sms_webhook_url,
-    }
-    ports = [free_port(), free_port()]
-    processes = []
-    try:
-        for index, port in enumerate(ports):
-            log = open(tmp_path / f"server-{index}.log", "w")  # noqa: SIM115 (closed below)
-            process = subprocess.Popen(
-                [sys.executable, "server.py"], cwd=ROOT, env={**env, "PORT": str(port)},
-                stdout=log, stderr=subprocess.STDOUT,
-            )
-            processes.append((process, log))
-        urls = [f"http://127.0.0.1:{port}" for port in ports]
-        deadline = time.monotonic() + 60
-        for url in urls:
-            while True:
-                try:
-                    if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                assert time.monotonic() < deadline, (tmp_path / "server-0.log").read_text()
-                time.sleep(0.2)
+    redis_url = fresh_redis_or_skip("the multi-process tests")
+    with running_servers(2, server_environment(settings, redis_url=redis_url), tmp_path) as urls:
         yield urls
-    finally:
-        for process, log in processes:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-            log.close()
 
 
 async def member_on(urls, inbox):

@@ -1,0 +1,112 @@
+"""Real server processes for the tests that need them: several instances, load, fuzzing."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from resolvers.settings import Settings
+from tests.conftest import POSTGRES_REQUIRED, ROOT, free_port
+
+REDIS_HOST, REDIS_PORT, REDIS_DB = "127.0.0.1", 6379, 13
+REDIS_URL = f"redis://{REDIS_HOST}:{REDIS_PORT}/{REDIS_DB}"
+
+
+def redis_flush() -> bool:
+    """Empties the tests' Redis database; False when no Redis answers."""
+    try:
+        with socket.create_connection((REDIS_HOST, REDIS_PORT), timeout=2) as connection:
+            connection.sendall(f"*2\r\n$6\r\nSELECT\r\n${len(str(REDIS_DB))}\r\n{REDIS_DB}\r\n"
+                               "*1\r\n$7\r\nFLUSHDB\r\n".encode())
+            time.sleep(0.05)
+            return b"+OK" in connection.recv(100)
+    except OSError:
+        return False
+
+
+def fresh_redis_or_skip(purpose: str) -> str:
+    """The URL of an emptied Redis database; skips (fails in CI) when there is none."""
+    if not redis_flush():
+        if POSTGRES_REQUIRED:
+            pytest.fail(f"CI needs Redis at {REDIS_HOST}:{REDIS_PORT} for {purpose}")
+        pytest.skip(f"Redis is not reachable at {REDIS_HOST}:{REDIS_PORT}")
+    return REDIS_URL
+
+
+
+def server_environment(settings: Settings, *, redis_url: str | None = None) -> dict[str, str]:
+    """What `python server.py` needs to serve the session's database and reach the test inboxes."""
+    env = {
+        **os.environ,
+        "APP_ENV": "test",
+        "DATABASE_URL": settings.database_url,
+        "SMTP_HOST": settings.smtp_host or "127.0.0.1",
+        "SMTP_PORT": str(settings.smtp_port),
+        "SMS_WEBHOOK_URL": settings.sms_webhook_url or "",
+    }
+    env.pop("REDIS_URL", None)
+    if redis_url:
+        env["REDIS_URL"] = redis_url
+    return env
+
+
+@contextlib.contextmanager
+def running_servers(count: int, env: dict[str, str], logs: Path) -> Iterator[list[str]]:
+    """`count` server processes on free loopback ports; their base URLs once all are ready."""
+    ports = [free_port() for _ in range(count)]
+    processes: list[tuple[subprocess.Popen, Any]] = []
+    try:
+        for index, port in enumerate(ports):
+            log = open(logs / f"server-{index}.log", "w")  # noqa: SIM115 (closed below)
+            process = subprocess.Popen(
+                [sys.executable, "server.py"], cwd=ROOT, env={**env, "PORT": str(port)},
+                stdout=log, stderr=subprocess.STDOUT,
+            )
+            processes.append((process, log))
+        urls = [f"http://127.0.0.1:{port}" for port in ports]
+        deadline = time.monotonic() + 60
+        for index, url in enumerate(urls):
+            while True:
+                with contextlib.suppress(httpx.HTTPError):
+                    if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
+                        break
+                alive = processes[index][0].poll() is None
+                assert alive and time.monotonic() < deadline, server_log(logs, index)
+                time.sleep(0.2)
+        yield urls
+    finally:
+        for process, log in processes:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+            log.close()
+
+
+def server_log(logs: Path, index: int, tail: int = 40) -> str:
+    lines = (logs / f"server-{index}.log").read_text(errors="replace").splitlines()
+    return "\n".join(lines[-tail:])
+
+
+def logged_tracebacks(logs: Path) -> list[str]:
+    """The server's log lines that carry a traceback: each masked error is logged with one."""
+    return [
+        line
+        for path in sorted(logs.glob("server-*.log"))
+        for line in path.read_text(errors="replace").splitlines()
+        if '"traceback"' in line
+    ]
+
+
