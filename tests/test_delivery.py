@@ -13,8 +13,6 @@ from tests.conftest import free_port
 from tests.support import CODE_PATTERN, new_person, register
 
 
-
-
 async def test_without_mail_or_sms_configured_development_writes_messages_to_the_log(
     settings, caplog
 ):
