@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tortoise.exceptions import IntegrityError
@@ -372,6 +374,12 @@ async def _set_password(runtime: Runtime, member: Member, password: str) -> None
     member.password_hash = await runtime.passwords.hash(password)
     await member.save(update_fields=["password_hash", "updated_at"])
     await sessions.end_all(runtime=runtime, member_id=member.id)
+
+
+async def members_by_id(member_ids: Sequence[uuid.UUID]) -> list[Member | None]:
+    """Members by id, in one query for all of them (a DataLoader's batch)."""
+    rows = {row.id: row for row in await Member.filter(id__in=list(member_ids))}
+    return [rows.get(key) for key in member_ids]
 
 
 async def create_staff(

@@ -207,7 +207,3 @@ async def conversations(question_ids: Sequence[uuid.UUID]) -> list[list[Question
     return [by_question[key] for key in question_ids]
 
 
-async def askers(member_ids: Sequence[uuid.UUID]) -> list[Member | None]:
-    """Members by id, in one query for all of them."""
-    rows = {row.id: row for row in await Member.filter(id__in=list(member_ids))}
-    return [rows.get(key) for key in member_ids]

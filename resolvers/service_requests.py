@@ -381,7 +381,3 @@ async def requests_by_id(request_ids: Sequence[uuid.UUID]) -> list[ServiceReques
     return [rows.get(key) for key in request_ids]
 
 
-async def members(member_ids: Sequence[uuid.UUID]) -> list[Member | None]:
-    """Members by id, in one query for all of them."""
-    rows = {row.id: row for row in await Member.filter(id__in=list(member_ids))}
-    return [rows.get(key) for key in member_ids]

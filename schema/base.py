@@ -12,6 +12,7 @@ from models import enums
 from resolvers.errors import DomainError
 from resolvers.errors import ErrorCode as DomainErrorCode
 from resolvers.i18n import translate
+from resolvers.pagination import Page
 
 ErrorCode = strawberry.enum(
     DomainErrorCode, name="ErrorCode", description="Stable codes of the errors a user can fix."
@@ -64,6 +65,15 @@ class PageInfo:
     has_previous_page: bool = strawberry.field(description="Items come before this page.")
     start_cursor: str | None = strawberry.field(description="Cursor of the first item.")
     end_cursor: str | None = strawberry.field(description="Cursor of the last item; pass as `after`.")
+
+    @classmethod
+    def from_page(cls, page: Page) -> PageInfo:
+        return cls(
+            has_next_page=page.has_next_page,
+            has_previous_page=page.has_previous_page,
+            start_cursor=page.cursors[0] if page.cursors else None,
+            end_cursor=page.cursors[-1] if page.cursors else None,
+        )
 
 
 def to_global_id(type_name: str, key: uuid.UUID) -> strawberry.ID:

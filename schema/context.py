@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import Response
+from strawberry.dataloader import DataLoader
 
 from models import Member, Role, Session
 from resolvers import sessions
@@ -22,7 +24,7 @@ class Context:
     request: Request
     response: Response | None
     runtime: Runtime
-    loaders: dict[str, Any] = field(default_factory=dict)
+    loaders: dict[Any, DataLoader] = field(default_factory=dict)
     _session: Session | None = None
     _session_loaded: bool = False
 
@@ -57,6 +59,13 @@ class Context:
         if member.role is not Role.STAFF:
             raise self.error("FORBIDDEN", "forbidden")
         return member
+
+    def loader(self, load: Callable[[Sequence[Any]], Awaitable[Sequence[Any]]]) -> DataLoader:
+        """One DataLoader per load function per request: every item of a page shares one query."""
+        existing = self.loaders.get(load)
+        if existing is None:
+            existing = self.loaders[load] = DataLoader(load_fn=load)
+        return existing
 
     def error(self, code: str, message_key: str) -> GraphQLError:
         return GraphQLError(translate(message_key, self.language), extensions={"code": code})

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
-from typing import TYPE_CHECKING, Annotated, Any
+from collections.abc import Awaitable
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
 from models import Question as QuestionModel
 from models import QuestionMessage as QuestionMessageModel
-from resolvers import questions
+from resolvers import accounts, questions
 from resolvers.errors import DomainError, ErrorCode
 from resolvers.pagination import Page
 from schema.base import (
@@ -34,8 +33,6 @@ if TYPE_CHECKING:
     from schema.service_requests import ServiceRequest
 
 Ctx = Info[Context, None]
-MESSAGES_LOADER = "questions.messages"
-ASKERS_LOADER = "questions.askers"
 
 
 @strawberry.type(description="One message in a question's conversation.")
@@ -80,7 +77,7 @@ class Question(Node):
 
     @strawberry.field(description="Oldest first; the first message is the member's question.")
     async def messages(self, info: Ctx) -> list[QuestionMessage]:
-        rows = await loader(info, MESSAGES_LOADER, questions.conversations).load(self.pk)
+        rows = await info.context.loader(questions.conversations).load(self.pk)
         return [QuestionMessage.from_model(row) for row in rows]
 
     @strawberry.field(description="The asker's service request this question is about, if any.")
@@ -95,7 +92,7 @@ class Question(Node):
 
     @strawberry.field(description="The member who asked.")
     async def asker(self, info: Ctx) -> Member:
-        row = await loader(info, ASKERS_LOADER, questions.askers).load(self.member_id)
+        row = await info.context.loader(accounts.members_by_id).load(self.member_id)
         return Member.from_model(row)
 
 
@@ -118,24 +115,10 @@ class QuestionConnection:
                 QuestionEdge(cursor=cursor, node=Question.from_model(row))
                 for row, cursor in zip(page.items, page.cursors, strict=True)
             ],
-            page_info=PageInfo(
-                has_next_page=page.has_next_page,
-                has_previous_page=page.has_previous_page,
-                start_cursor=page.cursors[0] if page.cursors else None,
-                end_cursor=page.cursors[-1] if page.cursors else None,
-            ),
+            page_info=PageInfo.from_page(page),
             total_count=page.total_count,
         )
 
-
-def loader(
-    info: Ctx, name: str, load: Callable[[Sequence[uuid.UUID]], Awaitable[Sequence[Any]]]
-) -> DataLoader[uuid.UUID, Any]:
-    """One DataLoader per request: a page of questions costs one query per field, not per row."""
-    loaders = info.context.loaders
-    if name not in loaders:
-        loaders[name] = DataLoader(load_fn=load)
-    return loaders[name]
 
 
 async def connection(info: Ctx, page: Awaitable[Page[QuestionModel]]) -> QuestionConnection:
@@ -179,7 +162,7 @@ def decode_key(global_id: str, type_name: str, field: str) -> uuid.UUID:
 
 def forget_messages(info: Ctx, question_id: uuid.UUID) -> None:
     """A payload after a new message must not show the conversation as loaded before it."""
-    cached = info.context.loaders.get(MESSAGES_LOADER)
+    cached = info.context.loaders.get(questions.conversations)
     if cached is not None:
         cached.clear(question_id)
 

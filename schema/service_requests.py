@@ -5,19 +5,18 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
-from typing import Annotated, Any
+from collections.abc import Awaitable
+from typing import Annotated
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
 from models import Member as MemberModel
 from models import RequestEvent as RequestEventModel
 from models import Role
 from models import ServiceRequest as ServiceRequestModel
-from resolvers import catalog, service_requests
+from resolvers import accounts, catalog, service_requests
 from resolvers.errors import DomainError, ErrorCode
 from resolvers.pagination import Page
 from schema.base import (
@@ -35,9 +34,6 @@ from schema.member import Member
 
 Ctx = Info[Context, None]
 
-REQUESTS_LOADER = "service_requests.by_id"
-HISTORY_LOADER = "service_requests.history"
-APPLICANTS_LOADER = "service_requests.applicants"
 
 
 @strawberry.type(description="One service a member can apply for, in the caller's language.")
@@ -174,23 +170,14 @@ class ServiceRequest(Node):
 
     @strawberry.field(description="Oldest first; the first event is SUBMITTED.")
     async def history(self, info: Ctx) -> list[RequestEvent]:
-        events = await _loader(info, HISTORY_LOADER, service_requests.histories).load(self.pk)
+        events = await info.context.loader(service_requests.histories).load(self.pk)
         return [RequestEvent.from_model(event) for event in events]
 
     @strawberry.field(description="The member who applied.")
     async def applicant(self, info: Ctx) -> Member:
-        row = await _loader(info, APPLICANTS_LOADER, service_requests.members).load(self.member_id)
+        row = await info.context.loader(accounts.members_by_id).load(self.member_id)
         return Member.from_model(row)
 
-
-def _loader(
-    info: Ctx, name: str, load: Callable[[Sequence[uuid.UUID]], Awaitable[Sequence[Any]]]
-) -> DataLoader:
-    """One loader of each kind per HTTP request: every item of a page shares one query."""
-    loaders = info.context.loaders
-    if name not in loaders:
-        loaders[name] = DataLoader(load_fn=load)
-    return loaders[name]
 
 
 @strawberry.type(description="One request in a list, with its cursor.")
@@ -212,12 +199,7 @@ class ServiceRequestConnection:
                 ServiceRequestEdge(cursor=cursor, node=ServiceRequest.from_model(row))
                 for row, cursor in zip(page.items, page.cursors, strict=True)
             ],
-            page_info=PageInfo(
-                has_next_page=page.has_next_page,
-                has_previous_page=page.has_previous_page,
-                start_cursor=page.cursors[0] if page.cursors else None,
-                end_cursor=page.cursors[-1] if page.cursors else None,
-            ),
+            page_info=PageInfo.from_page(page),
             total_count=page.total_count,
         )
 
@@ -258,7 +240,7 @@ async def load_service_request(info: Ctx, key: uuid.UUID) -> ServiceRequest | No
     viewer = await info.context.viewer()
     if viewer is None:
         return None
-    row = await _loader(info, REQUESTS_LOADER, service_requests.requests_by_id).load(key)
+    row = await info.context.loader(service_requests.requests_by_id).load(key)
     return ServiceRequest.from_model(row) if row and service_requests.can_see(viewer, row) else None
 
 
