@@ -2,7 +2,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint schema bench clean
+.PHONY: run test lint schema bench bench-postgres bench-tools clean
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -23,6 +23,24 @@ lint: $(STAMP)
 
 schema: $(STAMP)
 	$(PY) server.py export-schema
+
+# Throughput, latency and SQL counts against a raw baseline (tests/bench). BENCH_ARGS is
+# passed on, e.g. make bench BENCH_ARGS="--seconds 5".
+bench: $(STAMP) bench-tools
+	$(PY) -m tests.bench.run $(BENCH_ARGS)
+
+# The same on PostgreSQL (127.0.0.1:5432), plus the 1,000,000-request part.
+bench-postgres: $(STAMP) bench-tools
+	$(PY) -m tests.bench.run --postgres $(BENCH_ARGS)
+
+# wrk drives the load when it is installed; as root, install it from Debian. Without it
+# the benchmark falls back to its own Python load client.
+bench-tools:
+	@command -v wrk >/dev/null 2>&1 || [ "$$(id -u)" != 0 ] \
+		|| apt-get install -y -qq wrk >/dev/null 2>&1 \
+		|| { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq wrk >/dev/null 2>&1; } \
+		|| true
+	@command -v wrk >/dev/null 2>&1 || echo "wrk is not installed: using the Python load client"
 
 clean:
 	rm -rf $(VENV) data .pytest_cache

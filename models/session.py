@@ -22,3 +22,4 @@ class Session(Model):
 
     class Meta:
         table = "session"
+        indexes = (("member_id", "revoked_at"),)

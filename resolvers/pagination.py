@@ -27,7 +27,11 @@ class Page(Generic[T]):
     cursors: list[str]
     has_next_page: bool
     has_previous_page: bool
-    total_count: int
+    # Counting every match is the dearest part of a deep page: done only when asked for.
+    matching: QuerySet[T]
+
+    async def total_count(self) -> int:
+        return await self.matching.count()
 
 
 def encode_cursor(at: dt.datetime, key: uuid.UUID) -> str:
@@ -61,18 +65,15 @@ async def paginate(
 ) -> Page[T]:
     """One page of `query` ordered by (time_field, id); `after` is the cursor of the last item seen."""
     size = page_size(first)
-    total = await query.count()
     ordered = query
     if after:
         at, key = decode_cursor(after)
-        if newest_first:
-            ordered = ordered.filter(
-                Q(**{f"{time_field}__lt": at}) | Q(**{time_field: at, "id__lt": key})
-            )
-        else:
-            ordered = ordered.filter(
-                Q(**{f"{time_field}__gt": at}) | Q(**{time_field: at, "id__gt": key})
-            )
+        # The first condition alone is an index range; the OR only trims the boundary. Written
+        # as a bare OR, PostgreSQL walks the index from its start (1.5 s deep in a million rows).
+        strict, inclusive = ("lt", "lte") if newest_first else ("gt", "gte")
+        ordered = ordered.filter(**{f"{time_field}__{inclusive}": at}).filter(
+            Q(**{f"{time_field}__{strict}": at}) | Q(**{f"id__{strict}": key})
+        )
     direction = "-" if newest_first else ""
     rows = await ordered.order_by(f"{direction}{time_field}", f"{direction}id").limit(size + 1)
     items = rows[:size]
@@ -81,5 +82,5 @@ async def paginate(
         cursors=[encode_cursor(getattr(row, time_field), row.pk) for row in items],
         has_next_page=len(rows) > size,
         has_previous_page=after is not None,
-        total_count=total,
+        matching=query,
     )

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from tortoise.backends.base.config_generator import expand_db_url
 
 DEVELOPMENT_SECRET_KEY = "development-only-secret-key-do-not-use-in-production"
 DEFAULT_DATABASE_URL = "sqlite://data/gosi.sqlite3"
@@ -12,6 +15,15 @@ DEFAULT_DATABASE_URL = "sqlite://data/gosi.sqlite3"
 
 class ConfigurationError(Exception):
     pass
+
+
+async def _keep_session(connection: object) -> None:
+    return None
+
+
+def default_hashing_concurrency() -> int:
+    """One core less than the machine has: password hashing must leave the event loop a core."""
+    return max(1, (os.cpu_count() or 2) - 1)
 
 
 @dataclass(frozen=True)
@@ -33,7 +45,7 @@ class Settings:
     argon2_memory_kib: int = 19 * 1024
     argon2_time_cost: int = 2
     argon2_parallelism: int = 1
-    hashing_concurrency: int = 2
+    hashing_concurrency: int = field(default_factory=lambda: default_hashing_concurrency())
     execution_timeout_seconds: float = 10.0
 
     @property
@@ -76,7 +88,7 @@ class Settings:
             argon2_memory_kib=integer("ARGON2_MEMORY_KIB", 19 * 1024),
             argon2_time_cost=integer("ARGON2_TIME_COST", 2),
             argon2_parallelism=integer("ARGON2_PARALLELISM", 1),
-            hashing_concurrency=integer("HASHING_CONCURRENCY", 2),
+            hashing_concurrency=integer("HASHING_CONCURRENCY", default_hashing_concurrency()),
         )
         settings.check()
         return settings
@@ -98,8 +110,14 @@ class Settings:
             Path(url.removeprefix("sqlite://")).parent.mkdir(parents=True, exist_ok=True)
         if url.startswith("postgresql://"):
             url = "postgres://" + url.removeprefix("postgresql://")
+        connection: str | dict = url
+        if url.startswith("postgres://"):
+            connection = expand_db_url(url)
+            # asyncpg's default reset (RESET ALL, UNLISTEN, ...) costs a round trip after every
+            # statement; the app keeps no session state outside its transactions.
+            connection["credentials"]["reset"] = _keep_session
         return {
-            "connections": {"default": url},
+            "connections": {"default": connection},
             "apps": {
                 "models": {
                     "models": ["models"],

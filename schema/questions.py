@@ -106,7 +106,11 @@ class QuestionEdge:
 class QuestionConnection:
     edges: list[QuestionEdge] = strawberry.field(description="The questions on this page.")
     page_info: PageInfo = strawberry.field(description="Where this page stands.")
-    total_count: int = strawberry.field(description="How many questions match, on all pages.")
+    page: strawberry.Private[Page]
+
+    @strawberry.field(description="How many questions match, on all pages.")
+    async def total_count(self) -> int:
+        return await self.page.total_count()
 
     @classmethod
     def from_page(cls, page: Page[QuestionModel]) -> QuestionConnection:
@@ -116,7 +120,7 @@ class QuestionConnection:
                 for row, cursor in zip(page.items, page.cursors, strict=True)
             ],
             page_info=PageInfo.from_page(page),
-            total_count=page.total_count,
+            page=page,
         )
 
 

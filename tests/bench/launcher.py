@@ -1,0 +1,81 @@
+"""The server under test: `create_app(settings)` plus the raw baseline routes, one process.
+
+    python -m tests.bench.launcher --database-url URL --port PORT --secret-key KEY
+
+uvicorn with httptools and uvloop, one worker, no access log, on 127.0.0.1 only; the
+server's own JSON log lines go to stderr (run.py sends them to a file). The baseline
+shares the process, the event loop, the middleware and the session check with GraphQL.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+import uvicorn
+
+from resolvers.settings import Settings
+from server import configure_logging, create_app
+from tests.bench import baseline
+
+
+def settings_for(
+    *,
+    database_url: str,
+    port: int,
+    secret_key: str,
+    app_env: str,
+    unused_port: int,
+    hashing_concurrency: int | None = None,
+) -> Settings:
+    """Production settings on loopback; nothing in the benchmark sends mail or SMS."""
+    tuned = {} if hashing_concurrency is None else {"hashing_concurrency": hashing_concurrency}
+    settings = Settings(
+        app_env=app_env,
+        host="127.0.0.1",
+        port=port,
+        database_url=database_url,
+        secret_key=secret_key,
+        smtp_host="127.0.0.1",
+        smtp_port=unused_port,
+        sms_webhook_url=f"http://127.0.0.1:{unused_port}/sms",
+        **tuned,
+    )
+    settings.check()
+    return settings
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--secret-key", required=True)
+    parser.add_argument("--app-env", default="production")
+    parser.add_argument("--unused-port", type=int, default=9)
+    parser.add_argument("--hashing-concurrency", type=int, default=None)
+    args = parser.parse_args(argv)
+
+    configure_logging()
+    settings = settings_for(
+        database_url=args.database_url,
+        port=args.port,
+        secret_key=args.secret_key,
+        app_env=args.app_env,
+        unused_port=args.unused_port,
+        hashing_concurrency=args.hashing_concurrency,
+    )
+    app = create_app(settings)
+    app.router.routes.extend(baseline.routes(app.state.runtime))
+    uvicorn.run(
+        app,
+        host="127.0.0.1",
+        port=args.port,
+        access_log=False,
+        log_config=None,
+        http="httptools",
+        loop="uvloop",
+        lifespan="on",
+    )
+
+
+if __name__ == "__main__":
+    main()

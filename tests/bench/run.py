@@ -1,0 +1,722 @@
+"""`make bench`: the API's throughput, latency and SQL counts against a raw baseline.
+
+    python -m tests.bench.run [--postgres] [--seconds N] [--connections N] [--keep]
+
+Starts the server (tests.bench.launcher: create_app plus the raw baseline routes) on
+127.0.0.1 in a subprocess, seeds realistic data into a fresh database, and measures with
+wrk (or a Python client) in another process:
+
+1. throughput and p50/p99 of `me { profile }` and `me { requests(first: 20) }`, GraphQL
+   against the raw baseline (tests.bench.baseline), after checking they answer the same;
+2. SQL statements per request for first: 1, 20 and 100, counted on the "tortoise.db_client"
+   logger during one in-process request, and checked against what the engine executed;
+3. login throughput against the raw argon2 verify rate at the server's hashing
+   concurrency, and a cheap query's p99 during a login storm against its idle p99;
+4. with --postgres (which also runs 1-3 on PostgreSQL): a member's first page and a staff
+   queue page deep in the list with 1,000,000 requests against 1,000, as latency ratios.
+
+Every load is bounded in time; the server, wrk and the databases are cleaned up at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import math
+import os
+import platform
+import secrets
+import sys
+import time
+from collections.abc import Awaitable, Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from importlib.metadata import version
+from typing import Any, TypeVar
+
+import httpx
+import orjson
+from argon2.exceptions import VerifyMismatchError
+
+from models import ServiceRequest
+from resolvers import accounts
+from resolvers.pagination import encode_cursor
+from resolvers.settings import Settings
+from server import build_runtime, create_app
+from tests.bench import baseline, seed, statements
+from tests.bench.databases import (
+    Databases,
+    orm,
+    password_hasher,
+    postgres_started,
+    postgres_version,
+    seed_database,
+)
+from tests.bench.load import Load, Result, Shape
+from tests.bench.process import CpuMeter, Server, load_average
+from tests.support import LOGIN, with_check_digit
+
+TARGET_ME = 0.6
+TARGET_LIST = 0.5
+TARGET_LOGIN = 0.9
+TARGET_P99 = 3.0
+TARGET_SCALE = 1.5
+
+LOAD_MEMBERS = 64
+LIST_MEMBER_REQUESTS = 24
+COUNT_MEMBER_REQUESTS = 120
+PROBE_MEMBER_REQUESTS = 30
+DEEP = 0.9  # the staff queue page starts after this fraction of all requests
+
+PAGE_SIZES = (1, 20, 100)
+T = TypeVar("T")
+
+CHEAP_QUERY = "query Services { services { type } }"
+STAFF_QUEUE_QUERY = """query Queue($after: String) { requests(first: 20, after: $after) {
+  edges { node { referenceNumber status service { name } history { status at } } } } }"""
+
+
+def say(message: str) -> None:
+    print(f"  .. {message}", file=sys.stderr, flush=True)
+
+
+def graphql_body(query: str, variables: dict[str, Any] | None = None) -> str:
+    return orjson.dumps({"query": query, "variables": variables or {}}).decode()
+
+
+@dataclass
+class Measured:
+    result: Result
+    cpu: dict[str, float]
+    postgres: bool = False
+
+    @property
+    def server_cpu(self) -> float:
+        return self.cpu["server"]
+
+    @property
+    def cpu_ms_per_request(self) -> float:
+        return ratio(self.cpu["server"] * self.result.seconds * 1000, self.result.requests)
+
+
+ATTEMPTS = 3  # per measurement, when other processes disturbed it or restarted PostgreSQL
+BUSY_ELSEWHERE = 0.15  # cores used by unrelated processes that make a measurement suspect
+suspect: list[str] = []  # measurements that stayed disturbed, for the end of the report
+
+
+def note_cpu(name: str, cpu: dict[str, float]) -> None:
+    if cpu["other"] > BUSY_ELSEWHERE:
+        suspect.append(f"{name}: other processes used {cpu['other']:.2f} cores")
+
+
+async def quiet(server: Server, patience: float) -> None:
+    """Waits (bounded) until unrelated processes leave the machine's 2 cores alone."""
+    deadline = time.monotonic() + patience
+    while time.monotonic() < deadline:
+        meter = CpuMeter(server)
+        await asyncio.sleep(1)
+        if meter.shares()["other"] < BUSY_ELSEWHERE:
+            return
+    if patience > 0:
+        say(f"unrelated processes still busy after {patience:g} s; measuring anyway")
+
+
+async def attempts(
+    server: Server, name: str, patience: float,
+    once: Callable[[], Awaitable[tuple[T, dict[str, float], int, str]]],
+) -> tuple[T, dict[str, float]]:
+    """Runs a measurement until unrelated processes leave it alone (a few tries, keeping the
+    cleanest) and again when PostgreSQL was restarted under it (tests/test_faults.py does).
+    `once` returns (what it measured, CPU shares, failed responses, what failed)."""
+    postgres = server.database_url.startswith("postgres")
+    best: tuple[T, dict[str, float]] | None = None
+    for attempt in range(1, ATTEMPTS + 1):
+        await quiet(server, patience)
+        started = await postgres_started() if postgres else None
+        value, cpu, failed, problem = await once()
+        if failed:
+            if postgres and attempt < ATTEMPTS and await postgres_started() != started:
+                say(f"{name}: PostgreSQL was restarted meanwhile (by another process); again")
+                continue
+            raise RuntimeError(f"{name}: {problem}\n{server.log_tail()}")
+        if best is None or cpu["other"] < best[1]["other"]:
+            best = (value, cpu)
+        if cpu["other"] <= BUSY_ELSEWHERE:
+            break
+        if attempt < ATTEMPTS:
+            say(f"{name}: unrelated processes used {cpu['other']:.2f} cores; measuring again")
+    if best is None:
+        raise RuntimeError(f"{name}: no clean measurement in {ATTEMPTS} attempts")
+    note_cpu(name, best[1])
+    return best
+
+
+async def measure(
+    load: Load, server: Server, shape: Shape, *, connections: int, seconds: float,
+    warmup: float, name: str, patience: float = 0,
+) -> Measured:
+    async def once() -> tuple[Result, dict[str, float], int, str]:
+        if warmup > 0:
+            await load.run(shape, connections=connections, seconds=warmup)
+        meter = CpuMeter(server)
+        result = await load.run(shape, connections=connections, seconds=seconds)
+        return result, meter.shares(), result.failed, (
+            f"{result.failed} of {result.requests} responses to {shape.path} failed (errors "
+            f"{result.errors}, non-2xx {result.non2xx}, unexpected {result.unexpected})"
+        )
+
+    result, cpu = await attempts(server, name, patience, once)
+    return Measured(result, cpu, postgres=server.database_url.startswith("postgres"))
+
+
+async def sign_in(client: httpx.AsyncClient, national_ids: list[str]) -> list[str]:
+    slots = asyncio.Semaphore(8)
+
+    async def one(national_id: str) -> str:
+        async with slots:
+            response = await client.post("/graphql", json={
+                "query": LOGIN,
+                "variables": {"input": {"nationalId": national_id, "password": seed.PASSWORD}},
+            })
+        login = response.json()["data"]["login"]
+        if login["errors"]:
+            raise RuntimeError(f"login of {national_id} failed: {login['errors']}")
+        return login["session"]["accessToken"]
+
+    return list(await asyncio.gather(*(one(national_id) for national_id in national_ids)))
+
+
+async def graphql(
+    client: httpx.AsyncClient, query: str, variables: dict | None = None, token: str | None = None
+) -> dict:
+    headers = {"Accept-Language": "en"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    response = await client.post(
+        "/graphql", content=graphql_body(query, variables),
+        headers={**headers, "Content-Type": "application/json"},
+    )
+    response.raise_for_status()
+    answer = response.json()
+    if answer.get("errors"):
+        raise RuntimeError(f"GraphQL errors: {answer['errors']}")
+    return answer
+
+
+# ---------------------------------------------------------------- the report
+
+
+@dataclass
+class Report:
+    lines: list[str] = field(default_factory=list)
+    targets: list[tuple[str, str, str, bool]] = field(default_factory=list)
+
+    def add(self, line: str = "") -> None:
+        self.lines.append(line)
+
+    def extend(self, lines: Iterable[str]) -> None:
+        self.lines.extend(lines)
+
+    def target(self, name: str, figure: str, goal: str, met: bool) -> str:
+        self.targets.append((name, figure, goal, met))
+        return "PASS" if met else "MISS"
+
+    def print(self) -> None:
+        print("\n".join(self.lines))
+        print()
+        print("== Targets")
+        width = max(len(name) for name, *_ in self.targets) if self.targets else 10
+        for name, figure, goal, met in self.targets:
+            print(f"{name:<{width}}  {figure:>10}  {goal:<8}  {'PASS' if met else 'MISS'}")
+
+
+def ms(value: float) -> str:
+    return f"{value:.2f}" if value < 100 else f"{value:.0f}"
+
+
+def ratio(top: float, bottom: float) -> float:
+    return top / bottom if bottom else math.nan
+
+
+# ------------------------------------------------------------- 1. throughput
+
+
+async def throughput(
+    report: Report, load: Load, server: Server, tokens: list[str], args: argparse.Namespace
+) -> None:
+    first = 20
+    cases = [
+        (
+            "me { profile }",
+            Shape("POST", "/graphql", body=graphql_body(baseline.ME_QUERY),
+                  auth="Bearer @ITEM@", items=tuple(tokens), expect='"nationalId"'),
+            Shape("GET", "/bench/raw/me", auth="Bearer @ITEM@", items=tuple(tokens),
+                  expect='"nationalId"'),
+            TARGET_ME,
+        ),
+        (
+            f"me {{ requests(first: {first}) }}",
+            Shape("POST", "/graphql",
+                  body=graphql_body(baseline.REQUESTS_QUERY, {"first": first}),
+                  auth="Bearer @ITEM@", items=tuple(tokens), expect='"referenceNumber"'),
+            Shape("GET", f"/bench/raw/requests?first={first}", auth="Bearer @ITEM@",
+                  items=tuple(tokens), expect='"referenceNumber"'),
+            TARGET_LIST,
+        ),
+    ]
+    report.add(f"== 1. Throughput: {args.connections} connections, {args.seconds:g} s each "
+               f"after {args.warmup:g} s of warm-up; {len(tokens)} members' tokens round-robin")
+    report.add(f"{'':<28}{'GraphQL':-^39}  {'raw Starlette baseline':-^39}")
+    columns = f"{'req/s':>7}{'p50':>7}{'p99':>7}{'srv':>6}{'db':>5}{'CPU':>7}"
+    report.add(f"{'query':<28}{columns}  {columns}  {'GraphQL/raw':>11}  target")
+    cpu_ratios: list[tuple[str, float]] = []
+    for name, graphql_shape, raw_shape, goal in cases:
+        say(f"throughput: {name}")
+        measured = []
+        for kind, shape in (("GraphQL", graphql_shape), ("raw", raw_shape)):
+            measured.append(await measure(
+                load, server, shape, connections=args.connections, seconds=args.seconds,
+                warmup=args.warmup, name=f"{name} {kind}", patience=args.quiet_wait,
+            ))
+        g, r = measured
+        value = ratio(g.result.rps, r.result.rps)
+        verdict = report.target(f"{name} GraphQL/raw throughput", f"{value:.3f}",
+                                f">= {goal}", value >= goal)
+        report.add(f"{name:<28}{_figures(g)}  {_figures(r)}  {value:>11.3f}  >= {goal}  {verdict}")
+        cpu_ratios.append((name, ratio(r.cpu_ms_per_request, g.cpu_ms_per_request)))
+    report.add("(req/s; p50, p99: latency in ms; srv, db: CPU of the server process and of "
+               "PostgreSQL, 100% = one core of 2 (SQLite runs inside the server); CPU: server "
+               "CPU ms per request)")
+    report.add("cross-check, raw/GraphQL server CPU per request (what the throughput ratio "
+               "would be with the server's core to itself): " + ", ".join(
+                   f"{name} {value:.3f}" for name, value in cpu_ratios))
+
+
+def _figures(measured: Measured) -> str:
+    result, cpu = measured.result, measured.cpu
+    return (f"{result.rps:>7.0f}{ms(result.p50_ms):>7}{ms(result.p99_ms):>7}"
+            f"{cpu['server']:>6.0%}"
+            + (f"{cpu['database']:>5.0%}" if measured.postgres else f"{'-':>5}")
+            + f"{measured.cpu_ms_per_request:>7.2f}")
+
+
+# ---------------------------------------------------------- 2. SQL statements
+
+
+async def statement_counts(report: Report, settings: Settings, token: str) -> None:
+    app = create_app(settings, manage_database=False)
+    app.router.routes.extend(baseline.routes(app.state.runtime))
+    transport = httpx.ASGITransport(app=app)
+    headers = {"Authorization": f"Bearer {token}", "Accept-Language": "en"}
+    async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+
+        def page(first: int) -> Callable[[], Awaitable[httpx.Response]]:
+            return lambda: client.post("/graphql", headers=headers, json={
+                "query": baseline.REQUESTS_QUERY, "variables": {"first": first}})
+
+        def profile() -> Awaitable[httpx.Response]:
+            return client.post("/graphql", headers=headers, json={"query": baseline.ME_QUERY})
+
+        def raw_page() -> Awaitable[httpx.Response]:
+            return client.get("/bench/raw/requests?first=20", headers=headers)
+
+        await page(100)()  # connections opened, caches warm
+        counted = await statements.count([
+            ("me { profile }", profile),
+            *((f"me {{ requests(first: {n}) }}", page(n)) for n in PAGE_SIZES),
+            ("raw /bench/raw/requests?first=20", raw_page),
+        ])
+    for one, first in zip(counted, (None, *PAGE_SIZES, 20), strict=True):
+        answer = one.response.json()
+        if answer.get("errors"):
+            raise RuntimeError(f"{one.name}: {answer['errors']}")
+        if first is not None and len(answer["data"]["me"]["requests"]["edges"]) != first:
+            raise RuntimeError(f"{one.name} did not return {first} items")
+
+    engine = "sqlite3 trace" if settings.database_url.startswith("sqlite") else \
+        "asyncpg query loggers"
+    report.add()
+    report.add("== 2. SQL statements per request: one request in-process (httpx.ASGITransport), "
+               "counted on the \"tortoise.db_client\" logger at DEBUG")
+    report.add(f"{'request':<36}{'logged':>7}{'executed':>10}  each logged exactly once "
+               f"(checked against the {engine})")
+    for one in counted:
+        executed = len(one.executed) if one.checked else "?"
+        report.add(f"{one.name:<36}{len(one.logged):>7}{executed:>10}"
+                   f"  {'yes' if one.logged_once else 'NO'}")
+    resets = sum(one.resets for one in counted)
+    if resets:
+        report.add(f"(asyncpg also reset the pooled connection after each of them: {resets} "
+                   f"resets for {sum(len(one.executed) for one in counted)} statements, each "
+                   "an extra round trip that Tortoise does not log)")
+    pages = [len(one.logged) for one in counted[1 : 1 + len(PAGE_SIZES)]]
+    all_once = all(one.logged_once for one in counted)
+    same = len(set(pages)) == 1 and all_once
+    verdict = report.target("SQL statements per page, first 1/20/100",
+                            "/".join(map(str, pages)), "same", same)
+    report.add("statements per page for first " + ", ".join(
+        f"{n}: {count}" for n, count in zip(PAGE_SIZES, pages, strict=True))
+        + f"; each logged once: {'yes' if all_once else 'no'}  "
+        f"target: the same for 1, 20, 100  {verdict}")
+    for statement in counted[2].logged:
+        report.add(f"    {' '.join(statement.split())[:150]}")
+
+
+# ------------------------------------------------------------------ 3. login
+
+
+def argon2_rate(settings: Settings, seconds: float) -> float:
+    """Verifies per second of the server's argon2 parameters, as many at once as the
+    server's hashing semaphore allows, each in a worker thread like asyncio.to_thread."""
+    hasher = password_hasher(settings)
+    stored = hasher.hash(seed.PASSWORD)
+    deadline = time.monotonic() + seconds
+
+    def work() -> int:
+        done = 0
+        while time.monotonic() < deadline:
+            try:
+                hasher.verify(stored, seed.PASSWORD)
+            except VerifyMismatchError as error:  # pragma: no cover - would be a bug
+                raise AssertionError("argon2 verify failed") from error
+            done += 1
+        return done
+
+    started = time.monotonic()
+    with ThreadPoolExecutor(max_workers=settings.hashing_concurrency) as pool:
+        total = sum(pool.map(lambda _: work(), range(settings.hashing_concurrency)))
+    return total / (time.monotonic() - started)
+
+
+async def login_storm(
+    report: Report, load: Load, server: Server, national_ids: list[str],
+    args: argparse.Namespace,
+) -> None:
+    settings = server.settings()
+    login = Shape(
+        "POST", "/graphql",
+        body=graphql_body(LOGIN, {"input": {"nationalId": "@ITEM@", "password": seed.PASSWORD}}),
+        items=tuple(national_ids), expect='"accessToken"',
+    )
+    cheap = Shape("POST", "/graphql", body=graphql_body(CHEAP_QUERY), expect='"services"',
+                  delay_ms=args.probe_delay_ms)
+
+    say("login: raw argon2 verify rate")
+
+    async def verify_rate() -> tuple[float, dict[str, float], int, str]:
+        meter = CpuMeter(server)
+        rate = await asyncio.to_thread(argon2_rate, settings, min(args.seconds, 10))
+        return rate, meter.shares(), 0, ""
+
+    raw, _ = await attempts(server, "raw argon2", args.quiet_wait, verify_rate)
+    say("login: storm alone")
+    storm = await measure(load, server, login, connections=args.login_connections,
+                          seconds=args.seconds, warmup=args.warmup, name="login storm",
+                          patience=args.quiet_wait)
+    say("login: cheap query, idle")
+    idle = await measure(load, server, cheap, connections=args.probe_connections,
+                         seconds=args.seconds, warmup=args.warmup, name="cheap query idle",
+                         patience=args.quiet_wait)
+    say("login: cheap query during a login storm")
+
+    async def storm_and_probe() -> tuple[tuple[Result, Result], dict[str, float], int, str]:
+        await load.run(login, connections=args.login_connections, seconds=args.warmup)
+        meter = CpuMeter(server)
+        during_storm, probed = await asyncio.gather(
+            load.run(login, connections=args.login_connections, seconds=args.seconds),
+            load.run(cheap, connections=args.probe_connections, seconds=args.seconds),
+        )
+        failed = during_storm.failed + probed.failed
+        return (during_storm, probed), meter.shares(), failed, f"{failed} failed responses"
+
+    (during_storm, probed), storm_cpu = await attempts(
+        server, "cheap query during the login storm", args.quiet_wait, storm_and_probe
+    )
+
+    login_ratio = ratio(storm.result.rps, raw)
+    p99_ratio = ratio(probed.p99_ms, idle.result.p99_ms)
+    report.add()
+    report.add(f"== 3. Login: argon2id m={settings.argon2_memory_kib} KiB "
+               f"t={settings.argon2_time_cost} p={settings.argon2_parallelism}, hashing "
+               f"concurrency {settings.hashing_concurrency} (Settings.hashing_concurrency)")
+    report.add(f"{'raw argon2 verify, ' + str(settings.hashing_concurrency) + ' threads':<40}"
+               f"{raw:>7.1f} /s  (PasswordHasher.verify in a thread pool of "
+               f"{settings.hashing_concurrency}, nothing else running)")
+    verdict = report.target("login / raw argon2 verify", f"{login_ratio:.3f}",
+                            f">= {TARGET_LOGIN}", login_ratio >= TARGET_LOGIN)
+    report.add(f"{'login mutation, ' + str(args.login_connections) + ' connections':<40}"
+               f"{storm.result.rps:>7.1f} /s  p50 {ms(storm.result.p50_ms)} ms  p99 "
+               f"{ms(storm.result.p99_ms)} ms  server CPU {storm.server_cpu:.0%}"
+               + (f", db {storm.cpu['database']:.0%}" if storm.postgres else ""))
+    report.add(f"    login / raw argon2 verify  {login_ratio:.3f}  >= {TARGET_LOGIN}  {verdict}")
+    verdict = report.target("cheap query p99, login storm / idle", f"{p99_ratio:.3f}",
+                            f"<= {TARGET_P99:g}", p99_ratio <= TARGET_P99)
+    report.add(f"cheap query `{CHEAP_QUERY}`, {args.probe_connections} connections paced "
+               f"{args.probe_delay_ms} ms apart:")
+    report.add(f"    idle            {idle.result.rps:>6.0f} req/s  p50 {ms(idle.result.p50_ms)} ms"
+               f"  p99 {ms(idle.result.p99_ms)} ms")
+    report.add(f"    login storm     {probed.rps:>6.0f} req/s  p50 {ms(probed.p50_ms)} ms  "
+               f"p99 {ms(probed.p99_ms)} ms   (logins meanwhile: {during_storm.rps:.1f} /s, "
+               f"{args.login_connections} connections; server CPU {storm_cpu['server']:.0%})")
+    report.add(f"    p99 storm/idle  {p99_ratio:.3f}  <= {TARGET_P99:g}  {verdict}")
+
+
+# --------------------------------------------------------------- 4. at scale
+
+
+@dataclass
+class ScaleRun:
+    label: str
+    requests: int
+    members: int
+    member_page: Measured | None = None
+    staff_page: Measured | None = None
+    deep_row: int = 0
+    seeded_in: float = 0.0
+
+
+async def scale_run(
+    databases: Databases, run: ScaleRun, args: argparse.Namespace, secret: str
+) -> None:
+    url = await databases.create_postgres(run.label.lower())
+    server = Server(database_url=url, secret_key=secret, app_env=args.app_env,
+                    log_path=databases.workdir / f"server-{run.label}.log",
+                    launcher=args.launcher, hashing_concurrency=args.hashing_concurrency)
+    settings = server.settings()
+    say(f"scale {run.label}: seeding {run.requests:,} requests across {run.members:,} members")
+    started = time.monotonic()
+    seeded = await seed_database(settings, seed.Plan(
+        members=run.members, requests=run.requests, questions=max(50, run.members // 4),
+        special=(PROBE_MEMBER_REQUESTS,), chunk=20_000,
+    ))
+    run.seeded_in = time.monotonic() - started
+    say(f"scale {run.label}: seeded in {run.seeded_in:.0f} s: {dict(seeded.counts)}")
+    staff_id = with_check_digit("199999990")
+    async with orm(settings):
+        await accounts.create_staff(
+            runtime=build_runtime(settings), national_id=staff_id,
+            full_name="Bench Queue Reviewer", password=seed.PASSWORD,
+        )
+        total = await ServiceRequest.all().count()
+        run.deep_row = int(total * DEEP)
+        deep = await ServiceRequest.all().order_by("submitted_at", "id").offset(
+            run.deep_row).first()
+        assert deep is not None
+        cursor = encode_cursor(deep.submitted_at, deep.id)
+    load = Load(server.url, tool=args.client)
+    try:
+        await server.start()
+        async with httpx.AsyncClient(base_url=server.url, timeout=30) as client:
+            member_token, staff_token = await sign_in(
+                client, [seeded.special[0].national_id, staff_id]
+            )
+            member_page = await graphql(client, baseline.REQUESTS_QUERY, {"first": 20},
+                                        member_token)
+            staff_page = await graphql(client, STAFF_QUEUE_QUERY, {"after": cursor}, staff_token)
+        for answer, path in ((member_page, ("me", "requests")), (staff_page, ("requests",))):
+            node = answer["data"]
+            for key in path:
+                node = node[key]
+            if len(node["edges"]) != 20:
+                raise RuntimeError(f"{run.label}: a page of {len(node['edges'])}, not 20")
+        shapes = {
+            "member": Shape("POST", "/graphql",
+                            body=graphql_body(baseline.REQUESTS_QUERY, {"first": 20}),
+                            auth="Bearer @ITEM@", items=(member_token,),
+                            expect='"referenceNumber"'),
+            "staff": Shape("POST", "/graphql",
+                           body=graphql_body(STAFF_QUEUE_QUERY, {"after": cursor}),
+                           auth="Bearer @ITEM@", items=(staff_token,),
+                           expect='"referenceNumber"'),
+        }
+        say(f"scale {run.label}: member first page")
+        run.member_page = await measure(load, server, shapes["member"], connections=1,
+                                        seconds=args.seconds, warmup=args.warmup,
+                                        name=f"{run.label} member page",
+                                        patience=args.quiet_wait)
+        say(f"scale {run.label}: staff queue page at row {run.deep_row:,}")
+        run.staff_page = await measure(load, server, shapes["staff"], connections=1,
+                                       seconds=args.seconds, warmup=args.warmup,
+                                       name=f"{run.label} staff page",
+                                       patience=args.quiet_wait)
+    finally:
+        server.stop()
+        load.close()
+
+
+def report_scale(report: Report, small: ScaleRun, large: ScaleRun) -> None:
+    report.add()
+    report.add(f"== 4. PostgreSQL at scale: {large.requests:,} requests / {large.members:,} "
+               f"members (seeded by COPY in {large.seeded_in:.0f} s) against {small.requests:,}"
+               f" / {small.members:,}; one connection, requests back to back")
+    report.add(f"{'query':<44}{'1k p50':>8}{'1k p99':>8}{'1M p50':>8}{'1M p99':>8}"
+               f"{'1M/1k p50':>11}{'(p99)':>8}  target")
+    for name, pick in (
+        ("me { requests(first: 20) } (30 requests)", lambda run: run.member_page),
+        (f"staff requests(first: 20, after: row {DEEP:.0%})", lambda run: run.staff_page),
+    ):
+        a, b = pick(small).result, pick(large).result
+        value = ratio(b.p50_ms, a.p50_ms)
+        verdict = report.target(f"{name.split(' (')[0]} 1M/1k latency", f"{value:.3f}",
+                                f"<= {TARGET_SCALE}", value <= TARGET_SCALE)
+        report.add(f"{name:<44}{ms(a.p50_ms):>8}{ms(a.p99_ms):>8}{ms(b.p50_ms):>8}"
+                   f"{ms(b.p99_ms):>8}{value:>11.3f}{ratio(b.p99_ms, a.p99_ms):>8.2f}  "
+                   f"<= {TARGET_SCALE}  {verdict}")
+    report.add("(latencies in ms; the ratio is judged on p50)")
+
+
+# ------------------------------------------------------------------ the run
+
+
+async def main_async(args: argparse.Namespace) -> int:
+    databases = Databases(keep=args.keep)
+    load: Load | None = None
+    server: Server | None = None
+    report = Report()
+    secret = secrets.token_urlsafe(48)
+    load_before = load_average()
+    try:
+        engine = "postgres" if args.postgres else "sqlite"
+        if engine == "postgres":
+            url = await databases.create_postgres("main")
+            engine_text = f"PostgreSQL {await postgres_version()} (fresh database " \
+                          f"{databases.postgres[-1]})"
+        else:
+            url = databases.sqlite()
+            engine_text = "SQLite (a fresh file; --postgres for PostgreSQL and part 4)"
+        server = Server(database_url=url, secret_key=secret, app_env=args.app_env,
+                        log_path=databases.workdir / "server.log", launcher=args.launcher,
+                        hashing_concurrency=args.hashing_concurrency)
+        settings = server.settings()
+        load = Load(server.url, tool=args.client)
+
+        say(f"seeding {engine}")
+        started = time.monotonic()
+        plan = seed.Plan(
+            members=args.members, requests=args.members * 5, questions=args.members // 2,
+            special=(LIST_MEMBER_REQUESTS,) * LOAD_MEMBERS + (COUNT_MEMBER_REQUESTS,),
+            chunk=2_000,
+        )
+        seeded = await seed_database(settings, plan)
+        seeded_in = time.monotonic() - started
+        load_members = seeded.special[:LOAD_MEMBERS]
+        count_member = seeded.special[LOAD_MEMBERS]
+
+        say("starting the server")
+        await server.start()
+        async with httpx.AsyncClient(base_url=server.url, timeout=30) as client:
+            tokens = await sign_in(client, [m.national_id for m in load_members])
+            (count_token,) = await sign_in(client, [count_member.national_id])
+            identical = {}
+            for name, query, variables, path in (
+                ("me", baseline.ME_QUERY, None, "/bench/raw/me"),
+                ("requests(first: 20)", baseline.REQUESTS_QUERY, {"first": 20},
+                 "/bench/raw/requests?first=20"),
+            ):
+                answer = await graphql(client, query, variables, tokens[0])
+                raw = await client.get(path, headers={"Authorization": f"Bearer {tokens[0]}",
+                                                      "Accept-Language": "en"})
+                identical[name] = answer == raw.json()
+                if not identical[name]:
+                    print(f"GraphQL: {answer}\nraw:     {raw.json()}", file=sys.stderr)
+
+        report.add("GOSI self-service API benchmark")
+        report.add(f"machine: {os.cpu_count()} cores, {platform.python_implementation()} "
+                   f"{platform.python_version()}; strawberry-graphql "
+                   f"{version('strawberry-graphql')}, graphql-core {version('graphql-core')}, "
+                   f"starlette {version('starlette')}, uvicorn {version('uvicorn')} "
+                   f"(httptools, uvloop, 1 worker, no access log), tortoise-orm "
+                   f"{version('tortoise-orm')}, APP_ENV={args.app_env}")
+        report.add(f"database: {engine_text}")
+        report.add(f"load generator: {load.describe()}, a separate process, to 127.0.0.1 only")
+        report.add("seeded in {:.0f} s: {}".format(seeded_in, ", ".join(
+            f"{count:,} {name}" for name, count in seeded.counts.items())))
+        report.add("baseline output identical: " + ("yes" if all(identical.values()) else "no")
+                   + "  (" + ", ".join(f"{name}: {'yes' if same else 'no'}"
+                                       for name, same in identical.items()) + ")")
+        report.add()
+
+        if 1 in args.parts:
+            await throughput(report, load, server, tokens, args)
+        if 2 in args.parts:
+            say("SQL statements per request")
+            async with orm(settings):
+                await statement_counts(report, settings, count_token)
+        if 3 in args.parts:
+            await login_storm(report, load, server, [m.national_id for m in load_members], args)
+        server.stop()
+
+        if args.postgres and 4 in args.parts:
+            small = ScaleRun("1k", requests=1_000, members=200)
+            large = ScaleRun("1M", requests=args.scale_requests,
+                             members=args.scale_requests // 5)
+            for run in (small, large):
+                await scale_run(databases, run, args, secret)
+            report_scale(report, small, large)
+        report.add()
+        report.add(f"machine load average (1 min): {load_before:.2f} before the run, "
+                   f"{load_average():.2f} after")
+        if suspect:
+            report.add("WARNING: unrelated processes were busy during some measurements; "
+                       "their figures are suspect:")
+            report.extend(f"    {line}" for line in suspect)
+        else:
+            report.add(f"no unrelated process used more than {BUSY_ELSEWHERE} cores "
+                       "during any measurement")
+        report.print()
+        return 0
+    finally:
+        if server is not None:
+            server.stop()
+        if load is not None:
+            load.close()
+        await databases.close()
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.bench.run", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument("--postgres", action="store_true",
+                        help="run on PostgreSQL (127.0.0.1:5432) and add the 1M-row part")
+    parser.add_argument("--seconds", type=float, default=10, help="per measurement (10)")
+    parser.add_argument("--warmup", type=float, default=2, help="before each measurement (2)")
+    parser.add_argument("--connections", type=int, default=32,
+                        help="for the throughput runs (32)")
+    parser.add_argument("--login-connections", type=int, default=16,
+                        help="for the login storm (16)")
+    parser.add_argument("--probe-connections", type=int, default=2,
+                        help="for the paced cheap-query probe (2)")
+    parser.add_argument("--probe-delay-ms", type=int, default=10,
+                        help="pause between two probe requests on one connection (10)")
+    parser.add_argument("--members", type=int, default=2_000,
+                        help="ordinary members seeded for parts 1-3 (2,000; 5 requests each)")
+    parser.add_argument("--scale-requests", type=int, default=1_000_000,
+                        help="requests in the large database of part 4 (1,000,000)")
+    parser.add_argument("--client", choices=("auto", "wrk", "python"), default="auto",
+                        help="load generator (auto: wrk when installed)")
+    parser.add_argument("--app-env", choices=("production", "development"),
+                        default="production")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the databases and the server logs")
+    parser.add_argument("--parts", default="1,2,3,4",
+                        help="which parts to run (1,2,3,4; 4 needs --postgres)")
+    parser.add_argument("--quiet-wait", type=float, default=20,
+                        help="before each measurement, wait up to this many seconds for "
+                             "unrelated processes to go quiet (20)")
+    parser.add_argument("--hashing-concurrency", type=int, default=None,
+                        help="the server's HASHING_CONCURRENCY (default: Settings' default)")
+    parser.add_argument("--launcher", default="tests.bench.launcher",
+                        help="module that serves the app (to measure a variant of it)")
+    args = parser.parse_args(argv)
+    args.parts = {int(part) for part in args.parts.split(",") if part.strip()}
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    return asyncio.run(main_async(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
