@@ -176,6 +176,8 @@ def _quality(accept: str, media_type: str) -> float:
 def wants_graphql_response(request: Request) -> bool:
     """The client prefers application/graphql-response+json (GraphQL over HTTP)."""
     accept = request.headers.get("accept", "")
+    if GRAPHQL_RESPONSE not in accept:
+        return False
     preference = _quality(accept, GRAPHQL_RESPONSE)
     return preference > 0 and preference >= _quality(accept, "application/json")
 
