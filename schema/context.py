@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from graphql import GraphQLError
@@ -11,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from strawberry.dataloader import DataLoader
 
-from models import Member, Role, Session
+from models import Language, Member, Role, Session
 from resolvers import sessions
 from resolvers.errors import DomainError
 from resolvers.i18n import negotiate_language, translate
@@ -28,8 +29,8 @@ class Context:
     _session: Session | None = None
     _session_loaded: bool = False
 
-    @property
-    def language(self):
+    @cached_property
+    def language(self) -> Language:
         return negotiate_language(self.request.headers.get("accept-language"))
 
     @property
