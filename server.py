@@ -299,6 +299,11 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
     return app
 
 
+def app() -> Starlette:
+    """For `uvicorn server:app --factory --workers N`: each worker builds its app from the environment."""
+    return create_app(Settings.from_environ(os.environ))
+
+
 def export_schema() -> str:
     return str(build_schema(production=False)) + "\n"
 
