@@ -16,6 +16,7 @@ from models import Language, Member, Role, Session
 from resolvers import sessions
 from resolvers.errors import DomainError
 from resolvers.i18n import negotiate_language, translate
+from resolvers.pagination import Page
 from resolvers.runtime import Runtime
 from schema.base import UserError, user_errors
 
@@ -67,6 +68,17 @@ class Context:
         if existing is None:
             existing = self.loaders[load] = DataLoader(load_fn=load)
         return existing
+
+    async def page(self, fetch: Awaitable[Page]) -> Page:
+        """A list's page. Lists are not mutations: a bad `first` or `after` is the caller's
+        GraphQL error (BAD_USER_INPUT), never a masked server error."""
+        try:
+            return await fetch
+        except DomainError as error:
+            raise GraphQLError(
+                self.user_errors(error)[0].message,
+                extensions={"code": "BAD_USER_INPUT", "argument": error.errors[0].field},
+            ) from None
 
     def error(self, code: str, message_key: str) -> GraphQLError:
         return GraphQLError(translate(message_key, self.language), extensions={"code": code})

@@ -8,7 +8,6 @@ from collections.abc import Awaitable
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
-from graphql import GraphQLError
 from strawberry.types import Info
 
 from models import Question as QuestionModel
@@ -126,15 +125,7 @@ class QuestionConnection:
 
 
 async def connection(info: Ctx, page: Awaitable[Page[QuestionModel]]) -> QuestionConnection:
-    try:
-        return QuestionConnection.from_page(await page)
-    except DomainError as error:
-        # A bad `first` or `after` is the caller's mistake, not a masked server error.
-        item = error.errors[0]
-        raise GraphQLError(
-            info.context.user_errors(error)[0].message,
-            extensions={"code": "BAD_USER_INPUT", "argument": item.field},
-        ) from None
+    return QuestionConnection.from_page(await info.context.page(page))
 
 
 async def member_questions(

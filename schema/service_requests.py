@@ -10,7 +10,6 @@ from collections.abc import Awaitable, Sequence
 from typing import Annotated, Any
 
 import strawberry
-from graphql import GraphQLError
 from strawberry.types import Info
 
 from models import Language, Role
@@ -223,16 +222,7 @@ class ServiceRequestConnection:
 
 
 async def _page(info: Ctx, fetch: Awaitable[Page[ServiceRequestModel]]) -> ServiceRequestConnection:
-    try:
-        page = await fetch
-    except DomainError as error:
-        # A list is not a mutation: a bad `first` or `after` is a GraphQL error, not a payload.
-        problem = error.errors[0]
-        raise GraphQLError(
-            info.context.user_errors(error)[0].message,
-            extensions={"code": "BAD_USER_INPUT", "field": problem.field},
-        ) from None
-    connection = ServiceRequestConnection.from_page(page)
+    connection = ServiceRequestConnection.from_page(await info.context.page(fetch))
     if selects(info.selected_fields, ("edges", "node", "history")):
         nodes = [edge.node for edge in connection.edges]
         histories = await service_requests.histories([node.pk for node in nodes])

@@ -263,4 +263,4 @@ async def test_a_bad_cursor_or_a_negative_first_is_a_bad_user_input_error(client
         error = result["errors"][0]
         assert error["extensions"]["code"] == "BAD_USER_INPUT", result
         assert error["message"] != "Unexpected error."
-        assert error["extensions"]["field"] in {"after", "first"}
+        assert error["extensions"]["argument"] in {"after", "first"}
