@@ -45,6 +45,7 @@ from resolvers.throttle import Throttle
 from resolvers.tokens import Keyring
 from schema import build_schema
 from schema.context import Context
+from schema.graphiql import graphiql_html, static_app
 
 MAX_BODY_BYTES = 100 * 1024
 GRAPHQL_RESPONSE = "application/graphql-response+json"
@@ -106,8 +107,6 @@ class GraphQLView(GraphQL):
         return Context(request=request, response=response, runtime=self.runtime)
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
-        from schema.graphiql import graphiql_html
-
         return HTMLResponse(graphiql_html())
 
     def encode_json(self, data: object) -> bytes:
@@ -272,8 +271,6 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
         except Exception:
             return JSONResponse({"status": "unavailable", "database": "down"}, status_code=503)
         return JSONResponse({"status": "ok", "database": "up"})
-
-    from schema.graphiql import static_app
 
     app = Starlette(
         routes=[
