@@ -53,14 +53,6 @@ class DomainError(Exception):
         return cls(FieldError(field, code, message, params))
 
 
-class Unauthenticated(Exception):
-    """The caller has no valid session."""
-
-
-class Forbidden(Exception):
-    """The caller is signed in but lacks the role."""
-
-
 class ErrorCollector:
     """Gathers every field problem of one input before raising them together."""
 

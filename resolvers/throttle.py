@@ -22,7 +22,6 @@ class Throttle:
             else MemoryStorage()
         )
         self._limiter = MovingWindowRateLimiter(storage)
-        self._storage = storage
 
     async def allows(self, rule: RateLimitItem, key: str) -> bool:
         return await self._limiter.test(rule, key)
@@ -33,9 +32,6 @@ class Throttle:
 
     async def clear(self, rule: RateLimitItem, key: str) -> None:
         await self._limiter.clear(rule, key)
-
-    async def reset_all(self) -> None:
-        await self._storage.reset()
 
 
 def _async_redis_url(url: str) -> str:

@@ -34,12 +34,8 @@ Query = merge_types("Query", tuple(t for domain in DOMAINS for t in domain.QUERI
 Mutation = merge_types("Mutation", tuple(t for domain in DOMAINS for t in domain.MUTATIONS))
 
 
-def _is_introspection(field_name: str) -> bool:
-    return field_name.startswith("__")
-
-
 def _ignore_introspection(ignore) -> bool:
-    return _is_introspection(ignore.field_name)
+    return ignore.field_name.startswith("__")
 
 
 def _should_mask(error: GraphQLError) -> bool:

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
-import sys
-import time
 from pathlib import Path
 
-import httpx
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.conftest import ROOT
+from tests.servers import running_servers, server_log
+
 AUDIT_DIR = ROOT / "tests" / "audit"
-STARTUP_TIMEOUT = 60.0
 
 
 def _require_tool(name: str) -> str:
@@ -27,17 +24,6 @@ def _require_tool(name: str) -> str:
             pytest.fail(f"{reason} (CI=true: failing instead of skipping)")
         pytest.skip(reason)
     return path
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _tail(path: Path, limit: int = 8000) -> str:
-    text = path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
-    return text[-limit:]
 
 
 def _ensure_audit_deps(npm: str) -> None:
@@ -54,84 +40,29 @@ def _ensure_audit_deps(npm: str) -> None:
     assert done.returncode == 0, f"npm ci failed in {AUDIT_DIR}:\n{done.stdout}\n{done.stderr}"
 
 
-def _wait_healthy(proc: subprocess.Popen[bytes], base_url: str, log_path: Path) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT
-    last_error = "no answer yet"
-    # trust_env=False: a proxy from the environment must never see loopback traffic.
-    with httpx.Client(trust_env=False, timeout=2.0) as client:
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                pytest.fail(
-                    f"server exited with {proc.returncode} before /healthz answered:\n"
-                    f"{_tail(log_path)}"
-                )
-            try:
-                response = client.get(f"{base_url}/healthz")
-            except httpx.TransportError as exc:
-                last_error = repr(exc)
-            else:
-                if response.status_code == 200:
-                    return
-                last_error = f"HTTP {response.status_code}: {response.text[:200]}"
-            time.sleep(0.25)
-    pytest.fail(
-        f"/healthz did not answer 200 within {STARTUP_TIMEOUT:.0f}s ({last_error}):\n"
-        f"{_tail(log_path)}"
-    )
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-    proc.wait()
-
-
 def test_server_passes_graphql_over_http_audit(tmp_path: Path) -> None:
     node = _require_tool("node")
     npm = _require_tool("npm")
     _ensure_audit_deps(npm)
 
-    port = _free_port()
-    base_url = f"http://127.0.0.1:{port}"
     env = {
         **os.environ,
-        "PORT": str(port),
         "HOST": "127.0.0.1",
         "APP_ENV": "development",
         "DATABASE_URL": f"sqlite://{tmp_path}/audit.sqlite3",
         "PYTHONUNBUFFERED": "1",
     }
-    log_path = tmp_path / "server.log"
-
-    # The server's output goes to a file, not a pipe: nobody drains a pipe while
-    # the audit runs, and a full pipe would stall the server.
-    with log_path.open("wb") as log_file:
-        proc = subprocess.Popen(
-            [sys.executable, "server.py"],
+    with running_servers(1, env, tmp_path) as (base_url,):
+        audit = subprocess.run(
+            [node, str(AUDIT_DIR / "audit.mjs"), f"{base_url}/graphql"],
             cwd=ROOT,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
+            capture_output=True,
+            text=True,
+            timeout=180,
+            check=False,
         )
-        try:
-            _wait_healthy(proc, base_url, log_path)
-            audit = subprocess.run(
-                [node, str(AUDIT_DIR / "audit.mjs"), f"{base_url}/graphql"],
-                cwd=ROOT,
-                capture_output=True,
-                text=True,
-                timeout=180,
-                check=False,
-            )
-        finally:
-            _stop(proc)
 
     assert audit.returncode == 0, (
         f"graphql-http audit failed (exit {audit.returncode}):\n"
-        f"{audit.stdout}\n{audit.stderr}\n--- server log (tail) ---\n{_tail(log_path)}"
+        f"{audit.stdout}\n{audit.stderr}\n--- server log (tail) ---\n{server_log(tmp_path, 0)}"
     )
