@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from resolvers.delivery import Outbox, utcnow
+from resolvers.delivery import Outbox, senders_for, utcnow
 from resolvers.passwords import Passwords
 from resolvers.settings import Settings
 from resolvers.throttle import Throttle
@@ -28,3 +28,19 @@ class Runtime:
     def today(self) -> dt.date:
         # Dates of birth and events are Saudi calendar dates.
         return (self.clock() + dt.timedelta(hours=3)).date()
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Runtime:
+        keyring = Keyring(settings.secret_key)
+        return cls(
+            settings=settings,
+            keyring=keyring,
+            passwords=Passwords(
+                memory_kib=settings.argon2_memory_kib,
+                time_cost=settings.argon2_time_cost,
+                parallelism=settings.argon2_parallelism,
+                concurrency=settings.hashing_concurrency,
+            ),
+            throttle=Throttle(settings.redis_url),
+            outbox=Outbox(keyring=keyring, senders=senders_for(settings)),
+        )

@@ -20,8 +20,9 @@ from aiosmtpd.controller import Controller
 from tortoise import Tortoise, connections
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 
+from resolvers.database import migrate_database
 from resolvers.settings import Settings
-from server import create_app, migrate_database
+from schema.app import create_app
 from tests.support import Inbox, SmsGateway, SmtpHandler
 
 POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")

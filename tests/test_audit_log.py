@@ -3,7 +3,7 @@
 import json
 import logging
 
-from server import JsonLogFormatter
+from resolvers.logs import JsonLogFormatter
 from tests.support import LOGIN, gql, signed_up
 
 LOGOUT = "mutation { logout(input: {everywhere: true}) { errors { code } } }"

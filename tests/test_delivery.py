@@ -8,7 +8,7 @@ import logging
 import httpx
 
 from models import OutboundMessage
-from server import create_app
+from schema.app import create_app
 from tests.conftest import free_port
 from tests.support import CODE_PATTERN, new_person, register
 

@@ -12,7 +12,7 @@ import httpx
 import pytest
 from aiosmtpd.controller import Controller
 
-from server import create_app
+from schema.app import create_app
 from tests.conftest import POSTGRES_REQUIRED, free_port
 from tests.support import SmtpHandler, gql, new_person, register, signed_up
 

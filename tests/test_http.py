@@ -6,7 +6,7 @@ import logging
 import httpx
 import pytest
 
-from server import create_app
+from schema.app import create_app
 from tests.support import gql
 
 ME = "query { me { nationalId } }"

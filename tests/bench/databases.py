@@ -18,8 +18,8 @@ from argon2 import PasswordHasher
 from tortoise import Tortoise
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 
+from resolvers.database import migrate_database
 from resolvers.settings import Settings
-from server import migrate_database
 from tests.bench import seed
 
 POSTGRES_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"

@@ -41,8 +41,9 @@ from argon2.exceptions import VerifyMismatchError
 from models import ServiceRequest
 from resolvers import accounts
 from resolvers.pagination import encode_cursor
+from resolvers.runtime import Runtime
 from resolvers.settings import Settings
-from server import build_runtime, create_app
+from schema.app import create_app
 from tests.bench import baseline, seed, statements
 from tests.bench.databases import (
     Databases,
@@ -494,7 +495,7 @@ async def scale_run(
     staff_id = with_check_digit("199999990")
     async with orm(settings):
         await accounts.create_staff(
-            runtime=build_runtime(settings), national_id=staff_id,
+            runtime=Runtime.from_settings(settings), national_id=staff_id,
             full_name="Bench Queue Reviewer", password=seed.PASSWORD,
         )
         total = await ServiceRequest.all().count()

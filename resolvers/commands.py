@@ -1,0 +1,47 @@
+"""Operator commands of `server.py` other than serving."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+
+from tortoise import Tortoise, connections
+
+from resolvers import accounts
+from resolvers.database import migrate_database
+from resolvers.errors import DomainError
+from resolvers.runtime import Runtime
+from resolvers.settings import Settings
+
+
+async def create_staff_command(settings: Settings, args: argparse.Namespace, password: str) -> int:
+    await migrate_database(settings)
+    await Tortoise.init(config=settings.tortoise_config())
+    try:
+        member, created = await accounts.create_staff(
+            runtime=Runtime.from_settings(settings),
+            national_id=args.national_id,
+            full_name=args.name,
+            password=password,
+            mobile=args.mobile,
+        )
+    except DomainError as error:
+        for item in error.errors:
+            print(f"{item.field}: {item.code.value}", file=sys.stderr)
+        return 1
+    finally:
+        await connections.close_all()
+    print(f"{'created' if created else 'promoted'} staff account {member.national_id}")
+    return 0
+
+
+def read_password() -> str:
+    if sys.stdin.isatty():
+        first = getpass.getpass("Password: ")
+        if getpass.getpass("Repeat: ") != first:
+            raise SystemExit("the passwords differ")
+        return first
+    return sys.stdin.readline().rstrip("\n")
+
+
