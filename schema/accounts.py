@@ -5,17 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 import strawberry
-from strawberry.types import Info
 
 from resolvers import accounts, sessions
 from resolvers.codes import CodeDelivery as DomainCodeDelivery
-from resolvers.errors import DomainError
 from resolvers.sessions import IssuedSession
 from schema.base import Language, NotificationChannel, UserError
-from schema.context import Context
+from schema.context import Info
 from schema.member import Member
-
-Ctx = Info[Context, None]
+from schema.payloads import errors_field, mutation
 
 
 @strawberry.type(description="Where a one-time code was sent.")
@@ -105,7 +102,7 @@ class RegisterInput:
 class RegisterPayload:
     member: Member | None = strawberry.field(description="The account, waiting for activation.")
     delivery: CodeDelivery | None = strawberry.field(description="Where the activation code went.")
-    errors: list[UserError] = strawberry.field(description="What to fix; empty on success.")
+    errors: list[UserError] = errors_field()
 
 
 @strawberry.input(description="Ask for a new activation code.")
@@ -119,7 +116,7 @@ class ResendActivationCodeInput:
 @strawberry.type(description="The result of resendActivationCode.")
 class ResendActivationCodePayload:
     delivery: CodeDelivery | None = strawberry.field(description="Where the new code went.")
-    errors: list[UserError] = strawberry.field(description="What to fix; empty on success.")
+    errors: list[UserError] = errors_field()
 
 
 @strawberry.input(description="Corrections the person makes to their data while activating.")
@@ -148,7 +145,7 @@ class ActivateInput:
 class ActivatePayload:
     member: Member | None = strawberry.field(description="The now active account.")
     session: Session | None = strawberry.field(description="Activation signs the member in.")
-    errors: list[UserError] = strawberry.field(description="What to fix; empty on success.")
+    errors: list[UserError] = errors_field()
 
 
 @strawberry.input(description="Sign in.")
@@ -161,7 +158,7 @@ class LoginInput:
 class LoginPayload:
     member: Member | None = strawberry.field(description="The signed-in member.")
     session: Session | None = strawberry.field(description="The new session.")
-    errors: list[UserError] = strawberry.field(description="What to fix; empty on success.")
+    errors: list[UserError] = errors_field()
 
 
 @strawberry.input(description="Exchange a refresh token for a new session.")
@@ -178,7 +175,7 @@ class LogoutInput:
 
 @strawberry.type(description="The result of logout.")
 class LogoutPayload:
-    errors: list[UserError] = strawberry.field(description="What to fix; empty on success.")
+    errors: list[UserError] = errors_field()
 
 
 @strawberry.input(description="Ask for a password reset code.")
@@ -194,7 +191,7 @@ class RequestPasswordResetPayload:
     delivery: CodeDelivery | None = strawberry.field(
         description="Always present, whether or not the account exists."
     )
-    errors: list[UserError] = strawberry.field(description="What to fix; empty on success.")
+    errors: list[UserError] = errors_field()
 
 
 @strawberry.input(description="Set a new password with a reset code.")
@@ -206,7 +203,7 @@ class ResetPasswordInput:
 
 @strawberry.type(description="The result of resetPassword.")
 class ResetPasswordPayload:
-    errors: list[UserError] = strawberry.field(description="What to fix; empty on success.")
+    errors: list[UserError] = errors_field()
 
 
 @strawberry.input(description="Change the password of the signed-in member.")
@@ -217,7 +214,7 @@ class ChangePasswordInput:
 
 @strawberry.type(description="The result of changePassword.")
 class ChangePasswordPayload:
-    errors: list[UserError] = strawberry.field(description="What to fix; empty on success.")
+    errors: list[UserError] = errors_field()
 
 
 @strawberry.type
@@ -225,101 +222,85 @@ class AccountQuery:
     @strawberry.field(
         description="The signed-in member, or null when the request carries no valid session."
     )
-    async def me(self, info: Ctx) -> Member | None:
+    async def me(self, info: Info) -> Member | None:
         member = await info.context.viewer()
         return Member.from_model(member) if member else None
 
 
 @strawberry.type
 class AccountMutation:
-    @strawberry.mutation(description="Register a personal account; sends an activation code.")
-    async def register(self, info: Ctx, input: RegisterInput) -> RegisterPayload:
-        try:
-            member, delivery = await accounts.register(
-                runtime=info.context.runtime,
-                national_id=input.national_id,
-                full_name=input.full_name,
-                date_of_birth=input.date_of_birth,
-                mobile=input.mobile,
-                email=input.email,
-                password=input.password,
-                channel=input.channel,
-                preferred_language=input.preferred_language,
-                client_ip=info.context.client_ip,
-            )
-        except DomainError as error:
-            return RegisterPayload(member=None, delivery=None, errors=info.context.user_errors(error))
+    @mutation(description="Register a personal account; sends an activation code.")
+    async def register(self, info: Info, input: RegisterInput) -> RegisterPayload:
+        member, delivery = await accounts.register(
+            runtime=info.context.runtime,
+            national_id=input.national_id,
+            full_name=input.full_name,
+            date_of_birth=input.date_of_birth,
+            mobile=input.mobile,
+            email=input.email,
+            password=input.password,
+            channel=input.channel,
+            preferred_language=input.preferred_language,
+            client_ip=info.context.client_ip,
+        )
         return RegisterPayload(
             member=Member.from_model(member),
             delivery=CodeDelivery.from_domain(delivery),
-            errors=[],
         )
 
-    @strawberry.mutation(description="Send a new activation code (one a minute, five an hour).")
+    @mutation(description="Send a new activation code (one a minute, five an hour).")
     async def resend_activation_code(
-        self, info: Ctx, input: ResendActivationCodeInput
+        self, info: Info, input: ResendActivationCodeInput
     ) -> ResendActivationCodePayload:
-        try:
-            delivery = await accounts.resend_activation_code(
-                runtime=info.context.runtime, national_id=input.national_id, channel=input.channel
-            )
-        except DomainError as error:
-            return ResendActivationCodePayload(delivery=None, errors=info.context.user_errors(error))
-        return ResendActivationCodePayload(delivery=CodeDelivery.from_domain(delivery), errors=[])
+        delivery = await accounts.resend_activation_code(
+            runtime=info.context.runtime, national_id=input.national_id, channel=input.channel
+        )
+        return ResendActivationCodePayload(delivery=CodeDelivery.from_domain(delivery))
 
-    @strawberry.mutation(description="Confirm the data and enter the code; signs the member in.")
-    async def activate(self, info: Ctx, input: ActivateInput) -> ActivatePayload:
+    @mutation(description="Confirm the data and enter the code; signs the member in.")
+    async def activate(self, info: Info, input: ActivateInput) -> ActivatePayload:
         corrections = input.corrections
-        try:
-            member, issued = await accounts.activate(
-                runtime=info.context.runtime,
-                national_id=input.national_id,
-                code=input.code,
-                confirm_details=input.confirm_details,
-                corrections=accounts.Corrections(
-                    full_name=corrections.full_name,
-                    date_of_birth=corrections.date_of_birth,
-                    email=corrections.email,
-                    address=corrections.address.to_domain() if corrections.address else None,
-                )
-                if corrections
-                else None,
+        member, issued = await accounts.activate(
+            runtime=info.context.runtime,
+            national_id=input.national_id,
+            code=input.code,
+            confirm_details=input.confirm_details,
+            corrections=accounts.Corrections(
+                full_name=corrections.full_name,
+                date_of_birth=corrections.date_of_birth,
+                email=corrections.email,
+                address=corrections.address.to_domain() if corrections.address else None,
             )
-        except DomainError as error:
-            return ActivatePayload(member=None, session=None, errors=info.context.user_errors(error))
+            if corrections
+            else None,
+        )
         return ActivatePayload(
-            member=Member.from_model(member), session=Session.from_domain(issued), errors=[]
+            member=Member.from_model(member), session=Session.from_domain(issued)
         )
 
-    @strawberry.mutation(description="Sign in with national ID and password.")
-    async def login(self, info: Ctx, input: LoginInput) -> LoginPayload:
-        try:
-            member, issued = await accounts.login(
-                runtime=info.context.runtime,
-                national_id=input.national_id,
-                password=input.password,
-                client_ip=info.context.client_ip,
-            )
-        except DomainError as error:
-            return LoginPayload(member=None, session=None, errors=info.context.user_errors(error))
+    @mutation(description="Sign in with national ID and password.")
+    async def login(self, info: Info, input: LoginInput) -> LoginPayload:
+        member, issued = await accounts.login(
+            runtime=info.context.runtime,
+            national_id=input.national_id,
+            password=input.password,
+            client_ip=info.context.client_ip,
+        )
         return LoginPayload(
-            member=Member.from_model(member), session=Session.from_domain(issued), errors=[]
+            member=Member.from_model(member), session=Session.from_domain(issued)
         )
 
-    @strawberry.mutation(description="Rotate the refresh token: returns a new session.")
-    async def refresh_session(self, info: Ctx, input: RefreshSessionInput) -> LoginPayload:
-        try:
-            member, issued = await sessions.refresh(
-                runtime=info.context.runtime, refresh_token=input.refresh_token
-            )
-        except DomainError as error:
-            return LoginPayload(member=None, session=None, errors=info.context.user_errors(error))
+    @mutation(description="Rotate the refresh token: returns a new session.")
+    async def refresh_session(self, info: Info, input: RefreshSessionInput) -> LoginPayload:
+        member, issued = await sessions.refresh(
+            runtime=info.context.runtime, refresh_token=input.refresh_token
+        )
         return LoginPayload(
-            member=Member.from_model(member), session=Session.from_domain(issued), errors=[]
+            member=Member.from_model(member), session=Session.from_domain(issued)
         )
 
-    @strawberry.mutation(description="End this session, or every session with everywhere: true.")
-    async def logout(self, info: Ctx, input: LogoutInput | None = None) -> LogoutPayload:
+    @mutation(description="End this session, or every session with everywhere: true.")
+    async def logout(self, info: Info, input: LogoutInput | None = None) -> LogoutPayload:
         session = await info.context.session()
         if session is None:
             raise info.context.error("UNAUTHENTICATED", "unauthenticated")
@@ -329,46 +310,37 @@ class AccountMutation:
             member_id=session.member_id,
             everywhere=bool(input and input.everywhere),
         )
-        return LogoutPayload(errors=[])
+        return LogoutPayload()
 
-    @strawberry.mutation(description="Send a password reset code to the account's contact.")
+    @mutation(description="Send a password reset code to the account's contact.")
     async def request_password_reset(
-        self, info: Ctx, input: RequestPasswordResetInput
+        self, info: Info, input: RequestPasswordResetInput
     ) -> RequestPasswordResetPayload:
-        try:
-            delivery = await accounts.request_password_reset(
-                runtime=info.context.runtime, national_id=input.national_id, channel=input.channel
-            )
-        except DomainError as error:
-            return RequestPasswordResetPayload(delivery=None, errors=info.context.user_errors(error))
-        return RequestPasswordResetPayload(delivery=CodeDelivery.from_domain(delivery), errors=[])
+        delivery = await accounts.request_password_reset(
+            runtime=info.context.runtime, national_id=input.national_id, channel=input.channel
+        )
+        return RequestPasswordResetPayload(delivery=CodeDelivery.from_domain(delivery))
 
-    @strawberry.mutation(description="Set a new password with the reset code; ends all sessions.")
-    async def reset_password(self, info: Ctx, input: ResetPasswordInput) -> ResetPasswordPayload:
-        try:
-            await accounts.reset_password(
-                runtime=info.context.runtime,
-                national_id=input.national_id,
-                code=input.code,
-                new_password=input.new_password,
-            )
-        except DomainError as error:
-            return ResetPasswordPayload(errors=info.context.user_errors(error))
-        return ResetPasswordPayload(errors=[])
+    @mutation(description="Set a new password with the reset code; ends all sessions.")
+    async def reset_password(self, info: Info, input: ResetPasswordInput) -> ResetPasswordPayload:
+        await accounts.reset_password(
+            runtime=info.context.runtime,
+            national_id=input.national_id,
+            code=input.code,
+            new_password=input.new_password,
+        )
+        return ResetPasswordPayload()
 
-    @strawberry.mutation(description="Change the password; ends all sessions, this one too.")
-    async def change_password(self, info: Ctx, input: ChangePasswordInput) -> ChangePasswordPayload:
+    @mutation(description="Change the password; ends all sessions, this one too.")
+    async def change_password(self, info: Info, input: ChangePasswordInput) -> ChangePasswordPayload:
         member = await info.context.require_member()
-        try:
-            await accounts.change_password(
-                runtime=info.context.runtime,
-                member=member,
-                current_password=input.current_password,
-                new_password=input.new_password,
-            )
-        except DomainError as error:
-            return ChangePasswordPayload(errors=info.context.user_errors(error))
-        return ChangePasswordPayload(errors=[])
+        await accounts.change_password(
+            runtime=info.context.runtime,
+            member=member,
+            current_password=input.current_password,
+            new_password=input.new_password,
+        )
+        return ChangePasswordPayload()
 
 
 QUERIES = (AccountQuery,)

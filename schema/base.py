@@ -7,6 +7,7 @@ import binascii
 import uuid
 
 import strawberry
+from strawberry.schema.name_converter import NameConverter
 
 from models import enums
 from resolvers.errors import DomainError
@@ -43,15 +44,25 @@ class UserError:
     message: str = strawberry.field(description="Text for people, in the caller's language.")
 
 
-def user_errors(error: DomainError, language: enums.Language) -> list[UserError]:
+def user_errors(
+    error: DomainError, language: enums.Language, name_converter: NameConverter
+) -> list[UserError]:
     return [
         UserError(
-            field=item.field,
+            field=graphql_path(item.field, name_converter),
             code=item.code,
             message=translate(item.message or item.code.value, language, **item.params),
         )
         for item in error.errors
     ]
+
+
+def graphql_path(path: str | None, name_converter: NameConverter) -> str | None:
+    """`details.physiotherapy.sessions_requested` as the schema names it:
+    `details.physiotherapy.sessionsRequested`."""
+    if path is None:
+        return None
+    return ".".join(name_converter.apply_naming_config(part) for part in path.split("."))
 
 
 @strawberry.interface(description="An object that can be fetched again with `node(id:)`.")
@@ -79,6 +90,20 @@ class PageInfo:
 def to_global_id(type_name: str, key: uuid.UUID) -> strawberry.ID:
     raw = f"{type_name}:{key}".encode()
     return strawberry.ID(base64.urlsafe_b64encode(raw).decode().rstrip("="))
+
+
+def decode_global_id(global_id: str, expected_type: str) -> uuid.UUID | None:
+    """The key of a global ID of `expected_type`; None for anything else."""
+    decoded = from_global_id(global_id)
+    return decoded[1] if decoded and decoded[0] == expected_type else None
+
+
+def key_of(global_id: str, expected_type: str, field: str) -> uuid.UUID:
+    """The key behind an ID given in `input`: an ID of another type is simply not found."""
+    key = decode_global_id(global_id, expected_type)
+    if key is None:
+        raise DomainError.single(field, ErrorCode.NOT_FOUND)
+    return key
 
 
 def from_global_id(global_id: str) -> tuple[str, uuid.UUID] | None:

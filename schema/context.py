@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -11,6 +12,8 @@ from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import Response
 from strawberry.dataloader import DataLoader
+from strawberry.schema.name_converter import NameConverter
+from strawberry.types import Info as StrawberryInfo
 
 from models import Language, Member, Role, Session
 from resolvers import sessions
@@ -19,6 +22,9 @@ from resolvers.i18n import negotiate_language, translate
 from resolvers.pagination import Page
 from resolvers.runtime import Runtime
 from schema.base import UserError, user_errors
+
+# The schema's default naming (auto camel case): how Python paths read in the schema.
+NAME_CONVERTER = NameConverter()
 
 
 @dataclass
@@ -29,6 +35,7 @@ class Context:
     loaders: dict[Any, DataLoader] = field(default_factory=dict)
     _session: Session | None = None
     _session_loaded: bool = False
+    _session_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     @cached_property
     def language(self) -> Language:
@@ -39,11 +46,16 @@ class Context:
         return self.request.client.host if self.request.client else "unknown"
 
     async def session(self) -> Session | None:
-        if not self._session_loaded:
-            self._session_loaded = True
-            token = bearer_token(self.request.headers.get("authorization"))
-            if token:
-                self._session = await sessions.authenticate(runtime=self.runtime, access_token=token)
+        """Looked up once per request: sibling fields resolve concurrently and all wait for
+        the one lookup."""
+        if self._session_loaded:
+            return self._session
+        async with self._session_lock:
+            if not self._session_loaded:
+                token = bearer_token(self.request.headers.get("authorization"))
+                if token:
+                    self._session = await sessions.authenticate(runtime=self.runtime, access_token=token)
+                self._session_loaded = True
         return self._session
 
     async def viewer(self) -> Member | None:
@@ -84,7 +96,7 @@ class Context:
         return GraphQLError(translate(message_key, self.language), extensions={"code": code})
 
     def user_errors(self, error: DomainError) -> list[UserError]:
-        return user_errors(error, self.language)
+        return user_errors(error, self.language, NAME_CONVERTER)
 
 
 def bearer_token(header: str | None) -> str | None:
@@ -92,3 +104,6 @@ def bearer_token(header: str | None) -> str | None:
         return None
     scheme, _, token = header.partition(" ")
     return token.strip() or None if scheme.lower() == "bearer" else None
+
+
+Info = StrawberryInfo[Context, None]

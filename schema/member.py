@@ -7,7 +7,6 @@ import uuid
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
-from strawberry.types import Info
 
 from models import Member as MemberModel
 from resolvers import profile
@@ -24,7 +23,7 @@ from schema.base import (
     ServiceType,
     to_global_id,
 )
-from schema.context import Context
+from schema.context import Info
 
 if TYPE_CHECKING:
     from schema.questions import QuestionConnection
@@ -114,7 +113,7 @@ class Member(Node):
     @strawberry.field(description="This member's service requests, newest first.")
     async def requests(
         self,
-        info: Info[Context, None],
+        info: Info,
         status: RequestStatus | None = None,
         type: ServiceType | None = None,
         first: int | None = None,
@@ -129,7 +128,7 @@ class Member(Node):
     @strawberry.field(description="This member's questions to the administration, newest first.")
     async def questions(
         self,
-        info: Info[Context, None],
+        info: Info,
         status: QuestionStatus | None = None,
         first: int | None = None,
         after: str | None = None,

@@ -6,19 +6,18 @@ import uuid
 from collections.abc import Awaitable, Callable
 
 import strawberry
-from strawberry.types import Info
 
 from models import Member as MemberModel
 from models import Role
 from schema import questions, service_requests
 from schema.base import Node, from_global_id
-from schema.context import Context
+from schema.context import Info
 from schema.member import Member
 
-Loader = Callable[[Info[Context, None], uuid.UUID], Awaitable[Node | None]]
+Loader = Callable[[Info, uuid.UUID], Awaitable[Node | None]]
 
 
-async def load_member(info: Info[Context, None], key: uuid.UUID) -> Member | None:
+async def load_member(info: Info, key: uuid.UUID) -> Member | None:
     viewer = await info.context.viewer()
     if viewer is None or (viewer.id != key and viewer.role is not Role.STAFF):
         return None
@@ -40,7 +39,7 @@ class NodeQuery:
         description="Any object by its global ID: your own records, or anyone's for staff; "
         "null when there is no such object or it is not yours to see."
     )
-    async def node(self, info: Info[Context, None], id: strawberry.ID) -> Node | None:
+    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
         await info.context.require_member()
         decoded = from_global_id(id)
         if decoded is None:

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import strawberry
-from strawberry.types import Info
 
 from resolvers import profile
-from resolvers.errors import DomainError
 from schema.accounts import AddressInput, CodeDelivery
 from schema.base import Language, NotificationChannel, UserError
-from schema.context import Context
+from schema.context import Info
 from schema.member import Member
-
-Ctx = Info[Context, None]
+from schema.payloads import errors_field, mutation
 
 
 @strawberry.input(
@@ -65,45 +62,34 @@ class UpdateProfilePayload:
     delivery: CodeDelivery | None = strawberry.field(
         description="Set when a mobile or email change needs its code."
     )
-    errors: list[UserError] = strawberry.field(description="What to fix; empty on success.")
+    errors: list[UserError] = errors_field()
 
 
 @strawberry.type
 class ProfileMutation:
-    @strawberry.mutation(
+    @mutation(
         description="Change the signed-in member's data. Nothing changes when any field is "
         "invalid; a new mobile or email waits for confirmContactChange."
     )
-    async def update_profile(self, info: Ctx, input: UpdateProfileInput) -> UpdateProfilePayload:
+    async def update_profile(self, info: Info, input: UpdateProfileInput) -> UpdateProfilePayload:
         member = await info.context.require_member()
-        try:
-            member, delivery = await profile.update_profile(
-                runtime=info.context.runtime, member=member, changes=input.to_domain()
-            )
-        except DomainError as error:
-            return UpdateProfilePayload(
-                member=None, delivery=None, errors=info.context.user_errors(error)
-            )
+        member, delivery = await profile.update_profile(
+            runtime=info.context.runtime, member=member, changes=input.to_domain()
+        )
         return UpdateProfilePayload(
             member=Member.from_model(member),
             delivery=CodeDelivery.from_domain(delivery) if delivery else None,
-            errors=[],
         )
 
-    @strawberry.mutation(description="Apply the pending mobile or email change with its code.")
+    @mutation(description="Apply the pending mobile or email change with its code.")
     async def confirm_contact_change(
-        self, info: Ctx, input: ConfirmContactChangeInput
+        self, info: Info, input: ConfirmContactChangeInput
     ) -> UpdateProfilePayload:
         member = await info.context.require_member()
-        try:
-            member = await profile.confirm_contact_change(
-                runtime=info.context.runtime, member=member, code=input.code
-            )
-        except DomainError as error:
-            return UpdateProfilePayload(
-                member=None, delivery=None, errors=info.context.user_errors(error)
-            )
-        return UpdateProfilePayload(member=Member.from_model(member), delivery=None, errors=[])
+        member = await profile.confirm_contact_change(
+            runtime=info.context.runtime, member=member, code=input.code
+        )
+        return UpdateProfilePayload(member=Member.from_model(member), delivery=None)
 
 
 QUERIES: tuple[type, ...] = ()

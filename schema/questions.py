@@ -8,30 +8,28 @@ from collections.abc import Awaitable
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
-from strawberry.types import Info
 
 from models import Question as QuestionModel
 from models import QuestionMessage as QuestionMessageModel
 from resolvers import accounts, questions
-from resolvers.errors import DomainError, ErrorCode
 from resolvers.pagination import Page
 from schema.base import (
     Actor,
     Node,
-    PageInfo,
     QuestionCategory,
     QuestionStatus,
     UserError,
-    from_global_id,
+    key_of,
     to_global_id,
 )
-from schema.context import Context
+from schema.connections import Connection
+from schema.context import Info
 from schema.member import Member
+from schema.payloads import errors_field, mutation
 
 if TYPE_CHECKING:
     from schema.service_requests import ServiceRequest
 
-Ctx = Info[Context, None]
 
 
 @strawberry.type(description="One message in a question's conversation.")
@@ -75,13 +73,13 @@ class Question(Node):
         )
 
     @strawberry.field(description="Oldest first; the first message is the member's question.")
-    async def messages(self, info: Ctx) -> list[QuestionMessage]:
+    async def messages(self, info: Info) -> list[QuestionMessage]:
         rows = await info.context.loader(questions.conversations).load(self.pk)
         return [QuestionMessage.from_model(row) for row in rows]
 
     @strawberry.field(description="The asker's service request this question is about, if any.")
     async def related_request(
-        self, info: Ctx
+        self, info: Info
     ) -> Annotated[ServiceRequest, strawberry.lazy("schema.service_requests")] | None:
         if self.related_request_id is None:
             return None
@@ -90,46 +88,22 @@ class Question(Node):
         return await load_service_request(info, self.related_request_id)
 
     @strawberry.field(description="The member who asked.")
-    async def asker(self, info: Ctx) -> Member:
+    async def asker(self, info: Info) -> Member:
         row = await info.context.loader(accounts.members_by_id).load(self.member_id)
         return Member.from_model(row)
 
 
-@strawberry.type(description="One question in a list, with its cursor.")
-class QuestionEdge:
-    cursor: str = strawberry.field(description="Pass as `after` to continue after this item.")
-    node: Question = strawberry.field(description="The question.")
+@strawberry.type(name="QuestionConnection", description="A page of questions.")
+class QuestionConnection(Connection[Question]):
+    pass
 
 
-@strawberry.type(description="A page of questions.")
-class QuestionConnection:
-    edges: list[QuestionEdge] = strawberry.field(description="The questions on this page.")
-    page_info: PageInfo = strawberry.field(description="Where this page stands.")
-    page: strawberry.Private[Page]
-
-    @strawberry.field(description="How many questions match, on all pages.")
-    async def total_count(self) -> int:
-        return await self.page.total_count()
-
-    @classmethod
-    def from_page(cls, page: Page[QuestionModel]) -> QuestionConnection:
-        return cls(
-            edges=[
-                QuestionEdge(cursor=cursor, node=Question.from_model(row))
-                for row, cursor in zip(page.items, page.cursors, strict=True)
-            ],
-            page_info=PageInfo.from_page(page),
-            page=page,
-        )
-
-
-
-async def connection(info: Ctx, page: Awaitable[Page[QuestionModel]]) -> QuestionConnection:
-    return QuestionConnection.from_page(await info.context.page(page))
+async def connection(info: Info, page: Awaitable[Page[QuestionModel]]) -> QuestionConnection:
+    return QuestionConnection.from_page(await info.context.page(page), Question.from_model)
 
 
 async def member_questions(
-    info: Ctx,
+    info: Info,
     *,
     member_id: uuid.UUID,
     status: QuestionStatus | None,
@@ -142,20 +116,12 @@ async def member_questions(
     )
 
 
-async def load_question(info: Ctx, key: uuid.UUID) -> Question | None:
+async def load_question(info: Info, key: uuid.UUID) -> Question | None:
     row = await questions.visible_question(viewer=await info.context.viewer(), question_id=key)
     return Question.from_model(row) if row else None
 
 
-def decode_key(global_id: str, type_name: str, field: str) -> uuid.UUID:
-    """The database key behind a global ID; an ID of another type is simply not found."""
-    decoded = from_global_id(global_id)
-    if decoded is None or decoded[0] != type_name:
-        raise DomainError.single(field, ErrorCode.NOT_FOUND)
-    return decoded[1]
-
-
-def forget_messages(info: Ctx, question_id: uuid.UUID) -> None:
+def forget_messages(info: Info, question_id: uuid.UUID) -> None:
     """A payload after a new message must not show the conversation as loaded before it."""
     cached = info.context.loaders.get(questions.conversations)
     if cached is not None:
@@ -190,7 +156,7 @@ class AnswerQuestionInput:
 @strawberry.type(description="The result of askQuestion, replyToQuestion or answerQuestion.")
 class QuestionPayload:
     question: Question | None = strawberry.field(description="The question as it now stands.")
-    errors: list[UserError] = strawberry.field(description="What to fix; empty on success.")
+    errors: list[UserError] = errors_field()
 
 
 @strawberry.type
@@ -198,7 +164,7 @@ class QuestionQuery:
     @strawberry.field(description="Staff only: every member's questions, oldest first.")
     async def questions(
         self,
-        info: Ctx,
+        info: Info,
         status: Annotated[
             QuestionStatus | None, strawberry.argument(description="Only questions in this status.")
         ] = None,
@@ -217,59 +183,50 @@ class QuestionQuery:
 
 @strawberry.type
 class QuestionMutation:
-    @strawberry.mutation(description="Ask the administration a question.")
-    async def ask_question(self, info: Ctx, input: AskQuestionInput) -> QuestionPayload:
+    @mutation(description="Ask the administration a question.")
+    async def ask_question(self, info: Info, input: AskQuestionInput) -> QuestionPayload:
         member = await info.context.require_member()
-        try:
-            row = await questions.ask_question(
-                runtime=info.context.runtime,
-                member=member,
-                subject=input.subject,
-                body=input.body,
-                category=input.category,
-                related_request_id=decode_key(
-                    input.related_request_id, "ServiceRequest", "relatedRequestId"
-                )
-                if input.related_request_id is not None
-                else None,
+        row = await questions.ask_question(
+            runtime=info.context.runtime,
+            member=member,
+            subject=input.subject,
+            body=input.body,
+            category=input.category,
+            related_request_id=key_of(
+                input.related_request_id, "ServiceRequest", "relatedRequestId"
             )
-        except DomainError as error:
-            return QuestionPayload(question=None, errors=info.context.user_errors(error))
-        return QuestionPayload(question=Question.from_model(row), errors=[])
+            if input.related_request_id is not None
+            else None,
+        )
+        return QuestionPayload(question=Question.from_model(row))
 
-    @strawberry.mutation(
+    @mutation(
         description="Add to your own question; an answered question is open again, a closed "
         "one takes no more replies."
     )
-    async def reply_to_question(self, info: Ctx, input: ReplyToQuestionInput) -> QuestionPayload:
+    async def reply_to_question(self, info: Info, input: ReplyToQuestionInput) -> QuestionPayload:
         member = await info.context.require_member()
-        try:
-            row = await questions.reply_to_question(
-                runtime=info.context.runtime,
-                member=member,
-                question_id=decode_key(input.question_id, "Question", "questionId"),
-                body=input.body,
-            )
-        except DomainError as error:
-            return QuestionPayload(question=None, errors=info.context.user_errors(error))
+        row = await questions.reply_to_question(
+            runtime=info.context.runtime,
+            member=member,
+            question_id=key_of(input.question_id, "Question", "questionId"),
+            body=input.body,
+        )
         forget_messages(info, row.id)
-        return QuestionPayload(question=Question.from_model(row), errors=[])
+        return QuestionPayload(question=Question.from_model(row))
 
-    @strawberry.mutation(description="Staff only.")
-    async def answer_question(self, info: Ctx, input: AnswerQuestionInput) -> QuestionPayload:
+    @mutation(description="Staff only.")
+    async def answer_question(self, info: Info, input: AnswerQuestionInput) -> QuestionPayload:
         staff = await info.context.require_staff()
-        try:
-            row = await questions.answer_question(
-                runtime=info.context.runtime,
-                staff=staff,
-                question_id=decode_key(input.question_id, "Question", "questionId"),
-                body=input.body,
-                close=bool(input.close),
-            )
-        except DomainError as error:
-            return QuestionPayload(question=None, errors=info.context.user_errors(error))
+        row = await questions.answer_question(
+            runtime=info.context.runtime,
+            staff=staff,
+            question_id=key_of(input.question_id, "Question", "questionId"),
+            body=input.body,
+            close=bool(input.close),
+        )
         forget_messages(info, row.id)
-        return QuestionPayload(question=Question.from_model(row), errors=[])
+        return QuestionPayload(question=Question.from_model(row))
 
 
 QUERIES = (QuestionQuery,)

@@ -10,30 +10,26 @@ from collections.abc import Awaitable, Sequence
 from typing import Annotated, Any
 
 import strawberry
-from strawberry.types import Info
 
 from models import Language, Role
 from models import Member as MemberModel
 from models import RequestEvent as RequestEventModel
 from models import ServiceRequest as ServiceRequestModel
 from resolvers import accounts, catalog, service_requests
-from resolvers.errors import DomainError, ErrorCode
 from resolvers.pagination import Page
 from schema.base import (
     Actor,
     Node,
-    PageInfo,
     RequestStatus,
     ServiceType,
     UserError,
-    from_global_id,
+    key_of,
     to_global_id,
 )
-from schema.context import Context
+from schema.connections import Connection
+from schema.context import Info
 from schema.member import Member
-
-Ctx = Info[Context, None]
-
+from schema.payloads import errors_field, mutation
 
 
 @strawberry.type(description="One service a member can apply for, in the caller's language.")
@@ -167,7 +163,7 @@ class ServiceRequest(Node):
         )
 
     @strawberry.field(description="The service applied for, in the caller's language.")
-    def service(self, info: Ctx) -> Service:
+    def service(self, info: Info) -> Service:
         return Service.of(self.type, info.context.language)
 
     @strawberry.field(description="What the member stated, by the request's type.")
@@ -176,53 +172,32 @@ class ServiceRequest(Node):
         return DETAILS_TYPES[type(stated)](**dataclasses.asdict(stated))
 
     @strawberry.field(description="Oldest first; the first event is SUBMITTED.")
-    def history(self, info: Ctx) -> list[RequestEvent]:
+    def history(self, info: Info) -> list[RequestEvent]:
         # A page loads its histories with it: a plain list here spares an awaitable per item.
         if self.events is not None:
             return [RequestEvent.from_model(event) for event in self.events]
         return self._load_history(info)  # type: ignore[return-value]  # graphql-core awaits it
 
-    async def _load_history(self, info: Ctx) -> list[RequestEvent]:
+    async def _load_history(self, info: Info) -> list[RequestEvent]:
         events = await info.context.loader(service_requests.histories).load(self.pk)
         return [RequestEvent.from_model(event) for event in events]
 
     @strawberry.field(description="The member who applied.")
-    async def applicant(self, info: Ctx) -> Member:
+    async def applicant(self, info: Info) -> Member:
         row = await info.context.loader(accounts.members_by_id).load(self.member_id)
         return Member.from_model(row)
 
 
 
-@strawberry.type(description="One request in a list, with its cursor.")
-class ServiceRequestEdge:
-    cursor: str = strawberry.field(description="Pass as `after` to continue after this item.")
-    node: ServiceRequest = strawberry.field(description="The request.")
+@strawberry.type(name="ServiceRequestConnection", description="A page of service requests.")
+class ServiceRequestConnection(Connection[ServiceRequest]):
+    pass
 
 
-@strawberry.type(description="A page of service requests.")
-class ServiceRequestConnection:
-    edges: list[ServiceRequestEdge] = strawberry.field(description="The requests on this page.")
-    page_info: PageInfo = strawberry.field(description="Where this page stands.")
-    page: strawberry.Private[Page]
-
-    @strawberry.field(description="How many requests match, on all pages.")
-    async def total_count(self) -> int:
-        return await self.page.total_count()
-
-    @classmethod
-    def from_page(cls, page: Page[ServiceRequestModel]) -> ServiceRequestConnection:
-        return cls(
-            edges=[
-                ServiceRequestEdge(cursor=cursor, node=ServiceRequest.from_model(row))
-                for row, cursor in zip(page.items, page.cursors, strict=True)
-            ],
-            page_info=PageInfo.from_page(page),
-            page=page,
-        )
-
-
-async def _page(info: Ctx, fetch: Awaitable[Page[ServiceRequestModel]]) -> ServiceRequestConnection:
-    connection = ServiceRequestConnection.from_page(await info.context.page(fetch))
+async def _page(info: Info, fetch: Awaitable[Page[ServiceRequestModel]]) -> ServiceRequestConnection:
+    connection = ServiceRequestConnection.from_page(
+        await info.context.page(fetch), ServiceRequest.from_model
+    )
     if selects(info.selected_fields, ("edges", "node", "history")):
         nodes = [edge.node for edge in connection.edges]
         histories = await service_requests.histories([node.pk for node in nodes])
@@ -245,7 +220,7 @@ def selects(fields: Sequence[Any], path: tuple[str, ...]) -> bool:
 
 
 async def member_requests(
-    info: Ctx,
+    info: Info,
     *,
     member_id: uuid.UUID,
     status: RequestStatus | None,
@@ -262,7 +237,7 @@ async def member_requests(
     )
 
 
-async def load_service_request(info: Ctx, key: uuid.UUID) -> ServiceRequest | None:
+async def load_service_request(info: Info, key: uuid.UUID) -> ServiceRequest | None:
     """The request if the viewer may see it; None, as if it did not exist, otherwise."""
     viewer = await info.context.viewer()
     if viewer is None:
@@ -418,7 +393,7 @@ class SubmitRequestInput:
 @strawberry.type(description="The result of submitRequest.")
 class SubmitRequestPayload:
     request: ServiceRequest | None = strawberry.field(description="The request, when accepted.")
-    errors: list[UserError] = strawberry.field(description="What to fix; empty on success.")
+    errors: list[UserError] = errors_field()
 
 
 @strawberry.input(description="Cancel one of your requests while it is still open.")
@@ -444,17 +419,10 @@ class ReviewRequestInput:
 @strawberry.type(description="The result of cancelRequest or reviewRequest.")
 class ServiceRequestPayload:
     request: ServiceRequest | None = strawberry.field(description="The request after the change.")
-    errors: list[UserError] = strawberry.field(description="What to fix; empty on success.")
+    errors: list[UserError] = errors_field()
 
 
-def _request_key(global_id: str) -> uuid.UUID:
-    decoded = from_global_id(global_id)
-    if decoded is None or decoded[0] != "ServiceRequest":
-        raise DomainError.single("requestId", ErrorCode.NOT_FOUND)
-    return decoded[1]
-
-
-async def _applicant(info: Ctx) -> MemberModel:
+async def _applicant(info: Info) -> MemberModel:
     """Requests are the public's: staff review them, they do not file or cancel them."""
     member = await info.context.require_member()
     if member.role is Role.STAFF:
@@ -465,13 +433,13 @@ async def _applicant(info: Ctx) -> MemberModel:
 @strawberry.type
 class ServiceRequestQuery:
     @strawberry.field(description="The service catalog; public.")
-    def services(self, info: Ctx) -> list[Service]:
+    def services(self, info: Info) -> list[Service]:
         return [Service.from_domain(s) for s in catalog.services(info.context.language)]
 
     @strawberry.field(description="Staff only: every member's requests, oldest first.")
     async def requests(
         self,
-        info: Ctx,
+        info: Info,
         filter: RequestFilter | None = None,
         first: int | None = None,
         after: str | None = None,
@@ -490,50 +458,41 @@ class ServiceRequestQuery:
 
 @strawberry.type
 class ServiceRequestMutation:
-    @strawberry.mutation(description="Apply for a service; one open request per service.")
-    async def submit_request(self, info: Ctx, input: SubmitRequestInput) -> SubmitRequestPayload:
+    @mutation(description="Apply for a service; one open request per service.")
+    async def submit_request(self, info: Info, input: SubmitRequestInput) -> SubmitRequestPayload:
         member = await _applicant(info)
-        try:
-            request = await service_requests.submit_request(
-                runtime=info.context.runtime,
-                member=member,
-                details=input.details.to_domain(),
-                idempotency_key=input.idempotency_key,
-            )
-        except DomainError as error:
-            return SubmitRequestPayload(request=None, errors=info.context.user_errors(error))
-        return SubmitRequestPayload(request=ServiceRequest.from_model(request), errors=[])
+        request = await service_requests.submit_request(
+            runtime=info.context.runtime,
+            member=member,
+            details=input.details.to_domain(),
+            idempotency_key=input.idempotency_key,
+        )
+        return SubmitRequestPayload(request=ServiceRequest.from_model(request))
 
-    @strawberry.mutation(description="Cancel one of your requests while it is still open.")
-    async def cancel_request(self, info: Ctx, input: CancelRequestInput) -> ServiceRequestPayload:
+    @mutation(description="Cancel one of your requests while it is still open.")
+    async def cancel_request(self, info: Info, input: CancelRequestInput) -> ServiceRequestPayload:
         member = await _applicant(info)
-        try:
-            request = await service_requests.cancel_request(
-                runtime=info.context.runtime,
-                member=member,
-                request_id=_request_key(input.request_id),
-                reason=input.reason,
-            )
-        except DomainError as error:
-            return ServiceRequestPayload(request=None, errors=info.context.user_errors(error))
-        return ServiceRequestPayload(request=ServiceRequest.from_model(request), errors=[])
+        request = await service_requests.cancel_request(
+            runtime=info.context.runtime,
+            member=member,
+            request_id=key_of(input.request_id, "ServiceRequest", "request_id"),
+            reason=input.reason,
+        )
+        return ServiceRequestPayload(request=ServiceRequest.from_model(request))
 
-    @strawberry.mutation(
+    @mutation(
         description="Staff only: move a request along the workflow; the member is told."
     )
-    async def review_request(self, info: Ctx, input: ReviewRequestInput) -> ServiceRequestPayload:
+    async def review_request(self, info: Info, input: ReviewRequestInput) -> ServiceRequestPayload:
         staff = await info.context.require_staff()
-        try:
-            request = await service_requests.review_request(
-                runtime=info.context.runtime,
-                staff=staff,
-                request_id=_request_key(input.request_id),
-                status=input.status,
-                note=input.note,
-            )
-        except DomainError as error:
-            return ServiceRequestPayload(request=None, errors=info.context.user_errors(error))
-        return ServiceRequestPayload(request=ServiceRequest.from_model(request), errors=[])
+        request = await service_requests.review_request(
+            runtime=info.context.runtime,
+            staff=staff,
+            request_id=key_of(input.request_id, "ServiceRequest", "request_id"),
+            status=input.status,
+            note=input.note,
+        )
+        return ServiceRequestPayload(request=ServiceRequest.from_model(request))
 
 
 QUERIES = (ServiceRequestQuery,)

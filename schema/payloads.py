@@ -1,0 +1,45 @@
+"""The one boundary from domain errors to mutation payloads."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import strawberry
+from strawberry.extensions import FieldExtension
+from strawberry.extensions.field_extension import AsyncExtensionResolver
+from strawberry.types.field import StrawberryField
+
+from resolvers.errors import DomainError
+from schema.base import UserError
+
+
+class DomainErrorsAsPayload(FieldExtension):
+    """Runs the mutation; on a DomainError answers its payload type with `errors` filled
+    and every other field null."""
+
+    def apply(self, field: StrawberryField) -> None:
+        self.field = field
+
+    async def resolve_async(
+        self, next_: AsyncExtensionResolver, source: Any, info: strawberry.Info, **kwargs: Any
+    ) -> Any:
+        try:
+            return await next_(source, info, **kwargs)
+        except DomainError as error:
+            return failed(self.field.type, info.context.user_errors(error))  # type: ignore[arg-type]
+
+
+def failed(payload_type: type, errors: list[UserError]) -> Any:
+    values = {f.name: None for f in dataclasses.fields(payload_type) if f.init and f.name != "errors"}
+    return payload_type(**values, errors=errors)
+
+
+def mutation(*, description: str) -> Any:
+    """`@strawberry.mutation` whose domain errors become the payload's `errors`."""
+    return strawberry.mutation(description=description, extensions=[DomainErrorsAsPayload()])
+
+
+def errors_field() -> Any:
+    """The `errors` field every payload ends with; empty on success."""
+    return strawberry.field(default_factory=list, description="What to fix; empty on success.")
