@@ -18,7 +18,9 @@ import pytest
 from resolvers.settings import Settings
 from tests.conftest import POSTGRES_REQUIRED, ROOT, free_port
 
-REDIS_HOST, REDIS_PORT, REDIS_DB = "127.0.0.1", 6379, 13
+REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
+# One database per concurrent run of the suite (TEST_REDIS_DB): the tests flush it.
+REDIS_DB = int(os.environ.get("TEST_REDIS_DB", "13"))
 REDIS_URL = f"redis://{REDIS_HOST}:{REDIS_PORT}/{REDIS_DB}"
 
 
