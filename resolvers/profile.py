@@ -13,12 +13,12 @@ from resolvers.accounts import Address, clean_address
 from resolvers.codes import CodeDelivery
 from resolvers.delivery import utcnow
 from resolvers.errors import DomainError, ErrorCode, ErrorCollector
+from resolvers.notices import notify_member
 from resolvers.notifications import (
     CONTACT_CHANGE_CODE,
     CONTACT_CHANGE_NOTICE,
     CONTACT_KIND,
     IBAN_CHANGED,
-    Template,
 )
 from resolvers.runtime import Runtime
 
@@ -83,7 +83,9 @@ async def update_profile(
             delivery = await _start_contact_change(runtime, member, contact, language)
         if new_iban:
             # Someone who takes over an account redirects the payments first: tell the owner.
-            await _notify(runtime, member, channel, language, IBAN_CHANGED, last4=new_iban[-4:])
+            await notify_member(
+                runtime, member, IBAN_CHANGED, channel=channel, language=language, last4=new_iban[-4:]
+            )
     if updates:
         await member.refresh_from_db()
     audit.record(
@@ -147,12 +149,12 @@ async def _start_contact_change(
     )
     kind = "mobile" if contact.channel is NotificationChannel.SMS else "email"
     old_channel = contact.channel if kind == "mobile" or member.email else NotificationChannel.SMS
-    await _notify(
+    await notify_member(
         runtime,
         member,
-        old_channel,
-        language,
         CONTACT_CHANGE_NOTICE,
+        channel=old_channel,
+        language=language,
         what=CONTACT_KIND[kind][language],
         destination=codes.mask_destination(contact.channel, contact.destination),
     )
@@ -178,20 +180,3 @@ async def confirm_contact_change(*, runtime: Runtime, member: Member, code: str)
     await member.refresh_from_db()
     audit.record("contact_changed", member_id=member.id, channel=used.channel)
     return member
-
-
-async def _notify(
-    runtime: Runtime,
-    member: Member,
-    channel: NotificationChannel,
-    language: Language,
-    template: Template,
-    **params: str,
-) -> None:
-    destination = member.email if channel is NotificationChannel.EMAIL else member.mobile
-    if not destination:
-        return
-    subject, body = template.render(language, **params)
-    await runtime.outbox.enqueue(
-        channel=channel, destination=destination, subject=subject, body=body
-    )

@@ -11,7 +11,6 @@ from tortoise.transactions import in_transaction
 from models import (
     Actor,
     Member,
-    NotificationChannel,
     Question,
     QuestionCategory,
     QuestionMessage,
@@ -21,6 +20,7 @@ from models import (
 )
 from resolvers import audit, validation
 from resolvers.errors import DomainError, ErrorCode, ErrorCollector
+from resolvers.notices import notify_member
 from resolvers.notifications import QUESTION_ANSWERED
 from resolvers.pagination import Page, paginate
 from resolvers.references import next_reference
@@ -108,7 +108,7 @@ async def answer_question(
     async with in_transaction():
         await _add_message(runtime, question, status, Actor.STAFF, staff, body_text)
         # In the same transaction: the notice goes out if and only if the answer is stored.
-        await _notify_asker(runtime, question)
+        await _notify_member(runtime, question)
     audit.record("question_answered", staff_id=staff.id, question_id=question.id, status=status)
     return question
 
@@ -148,19 +148,13 @@ async def _add_message(
     question.status, question.updated_at = status, updated_at
 
 
-async def _notify_asker(runtime: Runtime, question: Question) -> None:
-    asker: Member = question.member
-    language = asker.preferred_language
-    by_email = asker.preferred_channel is NotificationChannel.EMAIL and asker.email
-    channel = NotificationChannel.EMAIL if by_email else NotificationChannel.SMS
-    destination = asker.email if by_email else asker.mobile
-    if not destination:
-        return
-    subject, body = QUESTION_ANSWERED.render(
-        language, reference=question.reference_number, subject=question.subject
-    )
-    await runtime.outbox.enqueue(
-        channel=channel, destination=destination, subject=subject, body=body
+async def _notify_member(runtime: Runtime, question: Question) -> None:
+    await notify_member(
+        runtime,
+        question.member,
+        QUESTION_ANSWERED,
+        reference=question.reference_number,
+        subject=question.subject,
     )
 
 

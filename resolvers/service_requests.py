@@ -16,7 +16,6 @@ from models import (
     Actor,
     Language,
     Member,
-    NotificationChannel,
     RequestEvent,
     RequestStatus,
     Role,
@@ -25,6 +24,7 @@ from models import (
 )
 from resolvers import audit, validation
 from resolvers.errors import DomainError, ErrorCode, ErrorCollector
+from resolvers.notices import notify_member
 from resolvers.notifications import REQUEST_STATUS_CHANGED
 from resolvers.pagination import Page, paginate
 from resolvers.references import next_reference
@@ -254,7 +254,7 @@ async def review_request(
             field="status",
         )
         # In the same transaction: the notice goes out if and only if the move happened.
-        await _notify_applicant(runtime, request, note)
+        await _notify_member(runtime, request, note)
     audit.record("request_reviewed", request_id=request.id, staff_id=staff.id, status=status)
     return request
 
@@ -306,22 +306,16 @@ async def _move(
     request.status, request.open_type, request.updated_at = status, open_type, now
 
 
-async def _notify_applicant(runtime: Runtime, request: ServiceRequest, note: str | None) -> None:
-    applicant: Member = request.member
-    language = applicant.preferred_language
-    by_email = applicant.preferred_channel is NotificationChannel.EMAIL and applicant.email
-    channel = NotificationChannel.EMAIL if by_email else NotificationChannel.SMS
-    destination = applicant.email if by_email else applicant.mobile
-    if not destination:
-        return
-    subject, body = REQUEST_STATUS_CHANGED.render(
-        language,
+async def _notify_member(runtime: Runtime, request: ServiceRequest, note: str | None) -> None:
+    member: Member = request.member
+    language = member.preferred_language
+    await notify_member(
+        runtime,
+        member,
+        REQUEST_STATUS_CHANGED,
         reference=request.reference_number,
         status=STATUS_NAMES[request.status][language],
         note=NOTE_LINE[language].format(note=note) if note else "",
-    )
-    await runtime.outbox.enqueue(
-        channel=channel, destination=destination, subject=subject, body=body
     )
 
 
