@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from models.enums import Language
+from resolvers.negotiation import language_match, negotiate, refused
 
 DEFAULT_LANGUAGE = Language.AR
 
@@ -161,23 +162,11 @@ def translate(key: str, language: Language, **params: Any) -> str:
 
 
 def negotiate_language(accept_language: str | None) -> Language:
-    """The first of ar/en named in an Accept-Language header; Arabic when none is."""
-    if not accept_language:
-        return DEFAULT_LANGUAGE
-    ranked: list[tuple[float, int, str]] = []
-    for position, part in enumerate(accept_language.split(",")):
-        tag, _, params = part.strip().partition(";")
-        quality = 1.0
-        if params.strip().startswith("q="):
-            try:
-                quality = float(params.strip()[2:])
-            except ValueError:
-                quality = 0.0
-        ranked.append((-quality, position, tag.strip().lower()))
-    for _, _, tag in sorted(ranked):
-        primary = tag.split("-")[0]
-        if primary == "ar":
-            return Language.AR
-        if primary == "en":
-            return Language.EN
-    return DEFAULT_LANGUAGE
+    """The language the Accept-Language header prefers among Arabic and English. When it names
+    neither, the default (Arabic) unless the header refuses it (`ar;q=0`), then the other."""
+    offers = [DEFAULT_LANGUAGE, *(language for language in Language if language is not DEFAULT_LANGUAGE)]
+    chosen = negotiate(accept_language, [language.value for language in offers], language_match)
+    if chosen is not None:
+        return Language(chosen)
+    acceptable = (o for o in offers if not refused(accept_language, o.value, language_match))
+    return next(acceptable, DEFAULT_LANGUAGE)

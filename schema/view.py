@@ -16,11 +16,13 @@ from strawberry.asgi import GraphQL
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET
 
+from resolvers.negotiation import media_match, parse_accept, quality_of
 from resolvers.runtime import Runtime
 from schema.context import Context
 from schema.graphiql import graphiql_html
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
+JSON = "application/json"
 
 log = logging.getLogger("gosi.server")
 
@@ -83,30 +85,12 @@ class GraphQLView(GraphQL):
         return response
 
 
-def _quality(accept: str, media_type: str) -> float:
-    best = 0.0
-    for part in accept.split(","):
-        name, *params = (piece.strip() for piece in part.split(";"))
-        if name.lower() != media_type:
-            continue
-        quality = 1.0
-        for param in params:
-            key, _, value = param.partition("=")
-            if key.strip().lower() == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
-        best = max(best, quality)
-    return best
-
-
 def wants_graphql_response(request: Request) -> bool:
-    """The client prefers application/graphql-response+json (GraphQL over HTTP)."""
-    accept = request.headers.get("accept", "")
-    if GRAPHQL_RESPONSE not in accept:
+    """The client names application/graphql-response+json (GraphQL over HTTP) and weighs it at
+    least as much as application/json. `*/*`, `application/json` or no Accept keep JSON."""
+    preferences = parse_accept(request.headers.get("accept"))
+    graphql = quality_of(preferences, GRAPHQL_RESPONSE, media_match)
+    if graphql is None or graphql.range != GRAPHQL_RESPONSE or graphql.quality == 0:
         return False
-    preference = _quality(accept, GRAPHQL_RESPONSE)
-    return preference > 0 and preference >= _quality(accept, "application/json")
-
-
+    json = quality_of(preferences, JSON, media_match)
+    return json is None or graphql.quality >= json.quality
