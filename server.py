@@ -28,7 +28,9 @@ SCHEMA_EXPORT = Path(__file__).parent / "schema" / "schema.graphql"
 
 def app() -> Starlette:
     """For `uvicorn server:app --factory --workers N`: each worker builds its app from the environment."""
-    return create_app(Settings.from_environ(os.environ))
+    settings = Settings.from_environ(os.environ)
+    configure_logging(production=settings.production)
+    return create_app(settings)
 
 
 def export_schema() -> str:
@@ -54,7 +56,6 @@ def main(argv: list[str] | None = None) -> int:
     staff.add_argument("--mobile", default=None)
     args = parser.parse_args(argv)
 
-    configure_logging()
     if args.command == "export-schema":
         SCHEMA_EXPORT.write_text(export_schema(), encoding="utf-8")
         print(f"wrote {SCHEMA_EXPORT}")
@@ -64,6 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigurationError as error:
         print(f"configuration error: {error}", file=sys.stderr)
         return 2
+    configure_logging(production=settings.production)
     if args.command == "migrate":
         asyncio.run(migrate_database(settings))
         return 0

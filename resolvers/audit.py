@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-import logging
 import uuid
 from enum import Enum
 from typing import Any
 
-log = logging.getLogger("gosi.audit")
+import structlog
+
+log = structlog.stdlib.get_logger("gosi.audit")
 
 
 def record(event: str, **fields: Any) -> None:
-    log.info(event, extra={"event": event, **{k: _plain(v) for k, v in fields.items()}})
+    """Any field name is fine (`message`, `name`, `module`...): fields are the line's keys,
+    never attributes of a LogRecord."""
+    log.info(event, **{k: _plain(v) for k, v in fields.items()})
 
 
 def _plain(value: Any) -> Any:

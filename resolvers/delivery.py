@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import logging
 import random
 from collections.abc import Callable
 from email.message import EmailMessage
@@ -17,13 +16,14 @@ from typing import Protocol
 
 import aiosmtplib
 import httpx
+import structlog
 from tortoise.expressions import F, Q
 
 from models import NotificationChannel, OutboundMessage
 from resolvers.settings import Settings
 from resolvers.tokens import Keyring
 
-log = logging.getLogger("gosi.delivery")
+log = structlog.stdlib.get_logger("gosi.delivery")
 
 
 def utcnow() -> dt.datetime:
@@ -74,16 +74,16 @@ class ConsoleSender:
 
     def __init__(self, channel: NotificationChannel) -> None:
         self._channel = channel
-        self._log = logging.getLogger("gosi.dev_mailbox")
+        self._log = structlog.stdlib.get_logger("gosi.dev_mailbox")
 
     async def send(self, *, destination: str, subject: str, body: str) -> None:
         self._log.warning(
-            "DEVELOPMENT delivery (%s to %s, no %s configured): %s | %s",
-            self._channel.value,
-            destination,
-            "SMTP_HOST" if self._channel is NotificationChannel.EMAIL else "SMS_WEBHOOK_URL",
-            subject,
-            body,
+            "development_delivery",
+            channel=self._channel.value,
+            destination=destination,
+            unconfigured="SMTP_HOST" if self._channel is NotificationChannel.EMAIL else "SMS_WEBHOOK_URL",
+            subject=subject,
+            body=body,
         )
 
 
@@ -155,7 +155,7 @@ class Outbox:
             except asyncio.CancelledError:
                 raise
             except Exception:
-                log.exception("outbox pass failed; retrying")
+                log.exception("outbox_pass_failed")
                 sent = 0
             if sent:
                 continue
@@ -206,11 +206,8 @@ class Outbox:
         await OutboundMessage.filter(id=message.id).update(
             delivered_at=self.clock(), body_encrypted=None, lease_until=None, last_error=None
         )
-        log.info(
-            "message delivered",
-            extra={"event": "message_delivered", "message_id": str(message.id),
-                   "channel": message.channel, "attempts": message.attempts},
-        )
+        log.info("message_delivered", message_id=str(message.id), channel=message.channel,
+                 attempts=message.attempts)
 
     async def _retry_later(self, message: OutboundMessage, exc: Exception) -> None:
         delay = min(self._retry_cap, self._retry_base * 2 ** (message.attempts - 1))
@@ -221,13 +218,8 @@ class Outbox:
             lease_until=None,
             last_error=error,
         )
-        log.warning(
-            "message not delivered, will retry in %.1fs: %s",
-            delay,
-            error,
-            extra={"event": "message_retry", "message_id": str(message.id),
-                   "channel": message.channel, "attempts": message.attempts},
-        )
+        log.warning("message_retry", message_id=str(message.id), channel=message.channel,
+                    attempts=message.attempts, retry_in_seconds=round(delay, 1), error=error)
 
     async def _expire(self, now: dt.datetime) -> None:
         expired = await OutboundMessage.filter(
@@ -235,13 +227,10 @@ class Outbox:
         ).values_list("id", flat=True)
         for message_id in expired:
             await OutboundMessage.filter(id=message_id).update(failed_at=now, body_encrypted=None)
-            log.error(
-                "message expired before it could be delivered",
-                extra={"event": "message_expired", "message_id": str(message_id)},
-            )
+            log.error("message_expired", message_id=str(message_id))
 
     async def _give_up(self, message: OutboundMessage, reason: str) -> None:
         await OutboundMessage.filter(id=message.id).update(
             failed_at=self.clock(), body_encrypted=None, last_error=reason
         )
-        log.error("message dropped: %s", reason, extra={"event": "message_dropped"})
+        log.error("message_dropped", message_id=str(message.id), reason=reason)

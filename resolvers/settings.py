@@ -4,17 +4,54 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from tortoise.backends.base.config_generator import expand_db_url
 
 DEVELOPMENT_SECRET_KEY = "development-only-secret-key-do-not-use-in-production"
 DEFAULT_DATABASE_URL = "sqlite://data/gosi.sqlite3"
+# Browser clients send these: Sentry/OpenTelemetry tracing, Apollo client awareness, and the
+# preflight header of multipart uploads. CORS_ALLOW_HEADERS adds more.
+DEFAULT_CORS_ALLOW_HEADERS = (
+    "Authorization",
+    "Content-Type",
+    "Accept-Language",
+    "traceparent",
+    "tracestate",
+    "baggage",
+    "sentry-trace",
+    "apollographql-client-name",
+    "apollographql-client-version",
+    "Apollo-Require-Preflight",
+    "GraphQL-Require-Preflight",
+)
+SECRET_FIELDS = frozenset({"secret_key", "smtp_password"})
+URL_FIELDS = frozenset({"database_url", "redis_url", "sms_webhook_url"})
 
 
 class ConfigurationError(Exception):
     pass
+
+
+def without_credentials(url: str) -> str:
+    """The URL with its password (and any query, which may hold a key) masked."""
+    try:
+        parts = urlsplit(url)
+        password = parts.password
+    except ValueError:
+        return "***"
+    netloc = parts.netloc
+    if password is not None:
+        netloc = f"{parts.username or ''}:***@{netloc.rpartition('@')[2]}"
+    return urlunsplit(parts._replace(netloc=netloc, query="***" if parts.query else ""))
+
+
+def _extended(defaults: tuple[str, ...], extra: str | None) -> tuple[str, ...]:
+    known = {name.lower() for name in defaults}
+    added = [name.strip() for name in (extra or "").split(",") if name.strip()]
+    return defaults + tuple(dict.fromkeys(name for name in added if name.lower() not in known))
 
 
 async def _keep_session(connection: object) -> None:
@@ -42,11 +79,24 @@ class Settings:
     sms_webhook_url: str | None = None
     redis_url: str | None = None
     cors_origins: tuple[str, ...] = ()
+    cors_allow_headers: tuple[str, ...] = DEFAULT_CORS_ALLOW_HEADERS
     argon2_memory_kib: int = 19 * 1024
     argon2_time_cost: int = 2
     argon2_parallelism: int = 1
     hashing_concurrency: int = field(default_factory=lambda: default_hashing_concurrency())
     execution_timeout_seconds: float = 10.0
+
+    def __repr__(self) -> str:
+        """Without the secrets: a repr ends up in logs and tracebacks."""
+        shown = []
+        for item in fields(self):
+            value = getattr(self, item.name)
+            if value and item.name in SECRET_FIELDS:
+                value = "***"
+            elif value and item.name in URL_FIELDS:
+                value = without_credentials(value)
+            shown.append(f"{item.name}={value!r}")
+        return f"Settings({', '.join(shown)})"
 
     @property
     def production(self) -> bool:
@@ -85,6 +135,7 @@ class Settings:
             cors_origins=tuple(
                 origin.strip() for origin in (text("CORS_ORIGINS") or "").split(",") if origin.strip()
             ),
+            cors_allow_headers=_extended(DEFAULT_CORS_ALLOW_HEADERS, text("CORS_ALLOW_HEADERS")),
             argon2_memory_kib=integer("ARGON2_MEMORY_KIB", 19 * 1024),
             argon2_time_cost=integer("ARGON2_TIME_COST", 2),
             argon2_parallelism=integer("ARGON2_PARALLELISM", 1),

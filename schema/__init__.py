@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator
 from typing import Any
 
 import strawberry
+import structlog
 from graphql import GraphQLError, NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
     MaskErrors,
@@ -27,7 +27,7 @@ MAX_DEPTH = 10
 MAX_ALIASES = 15
 MAX_TOKENS = 2000
 
-log = logging.getLogger("gosi.graphql")
+log = structlog.stdlib.get_logger("gosi.graphql")
 
 DOMAINS = (accounts, node, profile, service_requests, questions)
 Query = merge_types("Query", tuple(t for domain in DOMAINS for t in domain.QUERIES))
@@ -52,8 +52,7 @@ class Schema(strawberry.Schema):
                 StrawberryLogger.error(error, execution_context)
             else:
                 code = (error.extensions or {}).get("code", "GRAPHQL_VALIDATION_FAILED")
-                log.info("request refused: %s", error.message,
-                         extra={"event": "graphql_error", "code": code})
+                log.info("graphql_error", code=code, message=error.message)
 
 
 def build_schema(*, production: bool) -> strawberry.Schema:

@@ -12,14 +12,15 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
-from tortoise import Tortoise, connections
+from tortoise import connections
+from tortoise.contrib.starlette import RegisterTortoise
 
 from resolvers.database import migrate_database
 from resolvers.runtime import Runtime
 from resolvers.settings import Settings
 from schema import build_schema
 from schema.graphiql import static_app
-from schema.middleware import BodySizeLimit
+from schema.middleware import REQUEST_ID_HEADER, BodySizeLimit, RequestContext
 from schema.view import GraphQLView
 
 
@@ -31,22 +32,18 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        tortoise = None
-        if manage_database:
-            await migrate_database(settings)
-            tortoise = await Tortoise.init(
-                config=settings.tortoise_config(), _enable_global_fallback=True
-            )
-        worker = asyncio.create_task(runtime.outbox.run(), name="outbox")
-        try:
-            yield
-        finally:
-            worker.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await worker
-            await runtime.outbox.aclose()
-            if tortoise is not None:
-                await tortoise.close_connections()
+        async with contextlib.AsyncExitStack() as stack:
+            if manage_database:
+                await migrate_database(settings)
+                await stack.enter_async_context(RegisterTortoise(app, config=settings.tortoise_config()))
+            worker = asyncio.create_task(runtime.outbox.run(), name="outbox")
+            try:
+                yield
+            finally:
+                worker.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await worker
+                await runtime.outbox.aclose()
 
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "ok"})
@@ -66,11 +63,13 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
             Mount("/graphiql/static", app=static_app(), name="graphiql-static"),
         ],
         middleware=[
+            Middleware(RequestContext),
             Middleware(
                 CORSMiddleware,
                 allow_origins=list(settings.cors_origins),
                 allow_methods=["GET", "POST"],
-                allow_headers=["Authorization", "Content-Type", "Accept-Language"],
+                allow_headers=list(settings.cors_allow_headers),
+                expose_headers=[REQUEST_ID_HEADER, "WWW-Authenticate"],
                 max_age=600,
             ),
             Middleware(BodySizeLimit),

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+import structlog
 from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import Response
@@ -56,6 +57,9 @@ class Context:
                 if token:
                     self._session = await sessions.authenticate(runtime=self.runtime, access_token=token)
                 self._session_loaded = True
+        if self._session is not None:
+            # Sibling fields run in tasks of their own, each with a copy of the context.
+            structlog.contextvars.bind_contextvars(member_id=str(self._session.member_id))
         return self._session
 
     async def viewer(self) -> Member | None:

@@ -4,11 +4,11 @@ GraphQL-over-HTTP media type negotiation."""
 from __future__ import annotations
 
 import asyncio
-import logging
 from typing import Any
 
 import orjson
 import strawberry
+import structlog
 from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -24,7 +24,7 @@ from schema.graphiql import graphiql_html
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
 
-log = logging.getLogger("gosi.server")
+log = structlog.stdlib.get_logger("gosi.server")
 
 
 class GraphQLView(GraphQL):
@@ -53,7 +53,7 @@ class GraphQLView(GraphQL):
             async with asyncio.timeout(self.timeout):
                 return await super().execute_operation(*args, **kwargs)
         except TimeoutError:
-            log.warning("operation exceeded %.1fs and was cancelled", self.timeout)
+            log.warning("operation_timeout", timeout_seconds=self.timeout)
             return ExecutionResult(
                 data=None,
                 errors=[GraphQLError("The request took too long.", extensions={"code": "TIMEOUT"})],

@@ -17,10 +17,12 @@ import asyncpg
 import httpx
 import pytest
 from aiosmtpd.controller import Controller
-from tortoise import Tortoise, connections
+from tortoise import connections
 from tortoise.backends.base.executor import EXECUTOR_CACHE
+from tortoise.context import TortoiseContext
 
 from resolvers.database import migrate_database
+from resolvers.logs import configure_structlog
 from resolvers.settings import Settings
 from schema.app import create_app
 from tests.support import Inbox, SmsGateway, SmtpHandler
@@ -38,6 +40,9 @@ TABLES = [
     "session",
     "member",
 ]
+
+
+configure_structlog()
 
 
 def free_port() -> int:
@@ -109,11 +114,12 @@ async def database_url(request: pytest.FixtureRequest, tmp_path_factory) -> Asyn
     # that moves from SQLite to PostgreSQL must forget them.
     EXECUTOR_CACHE.clear()
     await migrate_database(settings)
-    tortoise = await Tortoise.init(config=settings.tortoise_config(), _enable_global_fallback=True)
     try:
-        yield url
+        # pytest-asyncio hands the fixture's context (this Tortoise context) to every test.
+        async with TortoiseContext() as orm:
+            await orm.init(config=settings.tortoise_config())
+            yield url
     finally:
-        await tortoise.close_connections()
         if dropped:
             await _drop_postgres_database(dropped)
 

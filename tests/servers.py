@@ -108,7 +108,7 @@ def logged_tracebacks(logs: Path) -> list[str]:
         line
         for path in sorted(logs.glob("server-*.log"))
         for line in path.read_text(errors="replace").splitlines()
-        if '"traceback"' in line
+        if '"exception"' in line
     ]
 
 

@@ -1,21 +1,30 @@
-"""Authentication events are logged one structured line each, and no line holds a secret."""
+"""Authentication events are logged one structured line each, with the request's context,
+and no line holds a secret."""
 
 import json
 import logging
 
-from resolvers.logs import JsonLogFormatter
+from resolvers import audit
+from resolvers.logs import formatter
 from tests.support import LOGIN, gql, signed_up
 
 LOGOUT = "mutation { logout(input: {everywhere: true}) { errors { code } } }"
 CHANGE = """
 mutation C($input: ChangePasswordInput!) { changePassword(input: $input) { errors { code } } }
 """
+REVIEW = """
+mutation R($input: ReviewRequestInput!) { reviewRequest(input: $input) { errors { code } } }
+"""
+JSON_LINES = formatter(production=True)
+
+
+def logged(records: list[logging.LogRecord]) -> list[dict]:
+    return [json.loads(JSON_LINES.format(record)) for record in records]
 
 
 async def test_auth_events_are_logged_and_no_line_holds_a_password_code_or_token(
     client, inbox, caplog
 ):
-    formatter = JsonLogFormatter()
     with caplog.at_level(logging.DEBUG):
         person = await signed_up(client, inbox)
         code = await inbox.code_for(person.e164)
@@ -31,7 +40,7 @@ async def test_auth_events_are_logged_and_no_line_holds_a_password_code_or_token
             await gql(client, LOGIN, {"input": {"nationalId": target.national_id,
                                                 "password": "wrong-password-123"}})
 
-    lines = [formatter.format(record) for record in caplog.records]
+    lines = [JSON_LINES.format(record) for record in caplog.records]
     events = [json.loads(line).get("event") for line in lines]
     for expected in ("registered", "code_sent", "activated", "login_succeeded", "login_failed",
                      "login_locked_out", "login_refused_throttled", "password_changed",
@@ -43,3 +52,43 @@ async def test_auth_events_are_logged_and_no_line_holds_a_password_code_or_token
     for line in lines:
         for secret in secrets:
             assert secret not in line, f"secret in log line: {line[:200]}"
+
+
+async def test_every_line_of_a_request_carries_its_request_id_and_the_signed_in_member(
+    client, inbox, caplog
+):
+    person = await signed_up(client, inbox)
+    with caplog.at_level(logging.INFO):
+        # A member calling a staff mutation: refused after the session is known.
+        refused = await client.post(
+            "/graphql",
+            json={"query": REVIEW, "variables": {"input": {"requestId": "x", "status": "APPROVED"}}},
+            headers={"Authorization": f"Bearer {person.access_token}"},
+        )
+        changed = await client.post(
+            "/graphql",
+            json={"query": CHANGE, "variables": {"input": {
+                "currentPassword": person.password, "newPassword": "cedar-lantern-harbor-77"}}},
+            headers={"Authorization": f"Bearer {person.access_token}", "X-Request-Id": "trace-42"},
+        )
+    assert changed.headers["x-request-id"] == "trace-42"
+    generated = refused.headers["x-request-id"]
+    assert len(generated) == 32 and generated != "trace-42"
+
+    lines = logged(caplog.records)
+    changed_line = next(line for line in lines if line["event"] == "password_changed")
+    assert changed_line["request_id"] == "trace-42"
+    refused_line = next(line for line in lines if line["event"] == "graphql_error")
+    assert refused_line["request_id"] == generated
+    assert refused_line["code"] == "FORBIDDEN"
+    assert refused_line["member_id"] == changed_line["member_id"]
+
+
+def test_audit_fields_named_like_log_record_attributes_are_logged_not_refused(caplog):
+    with caplog.at_level(logging.INFO, logger="gosi.audit"):
+        audit.record("probe", message="a message", name="a name", module="a module", args=(1,),
+                     msg="a msg", levelname="quiet")
+    (line,) = logged([r for r in caplog.records if r.name == "gosi.audit"])
+    assert line["event"] == "probe"
+    assert (line["message"], line["name"], line["module"], line["msg"]) == (
+        "a message", "a name", "a module", "a msg")

@@ -6,11 +6,13 @@ import logging
 import httpx
 import pytest
 
+from resolvers.settings import Settings
 from schema.app import create_app
 from tests.support import gql
 
 ME = "query { me { nationalId } }"
 REGISTER_VIA_GET = 'mutation { logout { errors { code } } }'
+LOGIN_MESSAGE = 'mutation { login(input: {nationalId: "1", password: "x"}) { errors { message } } }'
 LOGIN_ANYONE = 'mutation { login(input: {nationalId: "1", password: "x"}) { errors { code } } }'
 
 
@@ -156,6 +158,104 @@ async def test_cors_allows_configured_origins_only(settings):
     allowed = preflight.headers["access-control-allow-headers"].lower()
     assert "authorization" in allowed and "content-type" in allowed
     assert "access-control-allow-origin" not in foreign.headers
+
+
+TRACING_AND_CLIENT_HEADERS = (
+    "traceparent, tracestate, baggage, sentry-trace, apollographql-client-name, "
+    "apollographql-client-version, apollo-require-preflight, graphql-require-preflight, "
+    "authorization, content-type, accept-language"
+)
+
+
+async def test_cors_preflight_allows_tracing_client_awareness_and_upload_headers(settings):
+    configured = dataclasses.replace(settings, cors_origins=("https://portal.example.sa",))
+    application = create_app(configured, manage_database=False)
+    transport = httpx.ASGITransport(app=application)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+        preflight = await http.options("/graphql", headers={
+            "Origin": "https://portal.example.sa",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": TRACING_AND_CLIENT_HEADERS,
+        })
+        unknown = await http.options("/graphql", headers={
+            "Origin": "https://portal.example.sa",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "x-tenant",
+        })
+    assert preflight.status_code == 200, preflight.text
+    allowed = {h.strip() for h in preflight.headers["access-control-allow-headers"].lower().split(",")}
+    assert {h.strip() for h in TRACING_AND_CLIENT_HEADERS.split(",")} <= allowed
+    assert unknown.status_code == 400
+
+
+async def test_cors_allow_headers_extends_the_defaults(settings):
+    from_env = Settings.from_environ({"CORS_ALLOW_HEADERS": "X-Tenant, traceparent"})
+    configured = dataclasses.replace(settings, cors_origins=("https://portal.example.sa",),
+                                     cors_allow_headers=from_env.cors_allow_headers)
+    application = create_app(configured, manage_database=False)
+    transport = httpx.ASGITransport(app=application)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+        preflight = await http.options("/graphql", headers={
+            "Origin": "https://portal.example.sa",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "x-tenant, traceparent, authorization",
+        })
+    assert preflight.status_code == 200, preflight.text
+    assert from_env.cors_allow_headers.count("traceparent") == 1
+
+
+async def test_browsers_may_read_the_request_id_and_www_authenticate(settings):
+    configured = dataclasses.replace(settings, cors_origins=("https://portal.example.sa",))
+    application = create_app(configured, manage_database=False)
+    transport = httpx.ASGITransport(app=application)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+        response = await http.post("/graphql", json={"query": "{ services { type } }"},
+                                   headers={"Origin": "https://portal.example.sa"})
+    exposed = response.headers["access-control-expose-headers"].lower()
+    assert "x-request-id" in exposed and "www-authenticate" in exposed
+    assert response.headers["x-request-id"]
+
+
+@pytest.mark.parametrize(
+    ("incoming", "kept"),
+    [
+        ("4bf92f3577b34da6a3ce929d0e0e4736", True),
+        ("req-2026.12.01:abc_DEF", True),
+        ("x" * 128, True),
+        ("x" * 129, False),
+        ("has space", False),
+        ('"}{"injected":"1', False),
+        ("-leading-dash", False),
+        ("", False),
+    ],
+)
+async def test_every_response_carries_a_request_id_kept_only_when_sane(client, incoming, kept):
+    response = await client.post("/graphql", json={"query": "{ services { type } }"},
+                                 headers={"X-Request-Id": incoming})
+    request_id = response.headers["x-request-id"]
+    if kept:
+        assert request_id == incoming
+    else:
+        assert request_id != incoming and len(request_id) == 32 and request_id.isalnum()
+
+
+async def test_request_id_is_on_every_route_even_refusals(client):
+    assert (await client.get("/healthz")).headers["x-request-id"]
+    too_large = await client.post("/graphql", content=b"x" * (200 * 1024),
+                                  headers={"Content-Type": "application/json"})
+    assert too_large.status_code == 413 and too_large.headers["x-request-id"]
+
+
+async def test_a_refused_language_is_never_chosen(client):
+    async def message(language: str) -> str:
+        result = await gql(client, LOGIN_MESSAGE, language=language)
+        return result["data"]["login"]["errors"][0]["message"]
+
+    english, arabic = await message("en"), await message("ar")
+    assert english != arabic
+    assert await message("fr, ar;q=0") == english
+    assert await message("ar;q=0") == english
+    assert await message("en;q=0, fr") == arabic
 
 
 async def test_health_and_readiness(client):

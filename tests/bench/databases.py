@@ -15,8 +15,8 @@ from pathlib import Path
 
 import asyncpg
 from argon2 import PasswordHasher
-from tortoise import Tortoise
 from tortoise.backends.base.executor import EXECUTOR_CACHE
+from tortoise.context import TortoiseContext
 
 from resolvers.database import migrate_database
 from resolvers.settings import Settings
@@ -98,11 +98,9 @@ async def orm(settings: Settings) -> AsyncIterator[None]:
     """Tortoise in this process, on the server's database (seeding, in-process requests)."""
     # Tortoise caches INSERT statements per connection name, not per engine.
     EXECUTOR_CACHE.clear()
-    tortoise = await Tortoise.init(config=settings.tortoise_config(), _enable_global_fallback=True)
-    try:
+    async with TortoiseContext() as context:
+        await context.init(config=settings.tortoise_config())
         yield
-    finally:
-        await tortoise.close_connections()
 
 
 async def seed_database(settings: Settings, plan: seed.Plan) -> seed.Seeded:

@@ -54,7 +54,6 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--hashing-concurrency", type=int, default=None)
     args = parser.parse_args(argv)
 
-    configure_logging()
     settings = settings_for(
         database_url=args.database_url,
         port=args.port,
@@ -63,6 +62,7 @@ def main(argv: list[str] | None = None) -> None:
         unused_port=args.unused_port,
         hashing_concurrency=args.hashing_concurrency,
     )
+    configure_logging(production=settings.production)
     app = create_app(settings)
     app.router.routes.extend(baseline.routes(app.state.runtime))
     uvicorn.run(
