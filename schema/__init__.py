@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
 import strawberry
 import structlog
-from graphql import GraphQLError, NoSchemaIntrospectionCustomRule
+from graphql import GraphQLError, GraphQLSyntaxError, NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
     MaskErrors,
     MaxAliasesLimiter,
@@ -38,6 +39,31 @@ def _ignore_introspection(ignore) -> bool:
     return ignore.field_name.startswith("__")
 
 
+# A refused document says which limit refused it (Strawberry's and graphql-core's messages).
+LIMIT_CODES = (
+    ("exceeds maximum operation depth", "QUERY_TOO_DEEP"),
+    ("aliases found. Allowed:", "TOO_MANY_ALIASES"),
+    ("Document contains more than", "QUERY_TOO_LARGE"),
+    ("Source contains more than", "QUERY_TOO_LARGE"),
+)
+
+# graphql-core's messages for variable values that do not fit their types (not the
+# validation rules about variables: unused, undefined, wrong position).
+VARIABLE_VALUE = re.compile(r"Variable '\$\w+' has invalid (default )?value")
+
+
+def request_error_code(error: GraphQLError) -> str:
+    """The code of an error that kept the document from running, as Apollo clients know them."""
+    for fragment, code in LIMIT_CODES:
+        if fragment in error.message:
+            return code
+    if isinstance(error, GraphQLSyntaxError):
+        return "GRAPHQL_PARSE_FAILED"
+    if VARIABLE_VALUE.match(error.message):
+        return "BAD_USER_INPUT"
+    return "GRAPHQL_VALIDATION_FAILED"
+
+
 def _should_mask(error: GraphQLError) -> bool:
     """Anything but a deliberate GraphQL error (validation, UNAUTHENTICATED, ...) is a bug."""
     original = error.original_error
@@ -46,13 +72,19 @@ def _should_mask(error: GraphQLError) -> bool:
 
 class Schema(strawberry.Schema):
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
-        """Bugs are logged with their traceback; refusals the client caused, in one quiet line."""
+        """Bugs are logged with their traceback; refusals the client caused, in one quiet line.
+        Errors that carry no code yet (parse, validation, limits, variables) get theirs here."""
         for error in errors:
             if _should_mask(error):
                 StrawberryLogger.error(error, execution_context)
-            else:
-                code = (error.extensions or {}).get("code", "GRAPHQL_VALIDATION_FAILED")
-                log.info("graphql_error", code=code, message=error.message)
+                continue
+            code = (error.extensions or {}).get("code")
+            if code is None:
+                code = request_error_code(error)
+                error.extensions = {**(error.extensions or {}), "code": code}
+            # A variable's message repeats its value, which may be a password: not logged.
+            variable = VARIABLE_VALUE.match(error.message)
+            log.info("graphql_error", code=code, message=variable[0] if variable else error.message)
 
 
 def build_schema(*, production: bool) -> strawberry.Schema:

@@ -92,3 +92,14 @@ def test_audit_fields_named_like_log_record_attributes_are_logged_not_refused(ca
     assert line["event"] == "probe"
     assert (line["message"], line["name"], line["module"], line["msg"]) == (
         "a message", "a name", "a module", "a msg")
+
+
+async def test_a_password_sent_as_the_wrong_type_is_not_logged_with_the_refusal(client, caplog):
+    login = "mutation L($input: LoginInput!) { login(input: $input) { errors { code } } }"
+    with caplog.at_level(logging.INFO):
+        response = await client.post("/graphql", json={"query": login, "variables": {
+            "input": {"nationalId": "1000000008", "password": ["quartz-meadow-secret-19"]}}})
+    assert response.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    lines = [JSON_LINES.format(record) for record in caplog.records]
+    assert any('"graphql_error"' in line for line in lines)
+    assert not any("quartz-meadow-secret-19" in line for line in lines)

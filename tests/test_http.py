@@ -13,6 +13,7 @@ from tests.support import gql
 ME = "query { me { nationalId } }"
 REGISTER_VIA_GET = 'mutation { logout { errors { code } } }'
 LOGIN_MESSAGE = 'mutation { login(input: {nationalId: "1", password: "x"}) { errors { message } } }'
+LOGIN_VARIABLE = 'mutation Q($n: String!) { login(input: {nationalId: $n, password: "x"}) { errors { code } } }'
 LOGIN_ANYONE = 'mutation { login(input: {nationalId: "1", password: "x"}) { errors { code } } }'
 
 
@@ -56,6 +57,7 @@ async def test_more_than_fifteen_aliases_are_refused(client):
     query = "{ " + " ".join(f"a{i}: __typename" for i in range(16)) + " }"
     result = (await client.post("/graphql", json={"query": query})).json()
     assert "aliases" in result["errors"][0]["message"]
+    assert result["errors"][0]["extensions"]["code"] == "TOO_MANY_ALIASES"
     ok = "{ " + " ".join(f"a{i}: __typename" for i in range(15)) + " }"
     assert "errors" not in (await client.post("/graphql", json={"query": ok})).json()
 
@@ -64,6 +66,7 @@ async def test_more_than_two_thousand_tokens_are_refused(client):
     query = "{ " + "__typename " * 2100 + "}"
     result = (await client.post("/graphql", json={"query": query})).json()
     assert "token" in result["errors"][0]["message"].lower()
+    assert result["errors"][0]["extensions"]["code"] == "QUERY_TOO_LARGE"
 
 
 async def test_introspection_is_not_limited_by_depth(client):
@@ -79,6 +82,25 @@ async def test_deep_queries_are_refused(client):
     nested += " requests { edges { node { id } } } } } } } } } } } }"
     result = (await client.post("/graphql", json={"query": "{ " + nested + " }"})).json()
     assert "exceeds maximum operation depth" in result["errors"][0]["message"]
+    assert result["errors"][0]["extensions"]["code"] == "QUERY_TOO_DEEP"
+
+
+@pytest.mark.parametrize(
+    ("document", "variables", "code"),
+    [
+        ("{ services { type }", None, "GRAPHQL_PARSE_FAILED"),
+        ("{ nope }", None, "GRAPHQL_VALIDATION_FAILED"),
+        ("query Q($unused: Int) { services { type } }", None, "GRAPHQL_VALIDATION_FAILED"),
+        (LOGIN_VARIABLE, {"n": 5}, "BAD_USER_INPUT"),
+        (LOGIN_VARIABLE, {}, "BAD_USER_INPUT"),
+        (LOGIN_VARIABLE, {"n": None}, "BAD_USER_INPUT"),
+    ],
+)
+async def test_documents_that_cannot_run_say_why_in_extensions_code(client, document, variables, code):
+    for accept in ("application/json", "application/graphql-response+json"):
+        response = await client.post("/graphql", json={"query": document, "variables": variables},
+                                     headers={"Accept": accept})
+        assert response.json()["errors"][0]["extensions"]["code"] == code, response.text
 
 
 async def test_an_operation_over_the_time_limit_is_cancelled(settings):
