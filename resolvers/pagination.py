@@ -48,11 +48,12 @@ def decode_cursor(cursor: str) -> tuple[dt.datetime, uuid.UUID]:
 
 
 def page_size(first: int | None) -> int:
+    """`first` as asked; outside 0..MAX_PAGE_SIZE it is refused (never cut silently)."""
     if first is None:
         return DEFAULT_PAGE_SIZE
-    if first < 0:
+    if not 0 <= first <= MAX_PAGE_SIZE:
         raise DomainError.single("first", ErrorCode.INVALID, "number_range", min=0, max=MAX_PAGE_SIZE)
-    return min(first, MAX_PAGE_SIZE)
+    return first
 
 
 async def paginate(

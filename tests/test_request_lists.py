@@ -175,7 +175,7 @@ async def test_a_page_holds_at_most_100_requests(client, inbox, app):
     people = [await signed_up(client, inbox) for _ in range(3)]
     staff = await signed_in_staff(client, app)
     await asyncio.gather(*(submit_and_cancel(client, person, 34) for person in people))
-    page = await staff_page(client, staff, first=1000)
+    page = await staff_page(client, staff, first=100)
     assert len(page["edges"]) == 100
     assert page["totalCount"] == 102 and page["pageInfo"]["hasNextPage"] is True
     default = await staff_page(client, staff)
@@ -264,3 +264,16 @@ async def test_a_bad_cursor_or_a_negative_first_is_a_bad_user_input_error(client
         assert error["extensions"]["code"] == "BAD_USER_INPUT", result
         assert error["message"] != "Unexpected error."
         assert error["extensions"]["argument"] in {"after", "first"}
+
+
+async def test_first_below_zero_and_above_a_hundred_are_refused_alike(client, inbox):
+    person = await signed_up(client, inbox)
+    answers = [await gql(client, MY_PAGE, {"first": first}, token=person.access_token)
+               for first in (-5, 100000, 101)]
+    errors = [answer["errors"][0] for answer in answers]
+    assert all(answer["data"] == {"me": None} for answer in answers)
+    assert all(error["extensions"] == {"code": "BAD_USER_INPUT", "argument": "first"} for error in errors)
+    assert {error["message"] for error in errors} == {"Must be between 0 and 100."}
+    for first in (0, 100):
+        fine = await gql(client, MY_PAGE, {"first": first}, token=person.access_token)
+        assert "errors" not in fine, fine
