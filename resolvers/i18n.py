@@ -113,6 +113,10 @@ MESSAGES: dict[str, dict[Language, str]] = {
         Language.EN: "Must be 1 to {max} characters.",
         Language.AR: "يجب أن يكون من 1 إلى {max} حرفًا.",
     },
+    "hidden_characters": {
+        Language.EN: "Remove the invisible or control characters (such as direction marks) from this text.",
+        Language.AR: "أزل المحارف غير المرئية أو محارف التحكم (مثل علامات الاتجاه) من هذا النص.",
+    },
     "number_range": {
         Language.EN: "Must be between {min} and {max}.",
         Language.AR: "يجب أن يكون بين {min} و{max}.",

@@ -44,7 +44,7 @@ async def ask_question(
 ) -> Question:
     errors = ErrorCollector()
     subject_text = validation.bounded_text(errors, "subject", subject, max_length=SUBJECT_MAX)
-    body_text = validation.bounded_text(errors, "body", body, max_length=BODY_MAX)
+    body_text = validation.bounded_text(errors, "body", body, max_length=BODY_MAX, multiline=True)
     # Someone else's request is "not found", exactly like one that does not exist.
     if related_request_id is not None and not await ServiceRequest.exists(
         id=related_request_id, member_id=member.id
@@ -115,7 +115,7 @@ async def answer_question(
 
 def _body(body: str) -> str:
     errors = ErrorCollector()
-    text = validation.bounded_text(errors, "body", body, max_length=BODY_MAX)
+    text = validation.bounded_text(errors, "body", body, max_length=BODY_MAX, multiline=True)
     errors.raise_if_any()
     assert text is not None
     return text

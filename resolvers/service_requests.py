@@ -104,6 +104,7 @@ TEXT_LIMITS = {
     "description": 2000,
 }
 OPTIONAL_TEXT = {"preferred_hospital"}
+MULTILINE_TEXT = {"diagnosis", "description"}
 NUMBER_RANGES = {"dependents": (0, 20), "sessions_requested": (1, 60)}
 DATE_FIELDS = {"retirement_date", "disability_date", "injury_date", "last_working_day"}
 
@@ -203,7 +204,7 @@ def _clean(errors: ErrorCollector, details: Details, *, today: dt.date, born: dt
         else:
             value = validation.bounded_text(
                 errors, path, value, max_length=TEXT_LIMITS[name],
-                required=name not in OPTIONAL_TEXT,
+                required=name not in OPTIONAL_TEXT, multiline=name in MULTILINE_TEXT,
             )
         values[name] = value
     return dataclasses.replace(details, **values)
@@ -241,7 +242,9 @@ async def review_request(
 ) -> ServiceRequest:
     """Staff move a request along the workflow; the applicant is told of every move."""
     errors = ErrorCollector()
-    note = validation.bounded_text(errors, "note", note, max_length=NOTE_MAX, required=False)
+    note = validation.bounded_text(
+        errors, "note", note, max_length=NOTE_MAX, required=False, multiline=True
+    )
     errors.raise_if_any()
     request = await ServiceRequest.filter(id=request_id).select_related("member").first()
     if request is None:
@@ -263,7 +266,9 @@ async def cancel_request(
     *, runtime: Runtime, member: Member, request_id: uuid.UUID, reason: str | None
 ) -> ServiceRequest:
     errors = ErrorCollector()
-    reason = validation.bounded_text(errors, "reason", reason, max_length=NOTE_MAX, required=False)
+    reason = validation.bounded_text(
+        errors, "reason", reason, max_length=NOTE_MAX, required=False, multiline=True
+    )
     errors.raise_if_any()
     # Someone else's request is "not found", exactly like one that does not exist.
     request = await ServiceRequest.get_or_none(id=request_id, member_id=member.id)

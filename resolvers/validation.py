@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
@@ -20,6 +21,40 @@ PASSWORD_MIN, PASSWORD_MAX = 12, 128
 COMMON_PASSWORDS_FILE = Path(__file__).with_name("data") / "common-passwords.txt"
 # PostgreSQL cannot store U+0000 in text: stored text refuses it on both engines alike.
 NUL = "\x00"
+# Embeddings, overrides and isolates reorder how text displays: "\u202eevil" shows reversed,
+# in staff views and printed letters alike. Refused in every kind of text.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Zero-width non-joiner and joiner: Arabic (and Persian) spelling needs them between letters.
+JOINERS = frozenset("\u200c\u200d")
+
+
+def nfc(value: str) -> str:
+    """One spelling for one text: "é" typed as e + U+0301 compares and searches as "é"."""
+    return unicodedata.normalize("NFC", value)
+
+
+def _in_a_word(text: str, index: int) -> bool:
+    return (
+        0 < index < len(text) - 1
+        and unicodedata.category(text[index - 1])[0] in "LM"
+        and unicodedata.category(text[index + 1])[0] in "LM"
+    )
+
+
+def hidden_characters(text: str, *, multiline: bool) -> bool:
+    """A single line (a name, a subject, a city) holds no invisible format characters
+    (category Cf: direction marks, zero-width spaces, ...), no control characters and no
+    line separators, except ZWNJ/ZWJ inside a word. A multi-line body may hold line breaks
+    and marks, but no embeddings, overrides or isolates."""
+    if multiline:
+        return NUL in text or not BIDI_CONTROLS.isdisjoint(text)
+    for index, char in enumerate(text):
+        if char in JOINERS:
+            if not _in_a_word(text, index):
+                return True
+        elif unicodedata.category(char) in {"Cf", "Cc", "Zl", "Zp"}:
+            return True
+    return False
 
 
 def normalize_digits(value: str) -> str:
@@ -61,13 +96,13 @@ def national_id(errors: ErrorCollector, field: str, value: str) -> str:
 
 
 def full_name(errors: ErrorCollector, field: str, value: str) -> str:
-    name = " ".join(value.split())
+    name = " ".join(nfc(value).split())
     if not name:
         errors.add(field, ErrorCode.REQUIRED)
     elif len(name) > 200:
         errors.add(field, ErrorCode.INVALID, "text_length", max=200)
-    elif NUL in name:
-        errors.add(field, ErrorCode.INVALID)
+    elif hidden_characters(name, multiline=False):
+        errors.add(field, ErrorCode.INVALID, "hidden_characters")
     elif len(name.split(" ")) < 2:
         errors.add(field, ErrorCode.INVALID, "full_name_words")
     return name
@@ -171,18 +206,25 @@ def _contains_personal_data(value: str, national_id: str, born: dt.date | None) 
 
 
 def bounded_text(
-    errors: ErrorCollector, field: str, value: str | None, *, max_length: int, required: bool = True
+    errors: ErrorCollector,
+    field: str,
+    value: str | None,
+    *,
+    max_length: int,
+    required: bool = True,
+    multiline: bool = False,
 ) -> str | None:
-    """Trimmed text of 1..max_length characters; None when optional and blank."""
-    text = (value or "").strip()
+    """Trimmed NFC text of 1..max_length characters; None when optional and blank. A single
+    line (the default) or a multi-line body: see hidden_characters."""
+    text = nfc(value or "").strip()
     if not text:
         if required:
             errors.add(field, ErrorCode.REQUIRED)
         return None
     if len(text) > max_length:
         errors.add(field, ErrorCode.INVALID, "text_length", max=max_length)
-    elif NUL in text:
-        errors.add(field, ErrorCode.INVALID)
+    elif hidden_characters(text, multiline=multiline):
+        errors.add(field, ErrorCode.INVALID, "hidden_characters")
     return text
 
 

@@ -352,3 +352,40 @@ async def test_a_new_contact_change_replaces_the_pending_one(client, inbox, app)
         assert [e["code"] for e in refused["errors"]] == ["INVALID_CODE"]
     assert (await confirm(client, person, second_code))["errors"] == []
     assert (await me(client, person))["mobile"] == "+966" + second[1:]
+
+
+INLINE_OVERRIDE = r"""
+mutation { updateProfile(input: {fullName: "\u202eevil\u202c name"}) { errors { field code message } } }
+"""
+
+
+async def test_direction_controls_and_invisible_characters_are_refused_and_nothing_is_stored(
+    client, inbox
+):
+    person = await signed_up(client, inbox)
+    inline = await gql(client, INLINE_OVERRIDE, token=person.access_token)
+    assert inline["data"]["updateProfile"]["errors"] == [{
+        "field": "fullName", "code": "INVALID",
+        "message": "Remove the invisible or control characters (such as direction marks) from this text.",
+    }]
+    payload = await update(client, person, fullName="Sara\u2066 Ali",
+                           address={"city": "Riyadh", "street": "King\u200b Fahd Road"})
+    assert payload["member"] is None
+    assert sorted((e["field"], e["code"]) for e in payload["errors"]) == [
+        ("address.street", "INVALID"), ("fullName", "INVALID")]
+    in_arabic = await gql(client, INLINE_OVERRIDE, token=person.access_token, language="ar")
+    assert in_arabic["data"]["updateProfile"]["errors"][0]["message"].startswith("أزل")
+    now = await me(client, person)
+    assert (now["fullName"], now["address"]) == (person.full_name, None)
+
+
+async def test_an_arabic_name_with_a_zero_width_non_joiner_is_kept_and_text_is_stored_as_nfc(
+    client, inbox
+):
+    person = await signed_up(client, inbox)
+    payload = await update(client, person, fullName="Zoe\u0301 مهدی\u200cزاده",
+                           address={"city": "Jedda\u0301h"})
+    assert payload["errors"] == []
+    assert payload["member"]["fullName"] == "Zo\u00e9 مهدی\u200cزاده"
+    now = await me(client, person)
+    assert now["fullName"] == "Zo\u00e9 مهدی\u200cزاده" and now["address"]["city"] == "Jedd\u00e1h"
