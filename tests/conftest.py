@@ -41,7 +41,7 @@ TABLES = [
     "member",
 ]
 
-
+# structlog hands every event to the logging module, as in the server: caplog sees them.
 configure_structlog()
 
 
