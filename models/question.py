@@ -37,8 +37,8 @@ class QuestionMessage(Model):
     question: fields.ForeignKeyRelation[Question] = fields.ForeignKeyField(
         "models.Question", related_name="messages", on_delete=fields.CASCADE
     )
-    author = fields.CharEnumField(Actor, max_length=8)
-    author_member: fields.ForeignKeyNullableRelation[Member] = fields.ForeignKeyField(
+    actor = fields.CharEnumField(Actor, max_length=8)
+    actor_member: fields.ForeignKeyNullableRelation[Member] = fields.ForeignKeyField(
         "models.Member", related_name=False, null=True, on_delete=fields.SET_NULL
     )
     body = fields.TextField()

@@ -69,7 +69,7 @@ async def update_profile(
     contact = _contact_change(errors, member, changes)
     channel = updates.get("preferred_channel", member.preferred_channel)
     if channel is NotificationChannel.EMAIL and not member.email:
-        errors.add("preferredChannel", ErrorCode.INVALID, "email_needed_for_channel")
+        errors.add("preferred_channel", ErrorCode.INVALID, "email_needed_for_channel")
     errors.raise_if_any()
 
     language = updates.get("preferred_language", member.preferred_language)
@@ -100,7 +100,7 @@ async def update_profile(
 def _direct_updates(errors: ErrorCollector, member: Member, changes: ProfileChanges) -> dict:
     updates: dict = {}
     if changes.full_name is not None:
-        updates["full_name"] = validation.full_name(errors, "fullName", changes.full_name)
+        updates["full_name"] = validation.full_name(errors, "full_name", changes.full_name)
     if changes.address is not None:
         updates["address"] = clean_address(errors, "address", changes.address)
     if changes.iban is not None:

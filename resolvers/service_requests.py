@@ -83,14 +83,14 @@ Details = (
     | UnemploymentBenefit
 )
 
-# Each kind of details, its service type and its member's name in SubmitRequestInput.details.
+# Each kind of details, its service type and its field's name in SubmitRequestInput.details.
 KINDS: dict[ServiceType, tuple[type[Details], str]] = {
-    ServiceType.RETIREMENT_PENSION: (RetirementPension, "retirementPension"),
-    ServiceType.DISABILITY_PENSION: (DisabilityPension, "disabilityPension"),
-    ServiceType.HEALTH_INSURANCE: (HealthInsurance, "healthInsurance"),
+    ServiceType.RETIREMENT_PENSION: (RetirementPension, "retirement_pension"),
+    ServiceType.DISABILITY_PENSION: (DisabilityPension, "disability_pension"),
+    ServiceType.HEALTH_INSURANCE: (HealthInsurance, "health_insurance"),
     ServiceType.PHYSIOTHERAPY: (Physiotherapy, "physiotherapy"),
-    ServiceType.WORK_INJURY: (WorkInjury, "workInjury"),
-    ServiceType.UNEMPLOYMENT_BENEFIT: (UnemploymentBenefit, "unemploymentBenefit"),
+    ServiceType.WORK_INJURY: (WorkInjury, "work_injury"),
+    ServiceType.UNEMPLOYMENT_BENEFIT: (UnemploymentBenefit, "unemployment_benefit"),
 }
 SERVICE_TYPE_OF: dict[type, ServiceType] = {kind: t for t, (kind, _) in KINDS.items()}
 
@@ -139,7 +139,7 @@ async def submit_request(
     service_type = SERVICE_TYPE_OF[type(details)]
     cleaned = _clean(errors, details, today=runtime.today(), born=member.date_of_birth)
     key = validation.bounded_text(
-        errors, "idempotencyKey", idempotency_key, max_length=IDEMPOTENCY_KEY_MAX, required=False
+        errors, "idempotency_key", idempotency_key, max_length=IDEMPOTENCY_KEY_MAX, required=False
     )
     errors.raise_if_any()
 
@@ -192,7 +192,7 @@ def _clean(errors: ErrorCollector, details: Details, *, today: dt.date, born: dt
     values = {}
     for item in dataclasses.fields(details):
         name, value = item.name, getattr(details, item.name)
-        path = f"details.{input_name}.{_camel(name)}"
+        path = f"details.{input_name}.{name}"
         if name in DATE_FIELDS:
             validation.past_date(errors, path, value, today)
             if value < born and not errors.has(path):
@@ -207,11 +207,6 @@ def _clean(errors: ErrorCollector, details: Details, *, today: dt.date, born: dt
             )
         values[name] = value
     return dataclasses.replace(details, **values)
-
-
-def _camel(name: str) -> str:
-    first, *rest = name.split("_")
-    return first + "".join(part.title() for part in rest)
 
 
 def _to_json(details: Details) -> dict:
@@ -239,13 +234,13 @@ async def review_request(
     status: RequestStatus,
     note: str | None,
 ) -> ServiceRequest:
-    """Staff move a request along the workflow; the applicant is told of every move."""
+    """Staff move a request along the workflow; the member is told of every move."""
     errors = ErrorCollector()
     note = validation.bounded_text(errors, "note", note, max_length=NOTE_MAX, required=False)
     errors.raise_if_any()
     request = await ServiceRequest.filter(id=request_id).select_related("member").first()
     if request is None:
-        raise DomainError.single("requestId", ErrorCode.NOT_FOUND)
+        raise DomainError.single("request_id", ErrorCode.NOT_FOUND)
     if status not in REVIEW_MOVES.get(request.status, frozenset()):
         raise DomainError.single("status", ErrorCode.INVALID_TRANSITION, "review_move_not_allowed")
     async with in_transaction():
@@ -268,15 +263,15 @@ async def cancel_request(
     # Someone else's request is "not found", exactly like one that does not exist.
     request = await ServiceRequest.get_or_none(id=request_id, member_id=member.id)
     if request is None:
-        raise DomainError.single("requestId", ErrorCode.NOT_FOUND)
+        raise DomainError.single("request_id", ErrorCode.NOT_FOUND)
     if request.status not in OPEN_STATUSES:
         raise DomainError.single(
-            "requestId", ErrorCode.INVALID_TRANSITION, "request_not_cancellable"
+            "request_id", ErrorCode.INVALID_TRANSITION, "request_not_cancellable"
         )
     async with in_transaction():
         await _move(
             request, RequestStatus.CANCELLED, actor=Actor.MEMBER, actor_member=member,
-            note=reason, now=runtime.now(), field="requestId",
+            note=reason, now=runtime.now(), field="request_id",
         )
     audit.record("request_cancelled", request_id=request.id, member_id=member.id)
     return request
@@ -361,7 +356,7 @@ def _filtered(query, *, status: RequestStatus | None, type: ServiceType | None):
     return query
 
 
-async def histories(request_ids: Sequence[uuid.UUID]) -> list[list[RequestEvent]]:
+async def events_of(request_ids: Sequence[uuid.UUID]) -> list[list[RequestEvent]]:
     """The events of each request, oldest first, in one query for all of them."""
     events = await RequestEvent.filter(request_id__in=list(request_ids)).order_by("at", "id")
     by_request: dict[uuid.UUID, list[RequestEvent]] = defaultdict(list)

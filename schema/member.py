@@ -46,8 +46,8 @@ class Address:
             city=data["city"],
             district=data.get("district"),
             street=data.get("street"),
-            building_number=data.get("buildingNumber"),
-            postal_code=data.get("postalCode"),
+            building_number=data.get("building_number"),
+            postal_code=data.get("postal_code"),
         )
 
 
