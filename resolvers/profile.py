@@ -11,7 +11,6 @@ from models import CodePurpose, Language, Member, NotificationChannel, OneTimeCo
 from resolvers import audit, codes, validation
 from resolvers.accounts import Address, clean_address
 from resolvers.codes import CodeDelivery
-from resolvers.delivery import utcnow
 from resolvers.errors import DomainError, ErrorCode, ErrorCollector
 from resolvers.notices import notify_member
 from resolvers.notifications import (
@@ -42,7 +41,7 @@ class ContactChange:
     destination: str
 
 
-async def pending_contact_change(*, member_id: uuid.UUID) -> OneTimeCode | None:
+async def pending_contact_change(*, runtime: Runtime, member_id: uuid.UUID) -> OneTimeCode | None:
     """The live code of a mobile or email change, which holds the new destination."""
     return (
         await OneTimeCode.filter(
@@ -50,7 +49,7 @@ async def pending_contact_change(*, member_id: uuid.UUID) -> OneTimeCode | None:
             purpose=CodePurpose.CONTACT_CHANGE,
             consumed_at__isnull=True,
             voided_at__isnull=True,
-            expires_at__gt=utcnow(),
+            expires_at__gt=runtime.now(),
         )
         .order_by("-created_at")
         .first()

@@ -53,10 +53,8 @@ async def ask_question(
     errors.raise_if_any()
 
     now = runtime.now()
-    async with in_transaction() as connection:
-        reference = await next_reference(
-            REFERENCE_PREFIX, runtime.today().year, connection=connection
-        )
+    async with in_transaction():
+        reference = await next_reference(REFERENCE_PREFIX, runtime.today().year)
         question = await Question.create(
             reference_number=reference,
             member_id=member.id,
@@ -66,7 +64,6 @@ async def ask_question(
             related_request_id=related_request_id,
             created_at=now,
             updated_at=now,
-            using_db=connection,
         )
         await QuestionMessage.create(
             question_id=question.id,
@@ -74,7 +71,6 @@ async def ask_question(
             actor_member_id=member.id,
             body=body_text,
             created_at=now,
-            using_db=connection,
         )
     audit.record("question_asked", member_id=member.id, question_id=question.id)
     return question

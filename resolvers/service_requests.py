@@ -147,10 +147,8 @@ async def submit_request(
         return earlier
     now = runtime.now()
     try:
-        async with in_transaction() as connection:
-            reference = await next_reference(
-                REFERENCE_PREFIX, runtime.today().year, connection=connection
-            )
+        async with in_transaction():
+            reference = await next_reference(REFERENCE_PREFIX, runtime.today().year)
             request = await ServiceRequest.create(
                 reference_number=reference,
                 member_id=member.id,
@@ -161,7 +159,6 @@ async def submit_request(
                 idempotency_key=key,
                 submitted_at=now,
                 updated_at=now,
-                using_db=connection,
             )
             await RequestEvent.create(
                 request_id=request.id,
@@ -169,7 +166,6 @@ async def submit_request(
                 actor=Actor.MEMBER,
                 actor_member_id=member.id,
                 at=now,
-                using_db=connection,
             )
     except IntegrityError:
         # The transaction has been rolled back by now (PostgreSQL would refuse any further
