@@ -7,6 +7,7 @@ import hashlib
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -101,7 +102,7 @@ async def register(
     if existing is not None and existing.status is not AccountStatus.PENDING_ACTIVATION:
         raise DomainError.single("national_id", ErrorCode.ALREADY_REGISTERED)
 
-    data = dict(
+    data: dict[str, Any] = dict(
         residency=validation.residency_of(national_id),
         full_name=full_name,
         date_of_birth=date_of_birth,
@@ -266,7 +267,9 @@ def _pseudonym(national_id: str) -> str:
     return hashlib.sha256(national_id.encode()).hexdigest()[:16]
 
 
-async def logout(*, runtime: Runtime, session_family, member_id, everywhere: bool) -> None:
+async def logout(
+    *, runtime: Runtime, session_family: uuid.UUID, member_id: uuid.UUID, everywhere: bool
+) -> None:
     if everywhere:
         await sessions.end_all(runtime=runtime, member_id=member_id)
     else:

@@ -8,8 +8,10 @@ import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from tortoise.exceptions import IntegrityError
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from models import (
@@ -214,12 +216,11 @@ def _to_json(details: Details) -> dict:
 
 def details_of(request: ServiceRequest) -> Details:
     kind, _ = KINDS[request.type]
-    return kind(
-        **{
-            name: dt.date.fromisoformat(value) if name in DATE_FIELDS else value
-            for name, value in request.details.items()
-        }
-    )
+    values: dict[str, Any] = {
+        name: dt.date.fromisoformat(value) if name in DATE_FIELDS else value
+        for name, value in request.details.items()
+    }
+    return kind(**values)
 
 
 async def review_request(
@@ -344,7 +345,9 @@ async def all_requests(
     )
 
 
-def _filtered(query, *, status: RequestStatus | None, type: ServiceType | None):
+def _filtered(
+    query: QuerySet[ServiceRequest], *, status: RequestStatus | None, type: ServiceType | None
+) -> QuerySet[ServiceRequest]:
     if status is not None:
         query = query.filter(status=status)
     if type is not None:
