@@ -11,10 +11,10 @@ BATCH = 1000
 
 def renamed_address(address: dict[str, Any], keys: dict[str, str] = ADDRESS_KEYS) -> dict[str, Any]:
     """The address with each old key renamed; a key already in its new name is kept."""
-    renamed = {keys.get(key, key): value for key, value in address.items() if key not in keys}
+    renamed = {key: value for key, value in address.items() if key not in keys}
     for old, new in keys.items():
-        if old in address and new not in renamed:
-            renamed[new] = address[old]
+        if old in address:
+            renamed.setdefault(new, address[old])
     return renamed
 
 
