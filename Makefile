@@ -18,8 +18,10 @@ run: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# ruff, then mypy on schema/ resolvers/ models/ server.py (configured in pyproject.toml).
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 
 schema: $(STAMP)
 	$(PY) server.py export-schema

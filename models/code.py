@@ -1,3 +1,5 @@
+import uuid
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -10,6 +12,7 @@ class OneTimeCode(Model):
     member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
         "models.Member", related_name="codes", on_delete=fields.CASCADE
     )
+    member_id: uuid.UUID
     purpose = fields.CharEnumField(CodePurpose, max_length=16)
     channel = fields.CharEnumField(NotificationChannel, max_length=8)
     destination = fields.CharField(max_length=254)

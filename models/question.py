@@ -1,3 +1,5 @@
+import uuid
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -12,12 +14,14 @@ class Question(Model):
     member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
         "models.Member", related_name="questions", on_delete=fields.RESTRICT
     )
+    member_id: uuid.UUID
     subject = fields.CharField(max_length=200)
     category = fields.CharEnumField(QuestionCategory, max_length=16)
     status = fields.CharEnumField(QuestionStatus, max_length=12)
     related_request: fields.ForeignKeyNullableRelation[ServiceRequest] = fields.ForeignKeyField(
         "models.ServiceRequest", related_name="questions", null=True, on_delete=fields.SET_NULL
     )
+    related_request_id: uuid.UUID | None
     created_at = fields.DatetimeField()
     updated_at = fields.DatetimeField()
 
@@ -37,10 +41,12 @@ class QuestionMessage(Model):
     question: fields.ForeignKeyRelation[Question] = fields.ForeignKeyField(
         "models.Question", related_name="messages", on_delete=fields.CASCADE
     )
-    author = fields.CharEnumField(Actor, max_length=8)
-    author_member: fields.ForeignKeyNullableRelation[Member] = fields.ForeignKeyField(
+    question_id: uuid.UUID
+    actor = fields.CharEnumField(Actor, max_length=8)
+    actor_member: fields.ForeignKeyNullableRelation[Member] = fields.ForeignKeyField(
         "models.Member", related_name=False, null=True, on_delete=fields.SET_NULL
     )
+    actor_member_id: uuid.UUID | None
     body = fields.TextField()
     created_at = fields.DatetimeField()
 

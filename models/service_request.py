@@ -1,3 +1,5 @@
+import uuid
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -11,6 +13,7 @@ class ServiceRequest(Model):
     member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
         "models.Member", related_name="service_requests", on_delete=fields.RESTRICT
     )
+    member_id: uuid.UUID
     type = fields.CharEnumField(ServiceType, max_length=24)
     status = fields.CharEnumField(RequestStatus, max_length=24)
     details: fields.Field[dict] = fields.JSONField()
@@ -38,12 +41,14 @@ class RequestEvent(Model):
     request: fields.ForeignKeyRelation[ServiceRequest] = fields.ForeignKeyField(
         "models.ServiceRequest", related_name="events", on_delete=fields.CASCADE
     )
+    request_id: uuid.UUID
     status = fields.CharEnumField(RequestStatus, max_length=24)
     note = fields.TextField(null=True)
     actor = fields.CharEnumField(Actor, max_length=8)
     actor_member: fields.ForeignKeyNullableRelation[Member] = fields.ForeignKeyField(
         "models.Member", related_name=False, null=True, on_delete=fields.SET_NULL
     )
+    actor_member_id: uuid.UUID | None
     at = fields.DatetimeField()
 
     class Meta:

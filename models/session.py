@@ -1,3 +1,5 @@
+import uuid
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -11,6 +13,7 @@ class Session(Model):
     member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
         "models.Member", related_name="sessions", on_delete=fields.CASCADE
     )
+    member_id: uuid.UUID
     family = fields.UUIDField(db_index=True)
     access_token_hash = fields.CharField(max_length=64, unique=True)
     access_expires_at = fields.DatetimeField()

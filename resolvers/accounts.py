@@ -7,6 +7,7 @@ import hashlib
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -53,12 +54,12 @@ def clean_address(errors: ErrorCollector, field: str, address: Address) -> dict:
         "street": validation.bounded_text(
             errors, f"{field}.street", address.street, max_length=200, required=False
         ),
-        "buildingNumber": validation.bounded_text(
-            errors, f"{field}.buildingNumber", address.building_number, max_length=10,
+        "building_number": validation.bounded_text(
+            errors, f"{field}.building_number", address.building_number, max_length=10,
             required=False,
         ),
-        "postalCode": validation.bounded_text(
-            errors, f"{field}.postalCode", address.postal_code, max_length=10, required=False
+        "postal_code": validation.bounded_text(
+            errors, f"{field}.postal_code", address.postal_code, max_length=10, required=False
         ),
     }
     return parts
@@ -78,9 +79,9 @@ async def register(
     client_ip: str,
 ) -> tuple[Member, CodeDelivery]:
     errors = ErrorCollector()
-    national_id = validation.national_id(errors, "nationalId", national_id)
-    full_name = validation.full_name(errors, "fullName", full_name)
-    validation.date_of_birth(errors, "dateOfBirth", date_of_birth, runtime.today())
+    national_id = validation.national_id(errors, "national_id", national_id)
+    full_name = validation.full_name(errors, "full_name", full_name)
+    validation.date_of_birth(errors, "date_of_birth", date_of_birth, runtime.today())
     mobile = validation.mobile(errors, "mobile", mobile)
     if email is not None and email.strip():
         email = validation.email(errors, "email", email)
@@ -99,9 +100,9 @@ async def register(
 
     existing = await Member.get_or_none(national_id=national_id)
     if existing is not None and existing.status is not AccountStatus.PENDING_ACTIVATION:
-        raise DomainError.single("nationalId", ErrorCode.ALREADY_REGISTERED)
+        raise DomainError.single("national_id", ErrorCode.ALREADY_REGISTERED)
 
-    data = dict(
+    data: dict[str, Any] = dict(
         residency=validation.residency_of(national_id),
         full_name=full_name,
         date_of_birth=date_of_birth,
@@ -117,7 +118,7 @@ async def register(
             try:
                 member = await Member.create(national_id=national_id, **data)
             except IntegrityError:
-                raise DomainError.single("nationalId", ErrorCode.ALREADY_REGISTERED) from None
+                raise DomainError.single("national_id", ErrorCode.ALREADY_REGISTERED) from None
         else:
             # People abandon an activation and start over: the new data replaces the pending one.
             member = existing
@@ -125,7 +126,7 @@ async def register(
                 id=member.id, status=AccountStatus.PENDING_ACTIVATION
             ).update(**data)
             if not updated:
-                raise DomainError.single("nationalId", ErrorCode.ALREADY_REGISTERED)
+                raise DomainError.single("national_id", ErrorCode.ALREADY_REGISTERED)
             await member.refresh_from_db()
         delivery = await send_activation_code(runtime=runtime, member=member, channel=channel)
     audit.record("registered", member_id=member.id, channel=channel, client_ip=client_ip,
@@ -157,10 +158,10 @@ async def resend_activation_code(
 ) -> CodeDelivery:
     parsed = validation.parse_national_id(national_id)
     if parsed is None:
-        raise DomainError.single("nationalId", ErrorCode.INVALID_NATIONAL_ID)
+        raise DomainError.single("national_id", ErrorCode.INVALID_NATIONAL_ID)
     member = await Member.get_or_none(national_id=parsed)
     if member is None or member.status is not AccountStatus.PENDING_ACTIVATION:
-        raise DomainError.single("nationalId", ErrorCode.NOT_FOUND)
+        raise DomainError.single("national_id", ErrorCode.NOT_FOUND)
     return await send_activation_code(
         runtime=runtime, member=member, channel=channel or member.preferred_channel
     )
@@ -177,7 +178,7 @@ async def activate(
     errors = ErrorCollector()
     changes: dict = {}
     if not confirm_details:
-        errors.add("confirmDetails", ErrorCode.INVALID, "confirm_details")
+        errors.add("confirm_details", ErrorCode.INVALID, "confirm_details")
     if corrections is not None:
         changes = _corrected_fields(errors, corrections, runtime.today())
     errors.raise_if_any()
@@ -201,11 +202,11 @@ def _corrected_fields(errors: ErrorCollector, corrections: Corrections, today: d
     changes: dict = {}
     if corrections.full_name is not None:
         changes["full_name"] = validation.full_name(
-            errors, "corrections.fullName", corrections.full_name
+            errors, "corrections.full_name", corrections.full_name
         )
     if corrections.date_of_birth is not None:
         changes["date_of_birth"] = validation.date_of_birth(
-            errors, "corrections.dateOfBirth", corrections.date_of_birth, today
+            errors, "corrections.date_of_birth", corrections.date_of_birth, today
         )
     if corrections.email is not None:
         changes["email"] = (
@@ -266,7 +267,9 @@ def _pseudonym(national_id: str) -> str:
     return hashlib.sha256(national_id.encode()).hexdigest()[:16]
 
 
-async def logout(*, runtime: Runtime, session_family, member_id, everywhere: bool) -> None:
+async def logout(
+    *, runtime: Runtime, session_family: uuid.UUID, member_id: uuid.UUID, everywhere: bool
+) -> None:
     if everywhere:
         await sessions.end_all(runtime=runtime, member_id=member_id)
     else:
@@ -280,7 +283,7 @@ async def request_password_reset(
     """Answers alike whether or not the account exists: a code goes only to a real one."""
     parsed = validation.parse_national_id(national_id)
     if parsed is None:
-        raise DomainError.single("nationalId", ErrorCode.INVALID_NATIONAL_ID)
+        raise DomainError.single("national_id", ErrorCode.INVALID_NATIONAL_ID)
     key = f"reset-id:{parsed}"
     if not await runtime.throttle.allows(
         RESET_REQUESTS_PER_ID, key
@@ -343,7 +346,7 @@ async def reset_password(
     )
     if member is not None:
         errors = ErrorCollector()
-        validation.password(errors, "newPassword", new_password, national_id=member.national_id,
+        validation.password(errors, "new_password", new_password, national_id=member.national_id,
                             date_of_birth=member.date_of_birth)
         errors.raise_if_any()
     await codes.consume(
@@ -360,10 +363,10 @@ async def change_password(
     if not await runtime.passwords.verify(member.password_hash, current_password):
         audit.record("password_change_failed", member_id=member.id)
         raise DomainError.single(
-            "currentPassword", ErrorCode.INVALID_CREDENTIALS, "current_password_wrong"
+            "current_password", ErrorCode.INVALID_CREDENTIALS, "current_password_wrong"
         )
     errors = ErrorCollector()
-    validation.password(errors, "newPassword", new_password, national_id=member.national_id,
+    validation.password(errors, "new_password", new_password, national_id=member.national_id,
                         date_of_birth=member.date_of_birth)
     errors.raise_if_any()
     await _set_password(runtime, member, new_password)
@@ -392,8 +395,8 @@ async def create_staff(
 ) -> tuple[Member, bool]:
     """Creates an active staff account, or promotes an existing one. True when created."""
     errors = ErrorCollector()
-    national_id = validation.national_id(errors, "nationalId", national_id)
-    full_name = validation.full_name(errors, "fullName", full_name)
+    national_id = validation.national_id(errors, "national_id", national_id)
+    full_name = validation.full_name(errors, "full_name", full_name)
     validation.password(errors, "password", password, national_id=national_id, date_of_birth=None)
     if mobile:
         mobile = validation.mobile(errors, "mobile", mobile)

@@ -7,7 +7,7 @@ import binascii
 import datetime as dt
 import uuid
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from tortoise.expressions import Q
 from tortoise.models import Model
@@ -72,8 +72,10 @@ async def paginate(
         # The first condition alone is an index range; the OR only trims the boundary. Written
         # as a bare OR, PostgreSQL walks the index from its start (1.5 s deep in a million rows).
         strict, inclusive = ("lt", "lte") if newest_first else ("gt", "gte")
+        before_time: dict[str, Any] = {f"{time_field}__{strict}": at}
+        before_key: dict[str, Any] = {f"id__{strict}": key}
         ordered = ordered.filter(**{f"{time_field}__{inclusive}": at}).filter(
-            Q(**{f"{time_field}__{strict}": at}) | Q(**{f"id__{strict}": key})
+            Q(**before_time) | Q(**before_key)
         )
     direction = "-" if newest_first else ""
     rows = await ordered.order_by(f"{direction}{time_field}", f"{direction}id").limit(size + 1)

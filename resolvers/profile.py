@@ -11,7 +11,6 @@ from models import CodePurpose, Language, Member, NotificationChannel, OneTimeCo
 from resolvers import audit, codes, validation
 from resolvers.accounts import Address, clean_address
 from resolvers.codes import CodeDelivery
-from resolvers.delivery import utcnow
 from resolvers.errors import DomainError, ErrorCode, ErrorCollector
 from resolvers.notices import notify_member
 from resolvers.notifications import (
@@ -42,7 +41,7 @@ class ContactChange:
     destination: str
 
 
-async def pending_contact_change(*, member_id: uuid.UUID) -> OneTimeCode | None:
+async def pending_contact_change(*, runtime: Runtime, member_id: uuid.UUID) -> OneTimeCode | None:
     """The live code of a mobile or email change, which holds the new destination."""
     return (
         await OneTimeCode.filter(
@@ -50,7 +49,7 @@ async def pending_contact_change(*, member_id: uuid.UUID) -> OneTimeCode | None:
             purpose=CodePurpose.CONTACT_CHANGE,
             consumed_at__isnull=True,
             voided_at__isnull=True,
-            expires_at__gt=utcnow(),
+            expires_at__gt=runtime.now(),
         )
         .order_by("-created_at")
         .first()
@@ -69,7 +68,7 @@ async def update_profile(
     contact = _contact_change(errors, member, changes)
     channel = updates.get("preferred_channel", member.preferred_channel)
     if channel is NotificationChannel.EMAIL and not member.email:
-        errors.add("preferredChannel", ErrorCode.INVALID, "email_needed_for_channel")
+        errors.add("preferred_channel", ErrorCode.INVALID, "email_needed_for_channel")
     errors.raise_if_any()
 
     language = updates.get("preferred_language", member.preferred_language)
@@ -100,7 +99,7 @@ async def update_profile(
 def _direct_updates(errors: ErrorCollector, member: Member, changes: ProfileChanges) -> dict:
     updates: dict = {}
     if changes.full_name is not None:
-        updates["full_name"] = validation.full_name(errors, "fullName", changes.full_name)
+        updates["full_name"] = validation.full_name(errors, "full_name", changes.full_name)
     if changes.address is not None:
         updates["address"] = clean_address(errors, "address", changes.address)
     if changes.iban is not None:

@@ -49,14 +49,12 @@ async def ask_question(
     if related_request_id is not None and not await ServiceRequest.exists(
         id=related_request_id, member_id=member.id
     ):
-        errors.add("relatedRequestId", ErrorCode.NOT_FOUND)
+        errors.add("related_request_id", ErrorCode.NOT_FOUND)
     errors.raise_if_any()
 
     now = runtime.now()
-    async with in_transaction() as connection:
-        reference = await next_reference(
-            REFERENCE_PREFIX, runtime.today().year, connection=connection
-        )
+    async with in_transaction():
+        reference = await next_reference(REFERENCE_PREFIX, runtime.today().year)
         question = await Question.create(
             reference_number=reference,
             member_id=member.id,
@@ -66,15 +64,13 @@ async def ask_question(
             related_request_id=related_request_id,
             created_at=now,
             updated_at=now,
-            using_db=connection,
         )
         await QuestionMessage.create(
             question_id=question.id,
-            author=Actor.MEMBER,
-            author_member_id=member.id,
+            actor=Actor.MEMBER,
+            actor_member_id=member.id,
             body=body_text,
             created_at=now,
-            using_db=connection,
         )
     audit.record("question_asked", member_id=member.id, question_id=question.id)
     return question
@@ -83,11 +79,11 @@ async def ask_question(
 async def reply_to_question(
     *, runtime: Runtime, member: Member, question_id: uuid.UUID, body: str
 ) -> Question:
-    """The asker adds to their question; an answered one is open again."""
+    """The member adds to their question; an answered one is open again."""
     body_text = _body(body)
     question = await Question.get_or_none(id=question_id, member_id=member.id)
     if question is None:
-        raise DomainError.single("questionId", ErrorCode.NOT_FOUND)
+        raise DomainError.single("question_id", ErrorCode.NOT_FOUND)
     async with in_transaction():
         await _add_message(
             runtime, question, QuestionStatus.OPEN, Actor.MEMBER, member, body_text
@@ -99,11 +95,11 @@ async def reply_to_question(
 async def answer_question(
     *, runtime: Runtime, staff: Member, question_id: uuid.UUID, body: str, close: bool
 ) -> Question:
-    """Staff answer, or answer and close; the asker is told either way."""
+    """Staff answer, or answer and close; the member is told either way."""
     body_text = _body(body)
     question = await Question.filter(id=question_id).select_related("member").first()
     if question is None:
-        raise DomainError.single("questionId", ErrorCode.NOT_FOUND)
+        raise DomainError.single("question_id", ErrorCode.NOT_FOUND)
     status = QuestionStatus.CLOSED if close else QuestionStatus.ANSWERED
     async with in_transaction():
         await _add_message(runtime, question, status, Actor.STAFF, staff, body_text)
@@ -125,8 +121,8 @@ async def _add_message(
     runtime: Runtime,
     question: Question,
     status: QuestionStatus,
-    author: Actor,
-    author_member: Member,
+    actor: Actor,
+    actor_member: Member,
     body: str,
 ) -> None:
     updated_at = runtime.now()
@@ -135,13 +131,13 @@ async def _add_message(
         status=status, updated_at=updated_at
     )
     if not moved:
-        raise DomainError.single("questionId", ErrorCode.INVALID_TRANSITION, "question_closed")
+        raise DomainError.single("question_id", ErrorCode.INVALID_TRANSITION, "question_closed")
     # Timed after the UPDATE, which holds the row until commit: messages that race are
     # ordered as the database ordered them.
     await QuestionMessage.create(
         question_id=question.id,
-        author=author,
-        author_member_id=author_member.id,
+        actor=actor,
+        actor_member_id=actor_member.id,
         body=body,
         created_at=runtime.now(),
     )
@@ -190,7 +186,7 @@ async def all_questions(
                           newest_first=False)
 
 
-async def conversations(question_ids: Sequence[uuid.UUID]) -> list[list[QuestionMessage]]:
+async def messages_of(question_ids: Sequence[uuid.UUID]) -> list[list[QuestionMessage]]:
     """The messages of each question, oldest first, in one query for all of them."""
     messages = await QuestionMessage.filter(question_id__in=list(question_ids)).order_by(
         "created_at", "id"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from tortoise import connections
-from tortoise.backends.base.client import BaseDBAsyncClient
 
 # One statement: the database serializes concurrent callers on the counter's row, so two
 # server processes can never draw the same number. Valid on SQLite >= 3.35 and PostgreSQL.
@@ -15,15 +14,15 @@ _INCREMENT = (
 _PLACEHOLDERS = {"postgres": ("$1", "$2")}
 
 
-async def next_reference(
-    prefix: str, year: int, *, connection: BaseDBAsyncClient | None = None
-) -> str:
+async def next_reference(prefix: str, year: int) -> str:
     """The next number of `prefix` in `year`, e.g. SR-2026-000042.
 
     Call it inside the transaction that stores the numbered row: a rollback then
     returns the number, and the counter's row stays locked only until the commit.
     """
-    client = connection or connections.get("default")
+    # Inside `async with in_transaction():` the connection looked up here is the
+    # transaction's (Tortoise keeps it in a context variable), as for every model query.
+    client = connections.get("default")
     placeholders = _PLACEHOLDERS.get(client.capabilities.dialect, ("?", "?"))
     rows = await client.execute_query_dict(_INCREMENT.format(*placeholders), [prefix, year])
     return f"{prefix}-{year}-{rows[0]['value']:06d}"

@@ -32,7 +32,7 @@ class Runtime:
     @classmethod
     def from_settings(cls, settings: Settings) -> Runtime:
         keyring = Keyring(settings.secret_key)
-        return cls(
+        runtime = cls(
             settings=settings,
             keyring=keyring,
             passwords=Passwords(
@@ -44,3 +44,6 @@ class Runtime:
             throttle=Throttle(settings.redis_url),
             outbox=Outbox(keyring=keyring, senders=senders_for(settings)),
         )
+        # One clock for the rules and the outbox: a clock moved in a test moves both.
+        runtime.outbox.clock = runtime.now
+        return runtime

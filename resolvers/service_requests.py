@@ -8,8 +8,10 @@ import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from tortoise.exceptions import IntegrityError
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from models import (
@@ -83,14 +85,14 @@ Details = (
     | UnemploymentBenefit
 )
 
-# Each kind of details, its service type and its member's name in SubmitRequestInput.details.
+# Each kind of details, its service type and its field's name in SubmitRequestInput.details.
 KINDS: dict[ServiceType, tuple[type[Details], str]] = {
-    ServiceType.RETIREMENT_PENSION: (RetirementPension, "retirementPension"),
-    ServiceType.DISABILITY_PENSION: (DisabilityPension, "disabilityPension"),
-    ServiceType.HEALTH_INSURANCE: (HealthInsurance, "healthInsurance"),
+    ServiceType.RETIREMENT_PENSION: (RetirementPension, "retirement_pension"),
+    ServiceType.DISABILITY_PENSION: (DisabilityPension, "disability_pension"),
+    ServiceType.HEALTH_INSURANCE: (HealthInsurance, "health_insurance"),
     ServiceType.PHYSIOTHERAPY: (Physiotherapy, "physiotherapy"),
-    ServiceType.WORK_INJURY: (WorkInjury, "workInjury"),
-    ServiceType.UNEMPLOYMENT_BENEFIT: (UnemploymentBenefit, "unemploymentBenefit"),
+    ServiceType.WORK_INJURY: (WorkInjury, "work_injury"),
+    ServiceType.UNEMPLOYMENT_BENEFIT: (UnemploymentBenefit, "unemployment_benefit"),
 }
 SERVICE_TYPE_OF: dict[type, ServiceType] = {kind: t for t, (kind, _) in KINDS.items()}
 
@@ -140,7 +142,7 @@ async def submit_request(
     service_type = SERVICE_TYPE_OF[type(details)]
     cleaned = _clean(errors, details, today=runtime.today(), born=member.date_of_birth)
     key = validation.bounded_text(
-        errors, "idempotencyKey", idempotency_key, max_length=IDEMPOTENCY_KEY_MAX, required=False
+        errors, "idempotency_key", idempotency_key, max_length=IDEMPOTENCY_KEY_MAX, required=False
     )
     errors.raise_if_any()
 
@@ -148,10 +150,8 @@ async def submit_request(
         return earlier
     now = runtime.now()
     try:
-        async with in_transaction() as connection:
-            reference = await next_reference(
-                REFERENCE_PREFIX, runtime.today().year, connection=connection
-            )
+        async with in_transaction():
+            reference = await next_reference(REFERENCE_PREFIX, runtime.today().year)
             request = await ServiceRequest.create(
                 reference_number=reference,
                 member_id=member.id,
@@ -162,7 +162,6 @@ async def submit_request(
                 idempotency_key=key,
                 submitted_at=now,
                 updated_at=now,
-                using_db=connection,
             )
             await RequestEvent.create(
                 request_id=request.id,
@@ -170,7 +169,6 @@ async def submit_request(
                 actor=Actor.MEMBER,
                 actor_member_id=member.id,
                 at=now,
-                using_db=connection,
             )
     except IntegrityError:
         # The transaction has been rolled back by now (PostgreSQL would refuse any further
@@ -193,7 +191,7 @@ def _clean(errors: ErrorCollector, details: Details, *, today: dt.date, born: dt
     values = {}
     for item in dataclasses.fields(details):
         name, value = item.name, getattr(details, item.name)
-        path = f"details.{input_name}.{_camel(name)}"
+        path = f"details.{input_name}.{name}"
         if name in DATE_FIELDS:
             validation.past_date(errors, path, value, today)
             if value < born and not errors.has(path):
@@ -210,11 +208,6 @@ def _clean(errors: ErrorCollector, details: Details, *, today: dt.date, born: dt
     return dataclasses.replace(details, **values)
 
 
-def _camel(name: str) -> str:
-    first, *rest = name.split("_")
-    return first + "".join(part.title() for part in rest)
-
-
 def _to_json(details: Details) -> dict:
     return {
         name: value.isoformat() if isinstance(value, dt.date) else value
@@ -224,12 +217,11 @@ def _to_json(details: Details) -> dict:
 
 def details_of(request: ServiceRequest) -> Details:
     kind, _ = KINDS[request.type]
-    return kind(
-        **{
-            name: dt.date.fromisoformat(value) if name in DATE_FIELDS else value
-            for name, value in request.details.items()
-        }
-    )
+    values: dict[str, Any] = {
+        name: dt.date.fromisoformat(value) if name in DATE_FIELDS else value
+        for name, value in request.details.items()
+    }
+    return kind(**values)
 
 
 async def review_request(
@@ -240,7 +232,7 @@ async def review_request(
     status: RequestStatus,
     note: str | None,
 ) -> ServiceRequest:
-    """Staff move a request along the workflow; the applicant is told of every move."""
+    """Staff move a request along the workflow; the member is told of every move."""
     errors = ErrorCollector()
     note = validation.bounded_text(
         errors, "note", note, max_length=NOTE_MAX, required=False, multiline=True
@@ -248,7 +240,7 @@ async def review_request(
     errors.raise_if_any()
     request = await ServiceRequest.filter(id=request_id).select_related("member").first()
     if request is None:
-        raise DomainError.single("requestId", ErrorCode.NOT_FOUND)
+        raise DomainError.single("request_id", ErrorCode.NOT_FOUND)
     if status not in REVIEW_MOVES.get(request.status, frozenset()):
         raise DomainError.single("status", ErrorCode.INVALID_TRANSITION, "review_move_not_allowed")
     async with in_transaction():
@@ -273,15 +265,15 @@ async def cancel_request(
     # Someone else's request is "not found", exactly like one that does not exist.
     request = await ServiceRequest.get_or_none(id=request_id, member_id=member.id)
     if request is None:
-        raise DomainError.single("requestId", ErrorCode.NOT_FOUND)
+        raise DomainError.single("request_id", ErrorCode.NOT_FOUND)
     if request.status not in OPEN_STATUSES:
         raise DomainError.single(
-            "requestId", ErrorCode.INVALID_TRANSITION, "request_not_cancellable"
+            "request_id", ErrorCode.INVALID_TRANSITION, "request_not_cancellable"
         )
     async with in_transaction():
         await _move(
             request, RequestStatus.CANCELLED, actor=Actor.MEMBER, actor_member=member,
-            note=reason, now=runtime.now(), field="requestId",
+            note=reason, now=runtime.now(), field="request_id",
         )
     audit.record("request_cancelled", request_id=request.id, member_id=member.id)
     return request
@@ -358,7 +350,9 @@ async def all_requests(
     )
 
 
-def _filtered(query, *, status: RequestStatus | None, type: ServiceType | None):
+def _filtered(
+    query: QuerySet[ServiceRequest], *, status: RequestStatus | None, type: ServiceType | None
+) -> QuerySet[ServiceRequest]:
     if status is not None:
         query = query.filter(status=status)
     if type is not None:
@@ -366,7 +360,7 @@ def _filtered(query, *, status: RequestStatus | None, type: ServiceType | None):
     return query
 
 
-async def histories(request_ids: Sequence[uuid.UUID]) -> list[list[RequestEvent]]:
+async def events_of(request_ids: Sequence[uuid.UUID]) -> list[list[RequestEvent]]:
     """The events of each request, oldest first, in one query for all of them."""
     events = await RequestEvent.filter(request_id__in=list(request_ids)).order_by("at", "id")
     by_request: dict[uuid.UUID, list[RequestEvent]] = defaultdict(list)

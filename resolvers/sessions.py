@@ -58,7 +58,7 @@ async def authenticate(*, runtime: Runtime, access_token: str) -> Session | None
 
 async def refresh(*, runtime: Runtime, refresh_token: str) -> tuple[Member, IssuedSession]:
     now = runtime.now()
-    invalid = DomainError.single("refreshToken", ErrorCode.INVALID_CREDENTIALS, "refresh_invalid")
+    invalid = DomainError.single("refresh_token", ErrorCode.INVALID_CREDENTIALS, "refresh_invalid")
     current = (
         await Session.filter(refresh_token_hash=runtime.keyring.digest(refresh_token))
         .select_related("member")

@@ -16,12 +16,7 @@ RESET_REQUESTS_PER_ID_HOURLY = parse("5 per hour")
 
 class Throttle:
     def __init__(self, redis_url: str | None = None) -> None:
-        storage: Storage = (
-            storage_from_string(_async_redis_url(redis_url), key_prefix="gosi")
-            if redis_url
-            else MemoryStorage()
-        )
-        self._limiter = MovingWindowRateLimiter(storage)
+        self._limiter = MovingWindowRateLimiter(_storage(redis_url))
 
     async def allows(self, rule: RateLimitItem, key: str) -> bool:
         return await self._limiter.test(rule, key)
@@ -32,6 +27,14 @@ class Throttle:
 
     async def clear(self, rule: RateLimitItem, key: str) -> None:
         await self._limiter.clear(rule, key)
+
+
+def _storage(redis_url: str | None) -> Storage:
+    if not redis_url:
+        return MemoryStorage()
+    storage = storage_from_string(_async_redis_url(redis_url), key_prefix="gosi")
+    assert isinstance(storage, Storage)  # an async+ URL names an asyncio storage
+    return storage
 
 
 def _async_redis_url(url: str) -> str:

@@ -16,6 +16,7 @@ from strawberry.extensions import (
     QueryDepthLimiter,
     ValidationCache,
 )
+from strawberry.extensions.query_depth_limiter import IgnoreContext
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.utils.logging import StrawberryLogger
@@ -35,7 +36,7 @@ Query = merge_types("Query", tuple(t for domain in DOMAINS for t in domain.QUERI
 Mutation = merge_types("Mutation", tuple(t for domain in DOMAINS for t in domain.MUTATIONS))
 
 
-def _ignore_introspection(ignore) -> bool:
+def _ignore_introspection(ignore: IgnoreContext) -> bool:
     return ignore.field_name.startswith("__")
 
 

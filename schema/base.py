@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import uuid
+from typing import TypeAlias
 
 import strawberry
 from strawberry.schema.name_converter import NameConverter
@@ -15,23 +16,31 @@ from resolvers.errors import ErrorCode as DomainErrorCode
 from resolvers.i18n import translate
 from resolvers.pagination import Page
 
-ErrorCode = strawberry.enum(
-    DomainErrorCode, name="ErrorCode", description="Stable codes of the errors a user can fix."
-)
-NotificationChannel = strawberry.enum(
-    enums.NotificationChannel, description="Where codes and notices are sent."
-)
-Language = strawberry.enum(enums.Language, description="Language of messages: Arabic or English.")
-Residency = strawberry.enum(
-    enums.Residency, description="Citizen (ID starts with 1) or resident (ID starts with 2)."
-)
-AccountStatus = strawberry.enum(enums.AccountStatus, description="Where the account stands.")
-Role = strawberry.enum(enums.Role, description="Member of the public, or staff of the agency.")
-ServiceType = strawberry.enum(enums.ServiceType, description="The services one can apply for.")
-RequestStatus = strawberry.enum(enums.RequestStatus, description="Where a request stands.")
-Actor = strawberry.enum(enums.Actor, description="Who did something: the member, staff or the system.")
-QuestionCategory = strawberry.enum(enums.QuestionCategory, description="What a question is about.")
-QuestionStatus = strawberry.enum(enums.QuestionStatus, description="Where a question stands.")
+# The schema's enums are the domain's own classes: strawberry.enum registers each one in
+# place, and the aliases keep them types for the type checker.
+ErrorCode: TypeAlias = DomainErrorCode
+NotificationChannel: TypeAlias = enums.NotificationChannel
+Language: TypeAlias = enums.Language
+Residency: TypeAlias = enums.Residency
+AccountStatus: TypeAlias = enums.AccountStatus
+Role: TypeAlias = enums.Role
+ServiceType: TypeAlias = enums.ServiceType
+RequestStatus: TypeAlias = enums.RequestStatus
+Actor: TypeAlias = enums.Actor
+QuestionCategory: TypeAlias = enums.QuestionCategory
+QuestionStatus: TypeAlias = enums.QuestionStatus
+
+strawberry.enum(ErrorCode, name="ErrorCode", description="Stable codes of the errors a user can fix.")
+strawberry.enum(NotificationChannel, description="Where codes and notices are sent.")
+strawberry.enum(Language, description="Language of messages: Arabic or English.")
+strawberry.enum(Residency, description="Citizen (ID starts with 1) or resident (ID starts with 2).")
+strawberry.enum(AccountStatus, description="Where the account stands.")
+strawberry.enum(Role, description="Member of the public, or staff of the agency.")
+strawberry.enum(ServiceType, description="The services one can apply for.")
+strawberry.enum(RequestStatus, description="Where a request stands.")
+strawberry.enum(Actor, description="Who did something: the member, staff or the system.")
+strawberry.enum(QuestionCategory, description="What a question is about.")
+strawberry.enum(QuestionStatus, description="Where a question stands.")
 
 
 @strawberry.type(description="A problem with the input that the user can fix.")

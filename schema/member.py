@@ -46,8 +46,8 @@ class Address:
             city=data["city"],
             district=data.get("district"),
             street=data.get("street"),
-            building_number=data.get("buildingNumber"),
-            postal_code=data.get("postalCode"),
+            building_number=data.get("building_number"),
+            postal_code=data.get("postal_code"),
         )
 
 
@@ -100,8 +100,10 @@ class Member(Node):
         )
 
     @strawberry.field(description="A mobile or email change waiting for its confirmation code.")
-    async def pending_contact_change(self) -> PendingContactChange | None:
-        pending = await profile.pending_contact_change(member_id=self.pk)
+    async def pending_contact_change(self, info: Info) -> PendingContactChange | None:
+        pending = await profile.pending_contact_change(
+            runtime=info.context.runtime, member_id=self.pk
+        )
         if pending is None:
             return None
         return PendingContactChange(

@@ -40,7 +40,7 @@ class QuestionMessage:
 
     @classmethod
     def from_model(cls, row: QuestionMessageModel) -> QuestionMessage:
-        return cls(author=row.author, body=row.body, created_at=row.created_at)
+        return cls(author=row.actor, body=row.body, created_at=row.created_at)
 
 
 @strawberry.type(description="A question a member asked the administration, with its conversation.")
@@ -74,7 +74,7 @@ class Question(Node):
 
     @strawberry.field(description="Oldest first; the first message is the member's question.")
     async def messages(self, info: Info) -> list[QuestionMessage]:
-        rows = await info.context.loader(questions.conversations).load(self.pk)
+        rows = await info.context.loader(questions.messages_of).load(self.pk)
         return [QuestionMessage.from_model(row) for row in rows]
 
     @strawberry.field(description="The asker's service request this question is about, if any.")
@@ -122,8 +122,8 @@ async def load_question(info: Info, key: uuid.UUID) -> Question | None:
 
 
 def forget_messages(info: Info, question_id: uuid.UUID) -> None:
-    """A payload after a new message must not show the conversation as loaded before it."""
-    cached = info.context.loaders.get(questions.conversations)
+    """A payload after a new message must not show the messages as loaded before it."""
+    cached = info.context.loaders.get(questions.messages_of)
     if cached is not None:
         cached.clear(question_id)
 
@@ -193,7 +193,7 @@ class QuestionMutation:
             body=input.body,
             category=input.category,
             related_request_id=key_of(
-                input.related_request_id, "ServiceRequest", "relatedRequestId"
+                input.related_request_id, "ServiceRequest", "related_request_id"
             )
             if input.related_request_id is not None
             else None,
@@ -209,7 +209,7 @@ class QuestionMutation:
         row = await questions.reply_to_question(
             runtime=info.context.runtime,
             member=member,
-            question_id=key_of(input.question_id, "Question", "questionId"),
+            question_id=key_of(input.question_id, "Question", "question_id"),
             body=input.body,
         )
         forget_messages(info, row.id)
@@ -221,7 +221,7 @@ class QuestionMutation:
         row = await questions.answer_question(
             runtime=info.context.runtime,
             staff=staff,
-            question_id=key_of(input.question_id, "Question", "questionId"),
+            question_id=key_of(input.question_id, "Question", "question_id"),
             body=input.body,
             close=bool(input.close),
         )

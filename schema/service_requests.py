@@ -173,13 +173,13 @@ class ServiceRequest(Node):
 
     @strawberry.field(description="Oldest first; the first event is SUBMITTED.")
     def history(self, info: Info) -> list[RequestEvent]:
-        # A page loads its histories with it: a plain list here spares an awaitable per item.
+        # A page loads its events with it: a plain list here spares an awaitable per item.
         if self.events is not None:
             return [RequestEvent.from_model(event) for event in self.events]
-        return self._load_history(info)  # type: ignore[return-value]  # graphql-core awaits it
+        return self._load_events(info)  # type: ignore[return-value]  # graphql-core awaits it
 
-    async def _load_history(self, info: Info) -> list[RequestEvent]:
-        events = await info.context.loader(service_requests.histories).load(self.pk)
+    async def _load_events(self, info: Info) -> list[RequestEvent]:
+        events = await info.context.loader(service_requests.events_of).load(self.pk)
         return [RequestEvent.from_model(event) for event in events]
 
     @strawberry.field(description="The member who applied.")
@@ -200,9 +200,9 @@ async def _page(info: Info, fetch: Awaitable[Page[ServiceRequestModel]]) -> Serv
     )
     if selects(info.selected_fields, ("edges", "node", "history")):
         nodes = [edge.node for edge in connection.edges]
-        histories = await service_requests.histories([node.pk for node in nodes])
-        for node, events in zip(nodes, histories, strict=True):
-            node.events = events
+        events = await service_requests.events_of([node.pk for node in nodes])
+        for node, node_events in zip(nodes, events, strict=True):
+            node.events = node_events
     return connection
 
 
@@ -422,7 +422,7 @@ class ServiceRequestPayload:
     errors: list[UserError] = errors_field()
 
 
-async def _applicant(info: Info) -> MemberModel:
+async def _member(info: Info) -> MemberModel:
     """Requests are the public's: staff review them, they do not file or cancel them."""
     member = await info.context.require_member()
     if member.role is Role.STAFF:
@@ -460,7 +460,7 @@ class ServiceRequestQuery:
 class ServiceRequestMutation:
     @mutation(description="Apply for a service; one open request per service.")
     async def submit_request(self, info: Info, input: SubmitRequestInput) -> SubmitRequestPayload:
-        member = await _applicant(info)
+        member = await _member(info)
         request = await service_requests.submit_request(
             runtime=info.context.runtime,
             member=member,
@@ -471,7 +471,7 @@ class ServiceRequestMutation:
 
     @mutation(description="Cancel one of your requests while it is still open.")
     async def cancel_request(self, info: Info, input: CancelRequestInput) -> ServiceRequestPayload:
-        member = await _applicant(info)
+        member = await _member(info)
         request = await service_requests.cancel_request(
             runtime=info.context.runtime,
             member=member,

@@ -4,7 +4,7 @@ import asyncio
 import datetime as dt
 
 from models import OneTimeCode, OutboundMessage
-from tests.support import gql, new_person, register
+from tests.support import CODE_PATTERN, gql, new_person, register
 
 ACTIVATE = """
 mutation Activate($input: ActivateInput!) {
@@ -125,11 +125,24 @@ async def test_an_unknown_national_id_gets_the_same_answer_as_a_wrong_code(clien
     assert [(e["field"], e["code"]) for e in result["errors"]] == [("code", "INVALID_CODE")]
 
 
-async def test_codes_and_message_bodies_are_not_stored_in_plain_text(client, inbox):
-    person, code = await pending(client, inbox)
+async def test_codes_and_message_bodies_are_not_stored_in_plain_text(client, inbox, app, sms_gateway):
+    sms_gateway.failing = True  # the message waits in the outbox
+    person = new_person()
+    await register(client, person)
     row = await OneTimeCode.get(member__national_id=person.national_id)
-    assert code not in row.code_hash
-    await asyncio.sleep(0.1)
-    for message in await OutboundMessage.all():
-        assert message.body_encrypted is None or code not in message.body_encrypted
-        assert message.delivered_at is not None
+    queued = await OutboundMessage.get(destination=person.e164)
+    assert queued.delivered_at is None and queued.body_encrypted
+    opened = app.state.runtime.keyring.open(queued.body_encrypted)
+    code = CODE_PATTERN.findall(opened or "")[0]
+    assert code not in row.code_hash and code not in queued.body_encrypted
+
+    sms_gateway.failing = False
+    assert await inbox.code_for(person.e164) == code
+    # Once delivered, the body is wiped from the outbox.
+    for _ in range(250):
+        delivered = await OutboundMessage.get(id=queued.id)
+        if delivered.delivered_at is not None:
+            break
+        await asyncio.sleep(0.02)
+    assert delivered.delivered_at is not None
+    assert delivered.body_encrypted is None

@@ -115,8 +115,8 @@ def _address(data: dict | None) -> dict[str, Any] | None:
         "city": data["city"],
         "district": data.get("district"),
         "street": data.get("street"),
-        "buildingNumber": data.get("buildingNumber"),
-        "postalCode": data.get("postalCode"),
+        "buildingNumber": data.get("building_number"),
+        "postalCode": data.get("postal_code"),
     }
 
 

@@ -81,7 +81,7 @@ QUESTION = Table(
 QUESTION_MESSAGE = Table(
     "question_message",
     QuestionMessage,
-    ("id", "question_id", "author", "author_member_id", "body", "created_at"),
+    ("id", "question_id", "actor", "actor_member_id", "body", "created_at"),
 )
 REFERENCE_COUNTER = Table("reference_counter", ReferenceCounter, ("prefix", "year", "value"))
 # Parents before children.
@@ -318,8 +318,8 @@ class Generator:
             "city": city,
             "district": None if partial else rng.choice(CITIES[city]),
             "street": None if partial else rng.choice(STREETS),
-            "buildingNumber": None if partial else f"{rng.randrange(1000, 9999)}",
-            "postalCode": f"{rng.randrange(11000, 34999)}",
+            "building_number": None if partial else f"{rng.randrange(1000, 9999)}",
+            "postal_code": f"{rng.randrange(11000, 34999)}",
         }
 
     def _iban(self) -> str:
@@ -465,9 +465,9 @@ class Generator:
                 messages.append((Actor.MEMBER, member_id, "Thank you."))
             at = asked
             room = (self.now - asked).total_seconds() / (len(messages) + 1)
-            for author, author_id, body in messages:
+            for actor, actor_id, body in messages:
                 batch[QUESTION_MESSAGE.name].append(
-                    (uuid.uuid4(), question_id, author.value, author_id, body, at)
+                    (uuid.uuid4(), question_id, actor.value, actor_id, body, at)
                 )
                 at += dt.timedelta(seconds=rng.uniform(1, room))
             batch[QUESTION.name].append((

@@ -1,0 +1,59 @@
+"""Service request rules: dates judged by the Runtime's calendar, errors on Python paths."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import pytest
+
+from resolvers import service_requests
+from resolvers.errors import DomainError, ErrorCode
+from resolvers.runtime import Runtime
+from resolvers.service_requests import Physiotherapy, RetirementPension
+from tests.domain.conftest import FakeClock, active_member
+
+
+async def test_a_retirement_date_is_judged_by_the_runtime_calendar(
+    runtime: Runtime, clock: FakeClock
+):
+    member = await active_member()
+    tomorrow = runtime.today() + dt.timedelta(days=1)
+    details = RetirementPension(retirement_date=tomorrow, last_employer="Saudi Aramco")
+    with pytest.raises(DomainError) as error:
+        await service_requests.submit_request(
+            runtime=runtime, member=member, details=details, idempotency_key=None
+        )
+    assert [(e.field, e.code) for e in error.value.errors] == [
+        ("details.retirement_pension.retirement_date", ErrorCode.INVALID)
+    ]
+
+    clock.advance(days=1)
+    request = await service_requests.submit_request(
+        runtime=runtime, member=member, details=details, idempotency_key=None
+    )
+    assert request.submitted_at == clock.at
+    assert request.reference_number == f"SR-{runtime.today().year}-000001"
+
+
+async def test_every_field_error_names_its_python_path(runtime: Runtime):
+    member = await active_member()
+    details = Physiotherapy(
+        injury_date=runtime.today(), diagnosis=" ", sessions_requested=61, preferred_city="x" * 101
+    )
+    with pytest.raises(DomainError) as error:
+        await service_requests.submit_request(
+            runtime=runtime, member=member, details=details, idempotency_key="k" * 101
+        )
+    assert sorted((e.field or "", e.code) for e in error.value.errors) == [
+        ("details.physiotherapy.diagnosis", ErrorCode.REQUIRED),
+        ("details.physiotherapy.preferred_city", ErrorCode.INVALID),
+        ("details.physiotherapy.sessions_requested", ErrorCode.INVALID),
+        ("idempotency_key", ErrorCode.INVALID),
+    ]
+
+    with pytest.raises(DomainError) as missing:
+        await service_requests.cancel_request(
+            runtime=runtime, member=member, request_id=uuid.uuid4(), reason=None
+        )
+    assert [(e.field, e.code) for e in missing.value.errors] == [("request_id", ErrorCode.NOT_FOUND)]
