@@ -52,11 +52,18 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
         return JSONResponse({"status": "ok"})
 
     async def readyz(request: Request) -> Response:
+        parts = {"database": "up"}
         try:
             await asyncio.wait_for(connections.get("default").execute_query("SELECT 1"), 2)
         except Exception:
-            return JSONResponse({"status": "unavailable", "database": "down"}, status_code=503)
-        return JSONResponse({"status": "ok", "database": "up"})
+            parts["database"] = "down"
+        if runtime.throttle.shared:
+            # Without Redis the limits still hold, per process: the instance serves, but an
+            # operator (and the load balancer) must know.
+            parts["redis"] = "up" if await runtime.throttle.check() else "down"
+        if "down" in parts.values():
+            return JSONResponse({"status": "unavailable", **parts}, status_code=503)
+        return JSONResponse({"status": "ok", **parts})
 
     app = Starlette(
         routes=[
