@@ -42,5 +42,9 @@ class Runtime:
                 concurrency=settings.hashing_concurrency,
             ),
             throttle=Throttle(settings.redis_url),
-            outbox=Outbox(keyring=keyring, senders=senders_for(settings)),
+            outbox=Outbox(
+                keyring=keyring,
+                senders=senders_for(settings),
+                lease_seconds=settings.outbox_lease_seconds,
+            ),
         )
