@@ -31,7 +31,7 @@ class Runtime:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Runtime:
-        keyring = Keyring(settings.secret_key)
+        keyring = Keyring(settings.secret_key, settings.secret_key_previous)
         return cls(
             settings=settings,
             keyring=keyring,
