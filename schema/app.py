@@ -15,6 +15,7 @@ from starlette.routing import Mount, Route
 from tortoise import Tortoise, connections
 
 from resolvers.database import migrate_database
+from resolvers.retention import run_retention
 from resolvers.runtime import Runtime
 from resolvers.settings import Settings
 from schema import build_schema
@@ -38,12 +39,17 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
                 config=settings.tortoise_config(), _enable_global_fallback=True
             )
         worker = asyncio.create_task(runtime.outbox.run(), name="outbox")
+        retention = asyncio.create_task(run_retention(runtime), name="retention")
         try:
             yield
         finally:
-            worker.cancel()
+            retention.cancel()
+            # The messages in hand are sent (or their lease runs out); nothing new is claimed.
+            runtime.outbox.stop()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(worker, settings.shutdown_timeout_seconds)
             with contextlib.suppress(asyncio.CancelledError):
-                await worker
+                await retention
             await runtime.outbox.aclose()
             if tortoise is not None:
                 await tortoise.close_connections()
