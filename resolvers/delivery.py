@@ -102,6 +102,14 @@ def senders_for(settings: Settings) -> dict[NotificationChannel, Sender]:
     return {NotificationChannel.EMAIL: email, NotificationChannel.SMS: sms}
 
 
+async def pending_messages(now: dt.datetime) -> tuple[int, float]:
+    """How many messages wait to be delivered, and the age in seconds of the oldest."""
+    waiting = OutboundMessage.filter(delivered_at__isnull=True, failed_at__isnull=True)
+    depth = await waiting.count()
+    oldest = await waiting.order_by("created_at").limit(1).values_list("created_at", flat=True)
+    return depth, max(0.0, (now - oldest[0]).total_seconds()) if oldest else 0.0
+
+
 class Outbox:
     def __init__(
         self,

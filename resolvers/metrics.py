@@ -69,6 +69,10 @@ DATABASE_POOL_IN_USE = Gauge(
 OPEN_SUBSCRIPTIONS = Gauge(
     "gosi_open_subscriptions", "GraphQL subscriptions open right now.", multiprocess_mode="livesum"
 )
+HTTP_IN_PROGRESS = Gauge(
+    "gosi_http_requests_in_progress", "HTTP requests being answered right now.",
+    multiprocess_mode="livesum",
+)
 RETENTION_DELETED = Counter(
     "gosi_retention_deleted_total", "Rows deleted by the retention job, by table.", ["table"]
 )

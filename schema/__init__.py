@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -22,6 +23,7 @@ from strawberry.utils.logging import StrawberryLogger
 from resolvers.errors import DomainError
 from schema import accounts, node, profile, questions, service_requests
 from schema.base import Node
+from schema.metrics import observe_operation
 
 MAX_DEPTH = 10
 MAX_ALIASES = 15
@@ -76,7 +78,14 @@ def build_schema(*, production: bool) -> strawberry.Schema:
             context = self.execution_context
             context.parse_options["max_tokens"] = MAX_TOKENS
             context.validation_rules = context.validation_rules + rules
-            yield from super().on_operation()
+            started = time.perf_counter()
+            masking = super().on_operation()
+            next(masking)
+            yield
+            errors = list(getattr(context.result, "errors", None) or [])
+            masked = sum(1 for error in errors if _should_mask(error))
+            next(masking, None)  # masks the errors
+            observe_operation(context, time.perf_counter() - started, errors, masked)
 
     return Schema(
         query=Query,

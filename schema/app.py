@@ -20,6 +20,7 @@ from resolvers.runtime import Runtime
 from resolvers.settings import Settings
 from schema import build_schema
 from schema.graphiql import static_app
+from schema.metrics import RequestsInFlight, scrape
 from schema.middleware import BodySizeLimit
 from schema.view import GraphQLView
 
@@ -71,14 +72,19 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
             return JSONResponse({"status": "unavailable", **parts}, status_code=503)
         return JSONResponse({"status": "ok", **parts})
 
+    async def metrics(request: Request) -> Response:
+        return await scrape(runtime, request)
+
     app = Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            Route("/metrics", metrics),
             Mount("/graphiql/static", app=static_app(), name="graphiql-static"),
         ],
         middleware=[
+            Middleware(RequestsInFlight),
             Middleware(
                 CORSMiddleware,
                 allow_origins=list(settings.cors_origins),

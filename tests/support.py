@@ -111,6 +111,7 @@ class SmsGateway:
         self.inbox = inbox
         self.failing = False
         self.failing_status = 503
+        self.delay = 0.0
         self.requests = 0
         self._released = threading.Event()
         self._released.set()
@@ -125,6 +126,8 @@ class SmsGateway:
                     gateway._released.wait(timeout=30)
                     self.close_connection = True
                     return
+                if gateway.delay:
+                    time.sleep(gateway.delay)
                 if gateway.failing:
                     self.send_response(gateway.failing_status)
                     self.end_headers()
@@ -153,7 +156,7 @@ class SmsGateway:
         self._released.set()
 
     def reset(self) -> None:
-        self.failing, self.failing_status = False, 503
+        self.failing, self.failing_status, self.delay = False, 503, 0.0
         self.release()
 
     def start(self) -> None:
