@@ -6,12 +6,13 @@ worker writes its numbers there and /metrics adds them up, whichever worker answ
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
-from prometheus_client.multiprocess import MultiProcessCollector
+from prometheus_client.multiprocess import MultiProcessCollector, mark_process_dead
 
 GRAPHQL_REQUESTS = Counter(
     "gosi_graphql_requests_total",
@@ -85,6 +86,11 @@ def timed(histogram: Histogram) -> Iterator[None]:
         yield
     finally:
         histogram.observe(time.perf_counter() - started)
+
+
+def process_ended(multiprocess_dir: str) -> None:
+    """A worker exits: its live gauges (open subscriptions, pool use...) stop counting."""
+    mark_process_dead(os.getpid(), multiprocess_dir)
 
 
 def exposition(multiprocess_dir: str | None) -> bytes:

@@ -21,7 +21,7 @@ from strawberry.tools import merge_types
 from strawberry.utils.logging import StrawberryLogger
 
 from resolvers.errors import DomainError
-from schema import accounts, node, profile, questions, service_requests
+from schema import accounts, node, profile, questions, service_requests, tracing
 from schema.base import Node
 from schema.metrics import observe_operation
 
@@ -58,7 +58,7 @@ class Schema(strawberry.Schema):
                          extra={"event": "graphql_error", "code": code})
 
 
-def build_schema(*, production: bool) -> strawberry.Schema:
+def build_schema(*, production: bool, tracer_provider: Any = None) -> strawberry.Schema:
     # Each limiter builds its validation rule once, here; ValidationCache can only hit
     # when the same rule classes come with every request.
     rules = (
@@ -91,6 +91,9 @@ def build_schema(*, production: bool) -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         types=[Node],
-        extensions=[ParserCache, ValidationCache, Rules],
+        extensions=[
+            ParserCache, ValidationCache, Rules,
+            *([tracing.graphql_extension(tracer_provider)] if tracer_provider is not None else []),
+        ],
         config=StrawberryConfig(disable_field_suggestions=production),
     )

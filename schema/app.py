@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -14,21 +15,26 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 from tortoise import Tortoise, connections
 
+from resolvers import metrics
 from resolvers.database import migrate_database
 from resolvers.retention import run_retention
 from resolvers.runtime import Runtime
 from resolvers.settings import Settings
-from schema import build_schema
+from schema import build_schema, tracing
 from schema.graphiql import static_app
 from schema.metrics import RequestsInFlight, scrape
 from schema.middleware import BodySizeLimit
 from schema.view import GraphQLView
 
 
-def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette:
-    """The ASGI app. Tests that prepare the database themselves pass manage_database=False."""
+def create_app(
+    settings: Settings, *, manage_database: bool = True, span_exporter: Any = None
+) -> Starlette:
+    """The ASGI app. Tests that prepare the database themselves pass manage_database=False,
+    and may pass an OpenTelemetry span exporter to read the traces."""
     runtime = Runtime.from_settings(settings)
-    schema = build_schema(production=settings.production)
+    tracer_provider = tracing.tracer_provider_for(settings, span_exporter)
+    schema = build_schema(production=settings.production, tracer_provider=tracer_provider)
     graphql = GraphQLView(schema, runtime)
 
     @contextlib.asynccontextmanager
@@ -54,6 +60,10 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
             await runtime.outbox.aclose()
             if tortoise is not None:
                 await tortoise.close_connections()
+            if tracer_provider is not None:
+                tracer_provider.shutdown()  # sends the spans still batched
+            if settings.prometheus_multiproc_dir:
+                metrics.process_ended(settings.prometheus_multiproc_dir)
 
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "ok"})
@@ -72,7 +82,7 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
             return JSONResponse({"status": "unavailable", **parts}, status_code=503)
         return JSONResponse({"status": "ok", **parts})
 
-    async def metrics(request: Request) -> Response:
+    async def metrics_endpoint(request: Request) -> Response:
         return await scrape(runtime, request)
 
     app = Starlette(
@@ -80,7 +90,7 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
-            Route("/metrics", metrics),
+            Route("/metrics", metrics_endpoint),
             Mount("/graphiql/static", app=static_app(), name="graphiql-static"),
         ],
         middleware=[
@@ -96,6 +106,8 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
         ],
         lifespan=lifespan,
     )
+    if tracer_provider is not None:
+        tracing.instrument(app, tracer_provider)
     app.state.runtime = runtime
     app.state.schema = schema
     return app

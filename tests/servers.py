@@ -73,16 +73,20 @@ def running_servers(count: int, env: dict[str, str], logs: Path) -> Iterator[lis
             stop_server(process)
 
 
-def start_servers(count: int, env: dict[str, str], logs: Path) -> list[tuple[subprocess.Popen, str]]:
+def start_servers(
+    count: int, env: dict[str, str], logs: Path, command: list[str] | None = None
+) -> list[tuple[subprocess.Popen, str]]:
     """`count` server processes, started together, once all are ready; the caller ends them
-    (stop_server). Server i logs to logs/server-i.log."""
+    (stop_server). Server i logs to logs/server-i.log. `command` replaces `server.py`;
+    "{port}" in it is the port to listen on."""
     started: list[tuple[subprocess.Popen, str]] = []
     for index in range(count):
         port = free_port()
         with open(logs / f"server-{index}.log", "w") as log:
             process = subprocess.Popen(
-                [sys.executable, "server.py"], cwd=ROOT, env={**env, "PORT": str(port)},
-                stdout=log, stderr=subprocess.STDOUT,
+                [sys.executable, *(part.format(port=port) for part in command or ["server.py"])],
+                cwd=ROOT,
+                env={**env, "PORT": str(port)}, stdout=log, stderr=subprocess.STDOUT,
             )
         started.append((process, f"http://127.0.0.1:{port}"))
     deadline = time.monotonic() + 60

@@ -5,10 +5,13 @@ import dataclasses
 import time
 
 import httpx
+import pytest
+from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.parser import text_string_to_metric_families
 
 from models import OutboundMessage
 from schema.app import create_app
+from tests.servers import server_environment, start_servers, stop_server
 from tests.support import LOGIN, gql, new_person, register
 
 
@@ -74,3 +77,47 @@ async def test_metrics_are_not_public_in_production_unless_the_scraper_is_listed
         transport = httpx.ASGITransport(app=application, client=("127.0.0.1", 40000))
         async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
             assert (await client.get("/metrics")).status_code == status, allowed
+
+
+def per_worker(directory) -> list[float]:
+    return [
+        sum(sample.value for metric in MultiProcessCollector.merge([str(path)])
+            for sample in metric.samples
+            if sample.name == "gosi_graphql_requests_total"
+            and sample.labels.get("operation") == "query __typename")
+        for path in directory.glob("counter_*.db")
+    ]
+
+
+@pytest.mark.slow
+async def test_metrics_add_up_every_worker_under_uvicorn_workers(settings, engine, tmp_path):
+    if engine != "sqlite":
+        pytest.skip("the metrics do not depend on the database engine: run once, on SQLite")
+    multiprocess_dir = tmp_path / "prometheus"
+    multiprocess_dir.mkdir()
+    env = {**server_environment(settings), "PROMETHEUS_MULTIPROC_DIR": str(multiprocess_dir)}
+    command = ["-m", "uvicorn", "server:app", "--factory", "--workers", "2",
+               "--host", "127.0.0.1", "--port", "{port}"]
+    [(process, url)] = start_servers(1, env, tmp_path, command=command)
+    try:
+        async def one_request() -> None:
+            async with httpx.AsyncClient(base_url=url) as client:
+                assert (await gql(client, "query Typename { __typename }"))["data"]
+
+        # Requests until both workers have answered some (each keeps its own file).
+        sent = 0
+        while sent < 120:
+            await asyncio.gather(*(one_request() for _ in range(6)))
+            sent += 6
+            answered = per_worker(multiprocess_dir)
+            if len(answered) == 2 and all(answered):
+                break
+        assert len(answered) == 2 and all(answered), answered
+        # Whichever worker answers /metrics adds up both.
+        for _ in range(6):
+            async with httpx.AsyncClient(base_url=url) as client:
+                samples = await scrape(client)
+            assert value(samples, "gosi_graphql_requests_total",
+                         operation="query __typename", outcome="ok") == sent
+    finally:
+        stop_server(process)
