@@ -85,8 +85,8 @@ async def test_a_server_killed_mid_traffic_loses_no_acknowledged_request_or_mess
 ):
     if engine != "postgres":
         pytest.skip("two server processes share PostgreSQL, not an SQLite file")
-    env = {**server_environment(settings), "OUTBOX_LEASE_SECONDS": "3",
-           "DELIVERY_TIMEOUT_SECONDS": "1"}
+    env = {**server_environment(settings), "OUTBOX_LEASE_SECONDS": "2",
+           "DELIVERY_TIMEOUT_SECONDS": "0.8"}
     (doomed, doomed_url), (survivor, survivor_url) = start_servers(2, env, tmp_path)
     try:
         async with httpx.AsyncClient(timeout=30) as http:
@@ -127,10 +127,11 @@ async def test_a_server_killed_mid_traffic_loses_no_acknowledged_request_or_mess
             async def submissions() -> list[dict | None]:
                 await asyncio.sleep(0.05)
                 results = []
-                for key in keys:
+                for key in keys:  # paced, so that the kill lands in the middle
                     results.append(await submit_and_cancel(key))
                     if results[-1] is None:
                         break
+                    await asyncio.sleep(0.03)
                 return results + [None] * (len(keys) - len(results))
 
             async def kill_soon() -> None:
