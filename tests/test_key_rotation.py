@@ -7,6 +7,7 @@ import httpx
 import pytest
 
 from models import Session
+from resolvers.settings import ConfigurationError, Settings
 from resolvers.tokens import Keyring
 from tests.servers import running_servers, server_environment
 from tests.support import ACTIVATE, LOGIN, gql, new_person, register, signed_up
@@ -83,3 +84,14 @@ async def test_sessions_codes_and_queued_messages_survive_a_key_rotation(
         assert await Session.exists(access_token_hash=new_key.digest(session["accessToken"]),
                                     refresh_token_hash=new_key.digest(session["refreshToken"]))
     assert not await Session.exists(access_token_hash=new_key.digest(old_access))
+
+
+def test_previous_keys_and_delivery_bounds_come_from_the_environment():
+    settings = Settings.from_environ({"SECRET_KEY_PREVIOUS": f" {OLD_KEY}, {NEW_KEY} ,"})
+    assert settings.secret_key_previous == (OLD_KEY, NEW_KEY)
+    with pytest.raises(ConfigurationError, match="OUTBOX_LEASE_SECONDS"):
+        Settings.from_environ({"OUTBOX_LEASE_SECONDS": "15", "DELIVERY_TIMEOUT_SECONDS": "10"})
+    with pytest.raises(ConfigurationError, match="SECRET_KEY_PREVIOUS"):
+        Settings.from_environ({"APP_ENV": "production", "SECRET_KEY": NEW_KEY,
+                               "SMTP_HOST": "mail", "SMS_WEBHOOK_URL": "http://sms",
+                               "SECRET_KEY_PREVIOUS": "short"})
