@@ -72,17 +72,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "create-staff":
         return asyncio.run(create_staff_command(settings, args, read_password()))
 
-    import uvicorn
+    from schema.serve import serve
 
-    uvicorn.run(
-        create_app(settings),
-        host=settings.host,
-        port=settings.port,
-        access_log=False,
-        log_config=None,
-        http="httptools",
-        loop="uvloop",
-    )
+    serve(settings)
     return 0
 
 

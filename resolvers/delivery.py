@@ -20,6 +20,7 @@ import structlog
 from tortoise.expressions import F, Q
 
 from models import NotificationChannel, OutboundMessage
+from resolvers import metrics
 from resolvers.settings import Settings
 from resolvers.tokens import Keyring
 
@@ -88,15 +89,27 @@ class ConsoleSender:
 
 
 def senders_for(settings: Settings) -> dict[NotificationChannel, Sender]:
+    timeout = settings.delivery_timeout_seconds
     email: Sender = (
-        SmtpSender(settings) if settings.smtp_host else ConsoleSender(NotificationChannel.EMAIL)
+        SmtpSender(settings, timeout) if settings.smtp_host
+        else ConsoleSender(NotificationChannel.EMAIL)
     )
     sms: Sender = (
-        SmsGatewaySender(settings.sms_webhook_url)
+        SmsGatewaySender(settings.sms_webhook_url, timeout)
         if settings.sms_webhook_url
         else ConsoleSender(NotificationChannel.SMS)
     )
     return {NotificationChannel.EMAIL: email, NotificationChannel.SMS: sms}
+
+
+async def pending_messages(now: dt.datetime) -> tuple[int, float]:
+    """How many messages wait to be delivered, and the age in seconds of the oldest."""
+    waiting = OutboundMessage.filter(delivered_at__isnull=True, failed_at__isnull=True)
+    depth = await waiting.count()
+    oldest = await waiting.order_by("created_at").first()
+    if oldest is None:
+        return depth, 0.0
+    return depth, max(0.0, (now - oldest.created_at).total_seconds())
 
 
 class Outbox:
@@ -117,10 +130,11 @@ class Outbox:
         self.clock = clock
         self._retry_base = retry_base_seconds
         self._retry_cap = retry_cap_seconds
-        self._poll = poll_seconds
+        self.poll_seconds = poll_seconds
         self._lease = dt.timedelta(seconds=lease_seconds)
         self._batch_size = batch_size
         self._wake = asyncio.Event()
+        self._stopping = False
 
     async def enqueue(
         self,
@@ -147,9 +161,14 @@ class Outbox:
             if isinstance(sender, SmsGatewaySender):
                 await sender.close()
 
+    def stop(self) -> None:
+        """Shutting down: claim nothing more; run() returns once the messages in hand are done."""
+        self._stopping = True
+        self._wake.set()
+
     async def run(self) -> None:
-        """The worker: drains due messages until cancelled, surviving database outages."""
-        while True:
+        """The worker: drains due messages until stopped or cancelled, surviving database outages."""
+        while not self._stopping:
             try:
                 sent = await self.deliver_due()
             except asyncio.CancelledError:
@@ -157,11 +176,11 @@ class Outbox:
             except Exception:
                 log.exception("outbox_pass_failed")
                 sent = 0
-            if sent:
+            if sent or self._stopping:
                 continue
             self._wake.clear()
             try:
-                await asyncio.wait_for(self._wake.wait(), timeout=self._poll)
+                await asyncio.wait_for(self._wake.wait(), timeout=self.poll_seconds)
             except TimeoutError:
                 pass
 
@@ -178,7 +197,9 @@ class Outbox:
             .order_by("next_attempt_at")
             .limit(self._batch_size)
         )
-        claimed = [message for message in due if await self._claim(message, now)]
+        claimed = [
+            message for message in due if not self._stopping and await self._claim(message, now)
+        ]
         await asyncio.gather(*(self._attempt(message) for message in claimed))
         return len(claimed)
 
@@ -201,8 +222,10 @@ class Outbox:
         try:
             await sender.send(destination=message.destination, subject=message.subject, body=body)
         except Exception as exc:  # any failure of the far side is retried
+            metrics.DELIVERY_FAILURES.labels(channel=NotificationChannel(message.channel).value).inc()
             await self._retry_later(message, exc)
             return
+        metrics.DELIVERIES.labels(channel=NotificationChannel(message.channel).value).inc()
         await OutboundMessage.filter(id=message.id).update(
             delivered_at=self.clock(), body_encrypted=None, lease_until=None, last_error=None
         )
@@ -212,7 +235,7 @@ class Outbox:
     async def _retry_later(self, message: OutboundMessage, exc: Exception) -> None:
         delay = min(self._retry_cap, self._retry_base * 2 ** (message.attempts - 1))
         delay *= random.uniform(0.8, 1.2)
-        error = f"{type(exc).__name__}: {exc}"[:500]
+        error = f"{type(exc).__name__}: {exc}"[:500] if str(exc) else type(exc).__name__
         await OutboundMessage.filter(id=message.id).update(
             next_attempt_at=self.clock() + dt.timedelta(seconds=delay),
             lease_until=None,

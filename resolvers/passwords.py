@@ -7,6 +7,8 @@ import asyncio
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from resolvers import metrics
+
 
 class Passwords:
     def __init__(
@@ -20,8 +22,12 @@ class Passwords:
         self._dummy_hash: str | None = None
 
     async def hash(self, password: str) -> str:
-        async with self._slots:
+        with metrics.timed(metrics.HASHING_WAIT):
+            await self._slots.acquire()
+        try:
             return await asyncio.to_thread(self._hasher.hash, password)
+        finally:
+            self._slots.release()
 
     async def verify(self, stored_hash: str | None, password: str) -> bool:
         """Constant work whether or not there is a stored hash (`None`: unknown account)."""
@@ -38,8 +44,12 @@ class Passwords:
             return True
 
     async def _verify(self, stored_hash: str, password: str) -> bool:
-        async with self._slots:
+        with metrics.timed(metrics.HASHING_WAIT):
+            await self._slots.acquire()
+        try:
             return await asyncio.to_thread(self._verify_sync, stored_hash, password)
+        finally:
+            self._slots.release()
 
     def _verify_sync(self, stored_hash: str, password: str) -> bool:
         try:

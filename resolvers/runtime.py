@@ -31,7 +31,7 @@ class Runtime:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Runtime:
-        keyring = Keyring(settings.secret_key)
+        keyring = Keyring(settings.secret_key, settings.secret_key_previous)
         runtime = cls(
             settings=settings,
             keyring=keyring,
@@ -42,7 +42,11 @@ class Runtime:
                 concurrency=settings.hashing_concurrency,
             ),
             throttle=Throttle(settings.redis_url),
-            outbox=Outbox(keyring=keyring, senders=senders_for(settings)),
+            outbox=Outbox(
+                keyring=keyring,
+                senders=senders_for(settings),
+                lease_seconds=settings.outbox_lease_seconds,
+            ),
         )
         # One clock for the rules and the outbox: a clock moved in a test moves both.
         runtime.outbox.clock = runtime.now

@@ -44,7 +44,8 @@ async def authenticate(*, runtime: Runtime, access_token: str) -> Session | None
     """The live session behind a bearer token, with its member loaded; None otherwise."""
     session = (
         await Session.filter(
-            access_token_hash=runtime.keyring.digest(access_token),
+            # Tokens issued before a key rotation were hashed under a previous key.
+            access_token_hash__in=runtime.keyring.digests(access_token),
             revoked_at__isnull=True,
             access_expires_at__gt=runtime.now(),
         )
@@ -60,7 +61,7 @@ async def refresh(*, runtime: Runtime, refresh_token: str) -> tuple[Member, Issu
     now = runtime.now()
     invalid = DomainError.single("refresh_token", ErrorCode.INVALID_CREDENTIALS, "refresh_invalid")
     current = (
-        await Session.filter(refresh_token_hash=runtime.keyring.digest(refresh_token))
+        await Session.filter(refresh_token_hash__in=runtime.keyring.digests(refresh_token))
         .select_related("member")
         .first()
     )

@@ -85,6 +85,14 @@ class Settings:
     argon2_parallelism: int = 1
     hashing_concurrency: int = field(default_factory=lambda: default_hashing_concurrency())
     execution_timeout_seconds: float = 10.0
+    secret_key_previous: tuple[str, ...] = ()
+    delivery_timeout_seconds: float = 10.0
+    outbox_lease_seconds: float = 60.0
+    retention_interval_seconds: float = 3600.0
+    shutdown_timeout_seconds: float = 10.0
+    metrics_allow: tuple[str, ...] = ()
+    prometheus_multiproc_dir: str | None = None
+    otel_exporter_otlp_endpoint: str | None = None
 
     def __repr__(self) -> str:
         """Without the secrets: a repr ends up in logs and tracebacks."""
@@ -115,6 +123,16 @@ class Settings:
             except ValueError as exc:
                 raise ConfigurationError(f"{name} must be a whole number, got {value!r}") from exc
 
+        def number(name: str, default: float) -> float:
+            value = text(name)
+            try:
+                return float(value) if value is not None else default
+            except ValueError as exc:
+                raise ConfigurationError(f"{name} must be a number, got {value!r}") from exc
+
+        def listed(name: str) -> tuple[str, ...]:
+            return tuple(item.strip() for item in (text(name) or "").split(",") if item.strip())
+
         app_env = text("APP_ENV") or "development"
         if app_env not in {"development", "production", "test"}:
             raise ConfigurationError(f"APP_ENV must be development or production, got {app_env!r}")
@@ -132,21 +150,34 @@ class Settings:
             smtp_starttls=(text("SMTP_STARTTLS") or "").lower() in {"1", "true", "yes"},
             sms_webhook_url=text("SMS_WEBHOOK_URL"),
             redis_url=text("REDIS_URL"),
-            cors_origins=tuple(
-                origin.strip() for origin in (text("CORS_ORIGINS") or "").split(",") if origin.strip()
-            ),
+            cors_origins=listed("CORS_ORIGINS"),
             cors_allow_headers=_extended(DEFAULT_CORS_ALLOW_HEADERS, text("CORS_ALLOW_HEADERS")),
             argon2_memory_kib=integer("ARGON2_MEMORY_KIB", 19 * 1024),
             argon2_time_cost=integer("ARGON2_TIME_COST", 2),
             argon2_parallelism=integer("ARGON2_PARALLELISM", 1),
             hashing_concurrency=integer("HASHING_CONCURRENCY", default_hashing_concurrency()),
+            secret_key_previous=listed("SECRET_KEY_PREVIOUS"),
+            delivery_timeout_seconds=number("DELIVERY_TIMEOUT_SECONDS", 10.0),
+            outbox_lease_seconds=number("OUTBOX_LEASE_SECONDS", 60.0),
+            retention_interval_seconds=number("RETENTION_INTERVAL_SECONDS", 3600.0),
+            shutdown_timeout_seconds=number("SHUTDOWN_TIMEOUT_SECONDS", 10.0),
+            metrics_allow=listed("METRICS_ALLOW"),
+            prometheus_multiproc_dir=text("PROMETHEUS_MULTIPROC_DIR"),
+            otel_exporter_otlp_endpoint=text("OTEL_EXPORTER_OTLP_ENDPOINT"),
         )
         settings.check()
         return settings
 
     def check(self) -> None:
+        if self.outbox_lease_seconds <= 2 * self.delivery_timeout_seconds:
+            # A lease that ends while its sender still waits lets a second process send again.
+            raise ConfigurationError(
+                "OUTBOX_LEASE_SECONDS must be more than twice DELIVERY_TIMEOUT_SECONDS"
+            )
         if not self.production:
             return
+        if any(len(key) < 32 for key in self.secret_key_previous):
+            raise ConfigurationError("every SECRET_KEY_PREVIOUS key needs 32 characters or more")
         if self.secret_key == DEVELOPMENT_SECRET_KEY or len(self.secret_key) < 32:
             raise ConfigurationError("APP_ENV=production needs SECRET_KEY (32 characters or more)")
         if not self.smtp_host or not self.sms_webhook_url:

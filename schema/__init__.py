@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -22,8 +23,9 @@ from strawberry.tools import merge_types
 from strawberry.utils.logging import StrawberryLogger
 
 from resolvers.errors import DomainError
-from schema import accounts, node, profile, questions, service_requests
+from schema import accounts, node, profile, questions, service_requests, tracing
 from schema.base import Node
+from schema.metrics import observe_operation
 
 MAX_DEPTH = 10
 MAX_ALIASES = 15
@@ -88,7 +90,7 @@ class Schema(strawberry.Schema):
             log.info("graphql_error", code=code, message=variable[0] if variable else error.message)
 
 
-def build_schema(*, production: bool) -> strawberry.Schema:
+def build_schema(*, production: bool, tracer_provider: Any = None) -> strawberry.Schema:
     # Each limiter builds its validation rule once, here; ValidationCache can only hit
     # when the same rule classes come with every request.
     rules = (
@@ -108,12 +110,22 @@ def build_schema(*, production: bool) -> strawberry.Schema:
             context = self.execution_context
             context.parse_options["max_tokens"] = MAX_TOKENS
             context.validation_rules = context.validation_rules + rules
-            yield from super().on_operation()
+            started = time.perf_counter()
+            masking = super().on_operation()
+            next(masking)
+            yield
+            errors = list(getattr(context.result, "errors", None) or [])
+            masked = sum(1 for error in errors if _should_mask(error))
+            next(masking, None)  # masks the errors
+            observe_operation(context, time.perf_counter() - started, errors, masked)
 
     return Schema(
         query=Query,
         mutation=Mutation,
         types=[Node],
-        extensions=[ParserCache, ValidationCache, Rules],
+        extensions=[
+            ParserCache, ValidationCache, Rules,
+            *([tracing.graphql_extension(tracer_provider)] if tracer_provider is not None else []),
+        ],
         config=StrawberryConfig(disable_field_suggestions=production),
     )

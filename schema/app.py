@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -15,19 +16,26 @@ from starlette.routing import Mount, Route
 from tortoise import connections
 from tortoise.contrib.starlette import RegisterTortoise
 
+from resolvers import metrics
 from resolvers.database import migrate_database
+from resolvers.retention import run_retention
 from resolvers.runtime import Runtime
 from resolvers.settings import Settings
-from schema import build_schema
+from schema import build_schema, tracing
 from schema.graphiql import static_app
+from schema.metrics import RequestsInFlight, scrape
 from schema.middleware import REQUEST_ID_HEADER, BodySizeLimit, RequestContext
 from schema.view import GraphQLView
 
 
-def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette:
-    """The ASGI app. Tests that prepare the database themselves pass manage_database=False."""
+def create_app(
+    settings: Settings, *, manage_database: bool = True, span_exporter: Any = None
+) -> Starlette:
+    """The ASGI app. Tests that prepare the database themselves pass manage_database=False,
+    and may pass an OpenTelemetry span exporter to read the traces."""
     runtime = Runtime.from_settings(settings)
-    schema = build_schema(production=settings.production)
+    tracer_provider = tracing.tracer_provider_for(settings, span_exporter)
+    schema = build_schema(production=settings.production, tracer_provider=tracer_provider)
     graphql = GraphQLView(schema, runtime)
 
     @contextlib.asynccontextmanager
@@ -37,33 +45,54 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
                 await migrate_database(settings)
                 await stack.enter_async_context(RegisterTortoise(app, config=settings.tortoise_config()))
             worker = asyncio.create_task(runtime.outbox.run(), name="outbox")
+            retention = asyncio.create_task(run_retention(runtime), name="retention")
             try:
                 yield
             finally:
-                worker.cancel()
+                retention.cancel()
+                # The messages in hand are sent (or their lease runs out); nothing new is claimed.
+                runtime.outbox.stop()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(worker, settings.shutdown_timeout_seconds)
                 with contextlib.suppress(asyncio.CancelledError):
-                    await worker
+                    await retention
                 await runtime.outbox.aclose()
+                if tracer_provider is not None:
+                    tracer_provider.shutdown()  # sends the spans still batched
+                if settings.prometheus_multiproc_dir:
+                    metrics.process_ended(settings.prometheus_multiproc_dir)
 
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "ok"})
 
     async def readyz(request: Request) -> Response:
+        parts = {"database": "up"}
         try:
             await asyncio.wait_for(connections.get("default").execute_query("SELECT 1"), 2)
         except Exception:
-            return JSONResponse({"status": "unavailable", "database": "down"}, status_code=503)
-        return JSONResponse({"status": "ok", "database": "up"})
+            parts["database"] = "down"
+        if runtime.throttle.shared:
+            # Without Redis the limits still hold, per process: the instance serves, but an
+            # operator (and the load balancer) must know.
+            parts["redis"] = "up" if await runtime.throttle.check() else "down"
+        if "down" in parts.values():
+            return JSONResponse({"status": "unavailable", **parts}, status_code=503)
+        return JSONResponse({"status": "ok", **parts})
+
+    async def metrics_endpoint(request: Request) -> Response:
+        return await scrape(runtime, request)
 
     app = Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            Route("/metrics", metrics_endpoint),
             Mount("/graphiql/static", app=static_app(), name="graphiql-static"),
         ],
         middleware=[
             Middleware(RequestContext),
+            Middleware(RequestsInFlight),
             Middleware(
                 CORSMiddleware,
                 allow_origins=list(settings.cors_origins),
@@ -76,6 +105,8 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
         ],
         lifespan=lifespan,
     )
+    if tracer_provider is not None:
+        tracing.instrument(app, tracer_provider)
     app.state.runtime = runtime
     app.state.schema = schema
     return app

@@ -12,6 +12,7 @@ from strawberry.types.field import StrawberryField
 
 from resolvers.errors import DomainError
 from schema.base import UserError
+from schema.metrics import observe_payload_errors
 
 
 class DomainErrorsAsPayload(FieldExtension):
@@ -27,6 +28,7 @@ class DomainErrorsAsPayload(FieldExtension):
         try:
             return await next_(source, info, **kwargs)
         except DomainError as error:
+            observe_payload_errors(info.context, [e.code.value for e in error.errors])
             return failed(self.field.type, info.context.user_errors(error))  # type: ignore[arg-type]
 
 

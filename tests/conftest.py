@@ -147,7 +147,7 @@ def settings(database_url: str, smtp_server: Controller, sms_gateway: SmsGateway
 @pytest.fixture
 async def app(settings: Settings, database_url: str, sms_gateway: SmsGateway):
     await _empty_tables(database_url)
-    sms_gateway.failing = False
+    sms_gateway.reset()
     application = create_app(settings, manage_database=False)
     async with application.router.lifespan_context(application):
         yield application

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
@@ -65,36 +65,53 @@ def server_environment(settings: Settings, *, redis_url: str | None = None) -> d
 @contextlib.contextmanager
 def running_servers(count: int, env: dict[str, str], logs: Path) -> Iterator[list[str]]:
     """`count` server processes on free loopback ports; their base URLs once all are ready."""
-    ports = [free_port() for _ in range(count)]
-    processes: list[tuple[subprocess.Popen, Any]] = []
+    started = start_servers(count, env, logs)
     try:
-        for index, port in enumerate(ports):
-            log = open(logs / f"server-{index}.log", "w")  # noqa: SIM115 (closed below)
-            process = subprocess.Popen(
-                [sys.executable, "server.py"], cwd=ROOT, env={**env, "PORT": str(port)},
-                stdout=log, stderr=subprocess.STDOUT,
-            )
-            processes.append((process, log))
-        urls = [f"http://127.0.0.1:{port}" for port in ports]
-        deadline = time.monotonic() + 60
-        for index, url in enumerate(urls):
-            while True:
-                with contextlib.suppress(httpx.HTTPError):
-                    if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
-                        break
-                alive = processes[index][0].poll() is None
-                assert alive and time.monotonic() < deadline, server_log(logs, index)
-                time.sleep(0.2)
-        yield urls
+        yield [url for _, url in started]
     finally:
-        for process, log in processes:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-            log.close()
+        for process, _ in started:
+            stop_server(process)
+
+
+def start_servers(
+    count: int, env: dict[str, str], logs: Path, command: list[str] | None = None
+) -> list[tuple[subprocess.Popen, str]]:
+    """`count` server processes, started together, once all are ready; the caller ends them
+    (stop_server). Server i logs to logs/server-i.log. `command` replaces `server.py`;
+    "{port}" in it is the port to listen on."""
+    started: list[tuple[subprocess.Popen, str]] = []
+    for index in range(count):
+        port = free_port()
+        with open(logs / f"server-{index}.log", "w") as log:
+            process = subprocess.Popen(
+                [sys.executable, *(part.format(port=port) for part in command or ["server.py"])],
+                cwd=ROOT,
+                env={**env, "PORT": str(port)}, stdout=log, stderr=subprocess.STDOUT,
+            )
+        started.append((process, f"http://127.0.0.1:{port}"))
+    deadline = time.monotonic() + 60
+    for index, (process, url) in enumerate(started):
+        while True:
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
+                    break
+            if process.poll() is not None or time.monotonic() > deadline:
+                for other, _ in started:
+                    other.kill()
+                    other.wait()
+                raise AssertionError(server_log(logs, index))
+            time.sleep(0.1)
+    return started
+
+
+def stop_server(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def server_log(logs: Path, index: int, tail: int = 40) -> str:
@@ -112,3 +129,43 @@ def logged_tracebacks(logs: Path) -> list[str]:
     ]
 
 
+
+class PrivateRedis:
+    """A redis-server of the test's own on a free loopback port, to stop and start at will."""
+
+    def __init__(self, directory: Path) -> None:
+        self.port = free_port()
+        self.directory = directory
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        binary = shutil.which("redis-server")
+        if binary is None:
+            if POSTGRES_REQUIRED:
+                pytest.fail("CI needs redis-server on the PATH")
+            pytest.skip("redis-server is not installed")
+        self.process = subprocess.Popen(
+            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", str(self.directory)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError), socket.create_connection(
+                ("127.0.0.1", self.port), timeout=1
+            ) as connection:
+                connection.sendall(b"*1\r\n$4\r\nPING\r\n")
+                if connection.recv(20).startswith(b"+PONG"):
+                    return
+            time.sleep(0.05)
+        raise AssertionError("redis-server did not start")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None

@@ -110,13 +110,26 @@ class SmsGateway:
     def __init__(self, inbox: Inbox) -> None:
         self.inbox = inbox
         self.failing = False
+        self.failing_status = 503
+        self.delay = 0.0
+        self.requests = 0
+        self._released = threading.Event()
+        self._released.set()
         gateway = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:  # noqa: N802 (http.server API)
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                gateway.requests += 1
+                if not gateway._released.is_set():
+                    # Hung: no answer until released (or 30 s), then the request is dropped.
+                    gateway._released.wait(timeout=30)
+                    self.close_connection = True
+                    return
+                if gateway.delay:
+                    time.sleep(gateway.delay)
                 if gateway.failing:
-                    self.send_response(503)
+                    self.send_response(gateway.failing_status)
                     self.end_headers()
                     return
                 payload = orjson.loads(body)
@@ -134,6 +147,17 @@ class SmsGateway:
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.server.server_address[1]}/sms"
+
+    def hang(self) -> None:
+        """Accept requests and answer none of them, for up to 30 s each, until release()."""
+        self._released.clear()
+
+    def release(self) -> None:
+        self._released.set()
+
+    def reset(self) -> None:
+        self.failing, self.failing_status, self.delay = False, 503, 0.0
+        self.release()
 
     def start(self) -> None:
         self.thread.start()

@@ -2,6 +2,7 @@
 
 import asyncio
 import dataclasses
+import datetime as dt
 import os
 import shutil
 import subprocess
@@ -12,9 +13,11 @@ import httpx
 import pytest
 from aiosmtpd.controller import Controller
 
+from models import OutboundMessage
+from resolvers.delivery import utcnow
 from schema.app import create_app
 from tests.conftest import POSTGRES_REQUIRED, free_port
-from tests.support import SmtpHandler, gql, new_person, register, signed_up
+from tests.support import LOGIN, SmtpHandler, gql, new_person, register, signed_up
 
 ME = "query { me { nationalId } }"
 
@@ -109,3 +112,88 @@ async def test_the_server_recovers_from_a_postgresql_restart_without_being_resta
     # A write after the restart lands too.
     late = await register(client, new_person())
     assert late["errors"] == []
+
+
+async def _message_rows(destination: str) -> list[OutboundMessage]:
+    return await OutboundMessage.filter(destination=destination).all()
+
+
+async def _wait_until(condition, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not await condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        await asyncio.sleep(0.05)
+
+
+async def _timed_login(client, person) -> float:
+    started = time.perf_counter()
+    result = await gql(client, LOGIN, {"input": {"nationalId": person.national_id,
+                                                 "password": person.password}})
+    # Not active until the code arrives: the answer still needs the database and the hash.
+    assert [e["code"] for e in result["data"]["login"]["errors"]] == ["ACCOUNT_NOT_ACTIVE"]
+    return time.perf_counter() - started
+
+
+async def test_an_sms_gateway_that_hangs_blocks_no_request_and_the_code_arrives_after(
+    settings, sms_gateway, inbox
+):
+    # DELIVERY_TIMEOUT_SECONDS bounds each attempt; the gateway would hang for 30 s.
+    configured = dataclasses.replace(settings, delivery_timeout_seconds=0.5)
+    application = create_app(configured, manage_database=False)
+    async with application.router.lifespan_context(application):
+        transport = httpx.ASGITransport(app=application)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            sms_gateway.hang()
+            person = new_person()
+            started = time.perf_counter()
+            assert (await register(client, person))["errors"] == []
+            assert time.perf_counter() - started < 2
+            await _wait_until(lambda: _attempted(person.e164, 1))
+            assert await _timed_login(client, person) < 2
+            assert inbox.to(person.e164) == []
+            [row] = await _message_rows(person.e164)
+            assert "Timeout" in (row.last_error or "")
+
+            sms_gateway.release()
+            code = await inbox.code_for(person.e164, timeout=15)
+            activated = await gql(client, ACTIVATE, {"id": person.national_id, "code": code})
+            assert activated["data"]["activate"]["errors"] == []
+
+
+async def _attempted(destination: str, times: int) -> bool:
+    rows = await _message_rows(destination)
+    return bool(rows) and rows[0].attempts >= times and rows[0].lease_until is None
+
+
+async def test_an_sms_gateway_answering_500_for_a_minute_is_retried_until_it_recovers(
+    app, client, sms_gateway, inbox
+):
+    outbox = app.state.runtime.outbox
+    offset = dt.timedelta()
+    outbox.clock = lambda: utcnow() + offset
+    outbox.poll_seconds = 0.05
+    sms_gateway.failing, sms_gateway.failing_status = True, 500
+    person = new_person()
+    started = time.perf_counter()
+    assert (await register(client, person))["errors"] == []
+    assert time.perf_counter() - started < 2
+
+    # A minute of 500s, on the outbox's clock: each retry waits twice as long as the one before.
+    while offset < dt.timedelta(seconds=65):
+        offset += dt.timedelta(seconds=5)
+        await asyncio.sleep(0.1)
+    [row] = await _message_rows(person.e164)
+    assert row.delivered_at is None and row.failed_at is None
+    assert 4 <= row.attempts <= 8, row.attempts
+    assert "500" in (row.last_error or "")
+    assert await _timed_login(client, person) < 2
+    assert inbox.to(person.e164) == []
+
+    sms_gateway.failing = False
+    offset += dt.timedelta(seconds=70)  # past the longest backoff (60 s)
+    code = await inbox.code_for(person.e164, timeout=10)
+    activated = await gql(client, ACTIVATE, {"id": person.national_id, "code": code})
+    assert activated["data"]["activate"]["errors"] == []
+    [row] = await _message_rows(person.e164)
+    assert row.delivered_at is not None and row.body_encrypted is None
+    assert len(inbox.to(person.e164)) == 1
