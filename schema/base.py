@@ -32,6 +32,7 @@ RequestStatus = strawberry.enum(enums.RequestStatus, description="Where a reques
 Actor = strawberry.enum(enums.Actor, description="Who did something: the member, staff or the system.")
 QuestionCategory = strawberry.enum(enums.QuestionCategory, description="What a question is about.")
 QuestionStatus = strawberry.enum(enums.QuestionStatus, description="Where a question stands.")
+DocumentKind = strawberry.enum(enums.DocumentKind, description="What a document is.")
 
 
 @strawberry.type(description="A problem with the input that the user can fix.")

@@ -19,6 +19,7 @@ from resolvers import accounts, catalog, service_requests
 from resolvers.pagination import Page
 from schema.base import (
     Actor,
+    DocumentKind,
     Node,
     RequestStatus,
     ServiceType,
@@ -32,6 +33,15 @@ from schema.member import Member
 from schema.payloads import errors_field, mutation
 
 
+@strawberry.type(description="A document a service asks for.")
+class DocumentRequirement:
+    kind: DocumentKind = strawberry.field(description="What the document is.")
+    name: str = strawberry.field(description="In the caller's language.")
+    required: bool = strawberry.field(
+        description="It must be attached before the request can be approved."
+    )
+
+
 @strawberry.type(description="One service a member can apply for, in the caller's language.")
 class Service:
     type: ServiceType = strawberry.field(description="Which service this is.")
@@ -39,6 +49,10 @@ class Service:
     description: str = strawberry.field(description="What the service gives and to whom.")
     required_documents: list[str] = strawberry.field(
         description="What to have ready when applying."
+    )
+    documents: list[DocumentRequirement] = strawberry.field(
+        description="The documents an application carries, typed; the required ones must be "
+        "attached before approval."
     )
 
     @staticmethod
@@ -54,6 +68,10 @@ class Service:
             name=service.name,
             description=service.description,
             required_documents=list(service.required_documents),
+            documents=[
+                DocumentRequirement(kind=d.kind, name=d.name, required=d.required)
+                for d in service.documents
+            ],
         )
 
 
