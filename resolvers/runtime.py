@@ -7,8 +7,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from resolvers.delivery import Outbox, senders_for, utcnow
+from resolvers.encryption import FileCipher
+from resolvers.links import LinkSigner
 from resolvers.passwords import Passwords
 from resolvers.settings import Settings
+from resolvers.store import DocumentStore, store_for
 from resolvers.throttle import Throttle
 from resolvers.tokens import Keyring
 
@@ -20,6 +23,9 @@ class Runtime:
     passwords: Passwords
     throttle: Throttle
     outbox: Outbox
+    store: DocumentStore
+    cipher: FileCipher
+    links: LinkSigner
     clock: Callable[[], dt.datetime] = field(default=utcnow)
 
     def now(self) -> dt.datetime:
@@ -43,4 +49,7 @@ class Runtime:
             ),
             throttle=Throttle(settings.redis_url),
             outbox=Outbox(keyring=keyring, senders=senders_for(settings)),
+            store=store_for(settings),
+            cipher=FileCipher([settings.secret_key]),
+            links=LinkSigner([settings.secret_key]),
         )

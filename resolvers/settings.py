@@ -11,6 +11,7 @@ from tortoise.backends.base.config_generator import expand_db_url
 
 DEVELOPMENT_SECRET_KEY = "development-only-secret-key-do-not-use-in-production"
 DEFAULT_DATABASE_URL = "sqlite://data/gosi.sqlite3"
+DEFAULT_DOCUMENT_STORE_URL = "file://data/documents"
 
 
 class ConfigurationError(Exception):
@@ -47,6 +48,13 @@ class Settings:
     argon2_parallelism: int = 1
     hashing_concurrency: int = field(default_factory=lambda: default_hashing_concurrency())
     execution_timeout_seconds: float = 10.0
+    document_store_url: str = DEFAULT_DOCUMENT_STORE_URL
+    s3_endpoint_url: str | None = None
+    aws_access_key_id: str | None = None
+    aws_secret_access_key: str | None = field(default=None, repr=False)
+    aws_region: str | None = None
+    # How often the scheduled jobs (information reminders, orphaned files) run.
+    jobs_interval_seconds: float = 60.0
 
     @property
     def production(self) -> bool:
@@ -89,11 +97,20 @@ class Settings:
             argon2_time_cost=integer("ARGON2_TIME_COST", 2),
             argon2_parallelism=integer("ARGON2_PARALLELISM", 1),
             hashing_concurrency=integer("HASHING_CONCURRENCY", default_hashing_concurrency()),
+            document_store_url=text("DOCUMENT_STORE_URL") or DEFAULT_DOCUMENT_STORE_URL,
+            s3_endpoint_url=text("S3_ENDPOINT_URL"),
+            aws_access_key_id=text("AWS_ACCESS_KEY_ID"),
+            aws_secret_access_key=text("AWS_SECRET_ACCESS_KEY"),
+            aws_region=text("AWS_REGION"),
         )
         settings.check()
         return settings
 
     def check(self) -> None:
+        if not self.document_store_url.startswith(("file://", "s3://")):
+            raise ConfigurationError(
+                f"DOCUMENT_STORE_URL must be file://... or s3://..., got {self.document_store_url!r}"
+            )
         if not self.production:
             return
         if self.secret_key == DEVELOPMENT_SECRET_KEY or len(self.secret_key) < 32:

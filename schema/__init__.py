@@ -20,7 +20,7 @@ from strawberry.tools import merge_types
 from strawberry.utils.logging import StrawberryLogger
 
 from resolvers.errors import DomainError
-from schema import accounts, node, profile, questions, service_requests
+from schema import accounts, documents, node, profile, questions, service_requests
 from schema.base import Node
 
 MAX_DEPTH = 10
@@ -29,7 +29,7 @@ MAX_TOKENS = 2000
 
 log = logging.getLogger("gosi.graphql")
 
-DOMAINS = (accounts, node, profile, service_requests, questions)
+DOMAINS = (accounts, node, profile, service_requests, questions, documents)
 Query = merge_types("Query", tuple(t for domain in DOMAINS for t in domain.QUERIES))
 Mutation = merge_types("Mutation", tuple(t for domain in DOMAINS for t in domain.MUTATIONS))
 
@@ -83,5 +83,7 @@ def build_schema(*, production: bool) -> strawberry.Schema:
         mutation=Mutation,
         types=[Node],
         extensions=[ParserCache, ValidationCache, Rules],
-        config=StrawberryConfig(disable_field_suggestions=production),
+        config=StrawberryConfig(
+            disable_field_suggestions=production, scalar_map=documents.SCALARS
+        ),
     )

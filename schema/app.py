@@ -14,10 +14,12 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 from tortoise import Tortoise, connections
 
+from resolvers import jobs
 from resolvers.database import migrate_database
 from resolvers.runtime import Runtime
 from resolvers.settings import Settings
 from schema import build_schema
+from schema.downloads import download, verify_page
 from schema.graphiql import static_app
 from schema.middleware import BodySizeLimit
 from schema.view import GraphQLView
@@ -37,14 +39,18 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
             tortoise = await Tortoise.init(
                 config=settings.tortoise_config(), _enable_global_fallback=True
             )
+        await runtime.store.open()
         worker = asyncio.create_task(runtime.outbox.run(), name="outbox")
+        scheduled = asyncio.create_task(jobs.run(runtime), name="jobs")
         try:
             yield
         finally:
-            worker.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await worker
+            for task in (worker, scheduled):
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             await runtime.outbox.aclose()
+            await runtime.store.aclose()
             if tortoise is not None:
                 await tortoise.close_connections()
 
@@ -56,13 +62,22 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
             await asyncio.wait_for(connections.get("default").execute_query("SELECT 1"), 2)
         except Exception:
             return JSONResponse({"status": "unavailable", "database": "down"}, status_code=503)
-        return JSONResponse({"status": "ok", "database": "up"})
+        try:
+            await asyncio.wait_for(runtime.store.ping(), 2)
+        except Exception:
+            return JSONResponse(
+                {"status": "unavailable", "database": "up", "documentStore": "down"},
+                status_code=503,
+            )
+        return JSONResponse({"status": "ok", "database": "up", "documentStore": "up"})
 
     app = Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            Route("/files/{token}", download, methods=["GET"]),
+            Route("/verify", verify_page, methods=["GET"]),
             Mount("/graphiql/static", app=static_app(), name="graphiql-static"),
         ],
         middleware=[
@@ -70,7 +85,10 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
                 CORSMiddleware,
                 allow_origins=list(settings.cors_origins),
                 allow_methods=["GET", "POST"],
-                allow_headers=["Authorization", "Content-Type", "Accept-Language"],
+                allow_headers=[
+                    "Authorization", "Content-Type", "Accept-Language",
+                    "Apollo-Require-Preflight", "GraphQL-Require-Preflight",
+                ],
                 max_age=600,
             ),
             Middleware(BodySizeLimit),
