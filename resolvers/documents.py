@@ -165,7 +165,7 @@ async def stored(runtime: Runtime, files: Sequence[Checked]) -> AsyncIterator[li
         for item in files:
             await item.upload.file.seek(0)
             content = await item.upload.file.read(MAX_FILE_BYTES + 1)
-            if hashlib.sha256(content).hexdigest() != item.sha256:
+            if len(content) != item.size:
                 raise RuntimeError("an upload changed between its check and its storing")
             document_id = uuid.uuid4()
             key = f"{DOCUMENTS_PREFIX}/{document_id}"
