@@ -70,6 +70,11 @@ def mask_name(full_name: str) -> str:
     return " ".join(f"{word[0]}***" for word in full_name.split())
 
 
+def saudi_date(moment: dt.datetime) -> dt.date:
+    """The date printed on a letter: the day in Riyadh (UTC+3, no daylight saving)."""
+    return (moment + dt.timedelta(hours=3)).date()
+
+
 def verify_link(verify_url: str, code: str) -> str:
     return f"{verify_url}?code={quote(code)}"
 
@@ -93,7 +98,7 @@ async def prepare(
         service_name=catalog.service(request.type, language).name,
         decision=DECISION_NAMES[decision][language.value],
         approved=decision is RequestStatus.APPROVED,
-        issued_on=(issued_at + dt.timedelta(hours=3)).date().isoformat(),
+        issued_on=saudi_date(issued_at).isoformat(),
         holder_name=member.full_name,
         national_id=member.national_id,
         note=note,

@@ -15,7 +15,7 @@ from models import DecisionLetter as DecisionLetterModel
 from models import Document as DocumentModel
 from models import InformationRequest as InformationRequestModel
 from models import Role
-from resolvers import documents, letters, service_requests
+from resolvers import letters, service_requests
 from resolvers.documents import Upload as UploadedDocument
 from resolvers.links import Grant, LinkKind
 from schema.base import Actor, DocumentKind, Node, RequestStatus, ServiceType, to_global_id
@@ -188,10 +188,6 @@ class DocumentQuery:
             issued_at=found.issued_at,
             holder_name=found.holder_name,
         )
-
-
-async def documents_of(info: Info, request_id: uuid.UUID) -> list[DocumentModel]:
-    return await info.context.loader(documents.documents_of).load(request_id)
 
 
 QUERIES = (DocumentQuery,)

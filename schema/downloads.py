@@ -27,9 +27,10 @@ PRIVATE_HEADERS = {
 }
 
 
-def record_document_view(runtime: Runtime, grant: Grant, document: Document) -> None:
-    """# access log: the one place a staff download of a member's document is seen. The
-    staff access log records it as DOCUMENT_VIEW here (staff-desk, issue 9); nothing yet."""
+async def record_document_view(runtime: Runtime, grant: Grant, document: Document) -> None:
+    """# access log: the one place a staff download of a member's document is seen
+    (grant.viewer_id is the staff member, document.request_id whose data it is). The staff
+    access log records it as DOCUMENT_VIEW here (staff-desk, issue 9); it does nothing yet."""
 
 
 async def download(request: Request) -> Response:
@@ -46,7 +47,7 @@ async def download(request: Request) -> Response:
         if document is None:
             return PlainTextResponse("Not found.", status_code=404, headers=PRIVATE_HEADERS)
         if grant.staff:
-            record_document_view(runtime, grant, document)
+            await record_document_view(runtime, grant, document)
         key, content_type, file_name = document.storage_key, document.content_type, document.file_name
     else:
         letter = await DecisionLetter.get_or_none(id=grant.key).select_related("request")
@@ -105,7 +106,7 @@ async def verify_page(request: Request) -> Response:
     else:
         values = (found.reference_number, catalog.service(found.type, language).name,
                   letters.DECISION_NAMES[found.status][language.value],
-                  found.issued_at.date().isoformat(), found.holder_name)
+                  letters.saudi_date(found.issued_at).isoformat(), found.holder_name)
         rows = "".join(f"<tr><th>{html.escape(label)}</th><td>{html.escape(value)}</td></tr>"
                        for label, value in zip(labels, values, strict=True))
         verdict = genuine

@@ -120,24 +120,20 @@ async def test_documents_sent_with_a_submission_are_stored_sealed_and_download_d
     assert (await client.get(f"/files/{expired}")).status_code == 403
 
 
-async def test_one_unacceptable_file_keeps_nothing_of_the_submission(client, inbox, app):
+async def test_nothing_is_kept_of_a_change_that_fails(client, inbox, app):
     person = await signed_up(client, inbox)
     runtime: Runtime = app.state.runtime
     before = await stored_keys(runtime)
-    payload = await submit_with(client, person, [
+    refused = await submit_with(client, person, [
         ("NATIONAL_ID_COPY", "id.pdf", PDF),
         ("MEDICAL_REPORT", "report.pdf", b"<!doctype html><html><script>alert(1)</script></html>"),
     ])
-    assert payload == {"request": None, "errors": [
+    assert refused == {"request": None, "errors": [
         {"field": "documents.1.file", "code": "UNSUPPORTED_FILE_TYPE"}]}
     mine = (await gql(client, MY_REQUESTS, token=person.access_token))["data"]["me"]["requests"]
     assert mine["totalCount"] == 0
     assert await stored_keys(runtime) == before
 
-
-async def test_files_of_a_change_that_never_commits_are_removed(client, inbox, app):
-    person = await signed_up(client, inbox)
-    runtime: Runtime = app.state.runtime
     first = await submit_with(client, person, [("MEDICAL_REPORT", "a.jpg", JPEG)])
     assert first["errors"] == []
     kept = await stored_keys(runtime)
