@@ -173,9 +173,9 @@ async def stored(runtime: Runtime, files: Sequence[Checked]) -> AsyncIterator[li
             done.append(StoredFile(checked=item, id=document_id, storage_key=key))
         yield done
     except BaseException:
-        for item in done:
+        for kept in done:
             with contextlib.suppress(Exception):
-                await runtime.store.delete(item.storage_key)
+                await runtime.store.delete(kept.storage_key)
         raise
 
 
