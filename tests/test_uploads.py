@@ -10,6 +10,7 @@ from tests.support import (
     ATTACH,
     JPEG,
     PDF,
+    PNG,
     gql,
     gql_upload,
     signed_in_staff,
@@ -135,9 +136,12 @@ async def test_only_pdf_jpeg_and_png_are_kept_whatever_their_name(client, inbox)
         {"kind": "OTHER", "file": "JVBERi0xLjQK"}]}}, token=person.access_token)
     assert [e["code"] for e in as_json["data"]["attachDocuments"]["errors"]] == [
         "UNSUPPORTED_FILE_TYPE"]
-    photo = await attach(client, person, request["id"], [("MEDICAL_REPORT", "scan", JPEG)])
-    document = photo.json()["data"]["attachDocuments"]["request"]["documents"][0]
-    assert (document["contentType"], document["fileName"]) == ("image/jpeg", "scan.jpg")
+    photos = await attach(client, person, request["id"], [
+        ("MEDICAL_REPORT", "scan", JPEG), ("OTHER", "تقرير" * 60 + ".pdf", PNG)])
+    scan, long_name = photos.json()["data"]["attachDocuments"]["request"]["documents"]
+    assert (scan["contentType"], scan["fileName"]) == ("image/jpeg", "scan.jpg")
+    assert long_name["contentType"] == "image/png"
+    assert long_name["fileName"] == ("تقرير" * 60)[:96] + ".png"
 
 
 async def test_only_the_member_attaches_and_only_while_the_request_is_open(client, inbox, app):
