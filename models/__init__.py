@@ -1,10 +1,12 @@
 """Tortoise models. Tortoise discovers them through this package (`models`)."""
 
 from models.code import OneTimeCode
+from models.document import DecisionLetter, Document, InformationRequest
 from models.enums import (
     AccountStatus,
     Actor,
     CodePurpose,
+    DocumentKind,
     Language,
     NotificationChannel,
     QuestionCategory,
@@ -30,12 +32,19 @@ __models__ = [
     ReferenceCounter,
     Question,
     QuestionMessage,
+    Document,
+    InformationRequest,
+    DecisionLetter,
 ]
 
 __all__ = [
     "AccountStatus",
     "Actor",
     "CodePurpose",
+    "DecisionLetter",
+    "Document",
+    "DocumentKind",
+    "InformationRequest",
     "Language",
     "Member",
     "NotificationChannel",

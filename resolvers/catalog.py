@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from models.enums import Language, ServiceType
+from models.enums import DocumentKind, Language, ServiceType
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """One document an application carries, named in the caller's language."""
+
+    kind: DocumentKind
+    name: str
+    required: bool
 
 
 @dataclass(frozen=True)
@@ -13,14 +22,35 @@ class Service:
     name: str
     description: str
     required_documents: tuple[str, ...]
+    documents: tuple[Requirement, ...]
+
+
+@dataclass(frozen=True)
+class _Document:
+    kind: DocumentKind
+    name: dict[Language, str]
+    required: bool = True
+
+
+def _document(kind: DocumentKind, arabic: str, english: str, *, required: bool = True) -> _Document:
+    return _Document(kind=kind, name={Language.AR: arabic, Language.EN: english}, required=required)
 
 
 @dataclass(frozen=True)
 class _Entry:
     name: dict[Language, str]
     description: dict[Language, str]
-    required_documents: dict[Language, tuple[str, ...]]
+    documents: tuple[_Document, ...]
 
+
+NATIONAL_ID = _document(
+    DocumentKind.NATIONAL_ID_COPY, "صورة الهوية الوطنية أو الإقامة", "Copy of the national ID or iqama"
+)
+BANK_CERTIFICATE = _document(
+    DocumentKind.BANK_CERTIFICATE,
+    "شهادة بنكية بالآيبان لحساب باسم المشترك",
+    "Bank certificate with the IBAN of an account in the contributor's name",
+)
 
 _CATALOG: dict[ServiceType, _Entry] = {
     ServiceType.RETIREMENT_PENSION: _Entry(
@@ -32,18 +62,15 @@ _CATALOG: dict[ServiceType, _Entry] = {
             "retirement age or completed the contribution period that qualifies for early "
             "retirement, based on the average wage and the contribution period.",
         },
-        required_documents={
-            Language.AR: (
-                "صورة الهوية الوطنية أو الإقامة",
+        documents=(
+            NATIONAL_ID,
+            _document(
+                DocumentKind.EMPLOYER_LETTER,
                 "خطاب إنهاء الخدمة من صاحب العمل الأخير",
-                "رقم الآيبان لحساب بنكي باسم المشترك",
-            ),
-            Language.EN: (
-                "Copy of the national ID or iqama",
                 "End-of-service letter from the last employer",
-                "IBAN of a bank account in the contributor's name",
             ),
-        },
+            BANK_CERTIFICATE,
+        ),
     ),
     ServiceType.DISABILITY_PENSION: _Entry(
         name={Language.AR: "معاش العجز", Language.EN: "Disability pension"},
@@ -54,18 +81,15 @@ _CATALOG: dict[ServiceType, _Entry] = {
             "disability that did not result from a work injury, once the medical committee "
             "has confirmed it.",
         },
-        required_documents={
-            Language.AR: (
-                "صورة الهوية الوطنية أو الإقامة",
+        documents=(
+            NATIONAL_ID,
+            _document(
+                DocumentKind.MEDICAL_REPORT,
                 "التقرير الطبي المعتمد الذي يثبت العجز",
-                "رقم الآيبان لحساب بنكي باسم المشترك",
-            ),
-            Language.EN: (
-                "Copy of the national ID or iqama",
                 "Certified medical report establishing the disability",
-                "IBAN of a bank account in the contributor's name",
             ),
-        },
+            BANK_CERTIFICATE,
+        ),
     ),
     ServiceType.HEALTH_INSURANCE: _Entry(
         name={
@@ -78,18 +102,18 @@ _CATALOG: dict[ServiceType, _Entry] = {
             Language.EN: "Health cover for a pensioner and their dependents, for treatment at "
             "hospitals and medical centres in the approved provider network.",
         },
-        required_documents={
-            Language.AR: (
-                "صورة الهوية الوطنية أو الإقامة",
+        documents=(
+            NATIONAL_ID,
+            _document(
+                DocumentKind.FAMILY_RECORD,
                 "سجل الأسرة أو ما يثبت إعالة التابعين",
-                "صور هويات التابعين",
-            ),
-            Language.EN: (
-                "Copy of the national ID or iqama",
                 "Family register or proof of supporting the dependents",
-                "Copies of the dependents' IDs",
             ),
-        },
+            _document(
+                DocumentKind.OTHER, "صور هويات التابعين", "Copies of the dependents' IDs",
+                required=False,
+            ),
+        ),
     ),
     ServiceType.PHYSIOTHERAPY: _Entry(
         name={Language.AR: "العلاج الطبيعي", Language.EN: "Physiotherapy"},
@@ -100,18 +124,18 @@ _CATALOG: dict[ServiceType, _Entry] = {
             "at a contracted centre in the city of their choice, following the treatment "
             "plan set by the doctor.",
         },
-        required_documents={
-            Language.AR: (
-                "صورة الهوية الوطنية أو الإقامة",
+        documents=(
+            NATIONAL_ID,
+            _document(
+                DocumentKind.MEDICAL_REPORT,
                 "التقرير الطبي الذي يوصي بالعلاج الطبيعي",
-                "نتائج الأشعة والفحوصات إن وجدت",
-            ),
-            Language.EN: (
-                "Copy of the national ID or iqama",
                 "Medical report recommending physiotherapy",
-                "X-ray and test results, if any",
             ),
-        },
+            _document(
+                DocumentKind.OTHER, "نتائج الأشعة والفحوصات إن وجدت", "X-ray and test results, if any",
+                required=False,
+            ),
+        ),
     ),
     ServiceType.WORK_INJURY: _Entry(
         name={Language.AR: "إصابة العمل", Language.EN: "Work injury"},
@@ -122,20 +146,25 @@ _CATALOG: dict[ServiceType, _Entry] = {
             "the way to work, with a daily allowance during temporary disability and "
             "compensation for any permanent disability.",
         },
-        required_documents={
-            Language.AR: (
-                "صورة الهوية الوطنية أو الإقامة",
-                "بلاغ الإصابة من صاحب العمل",
-                "التقرير الطبي الأولي",
+        documents=(
+            NATIONAL_ID,
+            _document(
+                DocumentKind.EMPLOYER_LETTER, "بلاغ الإصابة من صاحب العمل", "Injury report from the employer"
+            ),
+            _document(DocumentKind.MEDICAL_REPORT, "التقرير الطبي الأولي", "Initial medical report"),
+            _document(
+                DocumentKind.SICK_LEAVE_CERTIFICATE,
+                "شهادة الإجازة المرضية إن وجدت",
+                "Sick leave certificate, if any",
+                required=False,
+            ),
+            _document(
+                DocumentKind.OTHER,
                 "محضر الشرطة أو المرور إن كانت الإصابة حادثًا في الطريق",
-            ),
-            Language.EN: (
-                "Copy of the national ID or iqama",
-                "Injury report from the employer",
-                "Initial medical report",
                 "Police or traffic report if the injury was a road accident",
+                required=False,
             ),
-        },
+        ),
     ),
     ServiceType.UNEMPLOYMENT_BENEFIT: _Entry(
         name={Language.AR: "ساند - التعويض عن التعطل", Language.EN: "SANED unemployment benefit"},
@@ -145,18 +174,15 @@ _CATALOG: dict[ServiceType, _Entry] = {
             Language.EN: "A temporary monthly allowance for a Saudi contributor who lost their "
             "job for reasons beyond their control, with help in training and finding new work.",
         },
-        required_documents={
-            Language.AR: (
-                "صورة الهوية الوطنية",
+        documents=(
+            _document(DocumentKind.NATIONAL_ID_COPY, "صورة الهوية الوطنية", "Copy of the national ID"),
+            _document(
+                DocumentKind.TERMINATION_LETTER,
                 "ما يثبت انتهاء العلاقة التعاقدية مع صاحب العمل",
-                "رقم الآيبان لحساب بنكي باسم المشترك",
-            ),
-            Language.EN: (
-                "Copy of the national ID",
                 "Proof that the employment contract has ended",
-                "IBAN of a bank account in the contributor's name",
             ),
-        },
+            BANK_CERTIFICATE,
+        ),
     ),
 }
 
@@ -167,8 +193,17 @@ def service(service_type: ServiceType, language: Language) -> Service:
         type=service_type,
         name=entry.name[language],
         description=entry.description[language],
-        required_documents=entry.required_documents[language],
+        required_documents=tuple(document.name[language] for document in entry.documents),
+        documents=tuple(
+            Requirement(kind=document.kind, name=document.name[language], required=document.required)
+            for document in entry.documents
+        ),
     )
+
+
+def required_kinds(service_type: ServiceType) -> tuple[DocumentKind, ...]:
+    """The kinds that must be attached before a request of this service can be approved."""
+    return tuple(dict.fromkeys(d.kind for d in _CATALOG[service_type].documents if d.required))
 
 
 def services(language: Language) -> list[Service]:

@@ -89,6 +89,34 @@ MESSAGES: dict[str, dict[Language, str]] = {
         Language.EN: "You already have an open request for this service.",
         Language.AR: "لديك طلب مفتوح لهذه الخدمة بالفعل.",
     },
+    "FILE_TOO_LARGE": {
+        Language.EN: "The file is larger than {max_mib} MiB.",
+        Language.AR: "حجم الملف أكبر من {max_mib} ميغابايت.",
+    },
+    "UNSUPPORTED_FILE_TYPE": {
+        Language.EN: "Attach a PDF, JPEG or PNG file.",
+        Language.AR: "أرفق ملفًا بصيغة PDF أو JPEG أو PNG.",
+    },
+    "TOO_MANY_FILES": {
+        Language.EN: "A request takes at most {max} files.",
+        Language.AR: "يقبل الطلب {max} ملفات على الأكثر.",
+    },
+    "DOCUMENTS_MISSING": {
+        Language.EN: "Required documents are not attached yet: {kinds}.",
+        Language.AR: "لم تُرفق المستندات المطلوبة بعد: {kinds}.",
+    },
+    "request_not_open": {
+        Language.EN: "Documents can be attached only while the request is open.",
+        Language.AR: "لا يمكن إرفاق المستندات إلا والطلب ما زال مفتوحًا.",
+    },
+    "information_not_requested": {
+        Language.EN: "No information is being asked for on this request.",
+        Language.AR: "لا توجد معلومات مطلوبة على هذا الطلب.",
+    },
+    "respond_by_range": {
+        Language.EN: "Choose a date from tomorrow to {max} days ahead.",
+        Language.AR: "اختر تاريخًا من الغد وحتى {max} يومًا.",
+    },
     "full_name_words": {
         Language.EN: "Enter your full name: at least two words.",
         Language.AR: "أدخل اسمك الكامل: كلمتان على الأقل.",

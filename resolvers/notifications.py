@@ -73,6 +73,19 @@ REQUEST_STATUS_CHANGED = Template(
     },
 )
 
+INFORMATION_REMINDER = Template(
+    subject={
+        Language.EN: "Reminder: request {reference} is waiting for you",
+        Language.AR: "تذكير: الطلب {reference} بانتظار ردك",
+    },
+    body={
+        Language.EN: "Your request {reference} is still waiting for the information GOSI asked "
+        "for. Please answer by {respond_by}.",
+        Language.AR: "ما زال طلبك {reference} بانتظار المعلومات التي طلبتها التأمينات "
+        "الاجتماعية. يرجى الرد قبل {respond_by}.",
+    },
+)
+
 QUESTION_ANSWERED = Template(
     subject={Language.EN: "Answer to {reference}", Language.AR: "رد على {reference}"},
     body={

@@ -7,8 +7,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from resolvers.delivery import Outbox, senders_for, utcnow
+from resolvers.encryption import FileCipher
+from resolvers.links import LinkSigner
 from resolvers.passwords import Passwords
 from resolvers.settings import Settings
+from resolvers.store import DocumentStore, store_for
 from resolvers.throttle import Throttle
 from resolvers.tokens import Keyring
 
@@ -20,6 +23,9 @@ class Runtime:
     passwords: Passwords
     throttle: Throttle
     outbox: Outbox
+    store: DocumentStore
+    cipher: FileCipher
+    links: LinkSigner
     clock: Callable[[], dt.datetime] = field(default=utcnow)
 
     def now(self) -> dt.datetime:
@@ -47,6 +53,9 @@ class Runtime:
                 senders=senders_for(settings),
                 lease_seconds=settings.outbox_lease_seconds,
             ),
+            store=store_for(settings),
+            cipher=FileCipher([settings.secret_key, *settings.secret_key_previous]),
+            links=LinkSigner([settings.secret_key, *settings.secret_key_previous]),
         )
         # One clock for the rules and the outbox: a clock moved in a test moves both.
         runtime.outbox.clock = runtime.now

@@ -16,6 +16,8 @@ from tortoise.transactions import in_transaction
 
 from models import (
     Actor,
+    DocumentKind,
+    InformationRequest,
     Language,
     Member,
     RequestEvent,
@@ -24,7 +26,8 @@ from models import (
     ServiceRequest,
     ServiceType,
 )
-from resolvers import audit, validation
+from resolvers import audit, documents, letters, validation
+from resolvers.documents import Upload
 from resolvers.errors import DomainError, ErrorCode, ErrorCollector
 from resolvers.notices import notify_member
 from resolvers.notifications import REQUEST_STATUS_CHANGED
@@ -35,6 +38,9 @@ from resolvers.runtime import Runtime
 REFERENCE_PREFIX = "SR"
 IDEMPOTENCY_KEY_MAX = 100
 NOTE_MAX = 2000
+RESPOND_BY_DEFAULT = dt.timedelta(days=14)
+RESPOND_BY_MAX = dt.timedelta(days=90)
+DECISIONS = frozenset({RequestStatus.APPROVED, RequestStatus.REJECTED})
 
 
 @dataclass(frozen=True)
@@ -132,25 +138,36 @@ STATUS_NAMES: dict[RequestStatus, dict[Language, str]] = {
     RequestStatus.CANCELLED: {Language.EN: "Cancelled", Language.AR: "ملغى"},
 }
 NOTE_LINE = {Language.EN: " Note: {note}", Language.AR: " ملاحظة: {note}"}
+RESPOND_BY_LINE = {
+    Language.EN: " Please answer by {date}: sign in and open the request.",
+    Language.AR: " يرجى الرد قبل {date}: سجّل الدخول وافتح الطلب.",
+}
 
 
 async def submit_request(
-    *, runtime: Runtime, member: Member, details: Details, idempotency_key: str | None
+    *,
+    runtime: Runtime,
+    member: Member,
+    details: Details,
+    idempotency_key: str | None,
+    uploads: Sequence[Upload] = (),
 ) -> ServiceRequest:
-    """A new request, or the member's earlier one sent with the same idempotency key."""
+    """A new request, or the member's earlier one sent with the same idempotency key. The
+    request and all its files are stored, or none of them."""
     errors = ErrorCollector()
     service_type = SERVICE_TYPE_OF[type(details)]
     cleaned = _clean(errors, details, today=runtime.today(), born=member.date_of_birth)
     key = validation.bounded_text(
         errors, "idempotency_key", idempotency_key, max_length=IDEMPOTENCY_KEY_MAX, required=False
     )
+    files = await documents.check_uploads(errors, uploads)
     errors.raise_if_any()
 
     if key and (earlier := await _by_idempotency_key(member.id, key)):
         return earlier
     now = runtime.now()
     try:
-        async with in_transaction():
+        async with documents.stored(runtime, files) as kept, in_transaction():
             reference = await next_reference(REFERENCE_PREFIX, runtime.today().year)
             request = await ServiceRequest.create(
                 reference_number=reference,
@@ -169,6 +186,9 @@ async def submit_request(
                 actor=Actor.MEMBER,
                 actor_member_id=member.id,
                 at=now,
+            )
+            await documents.record(
+                kept, request_id=request.id, actor=Actor.MEMBER, uploader_id=member.id, now=now,
             )
     except IntegrityError:
         # The transaction has been rolled back by now (PostgreSQL would refuse any further
@@ -231,8 +251,12 @@ async def review_request(
     request_id: uuid.UUID,
     status: RequestStatus,
     note: str | None,
+    requested_documents: Sequence[DocumentKind] | None = None,
+    respond_by: dt.date | None = None,
+    verify_url: str = "",
 ) -> ServiceRequest:
-    """Staff move a request along the workflow; the member is told of every move."""
+    """Staff move a request along the workflow; the applicant is told of every move.
+    NEEDS_INFORMATION records what is asked for; a decision issues its letter."""
     errors = ErrorCollector()
     note = validation.bounded_text(
         errors, "note", note, max_length=NOTE_MAX, required=False, multiline=True
@@ -243,14 +267,117 @@ async def review_request(
         raise DomainError.single("request_id", ErrorCode.NOT_FOUND)
     if status not in REVIEW_MOVES.get(request.status, frozenset()):
         raise DomainError.single("status", ErrorCode.INVALID_TRANSITION, "review_move_not_allowed")
-    async with in_transaction():
+    today = runtime.today()
+    if status is RequestStatus.NEEDS_INFORMATION:
+        if note is None:
+            errors.add("note", ErrorCode.REQUIRED)
+        respond_by = respond_by or today + RESPOND_BY_DEFAULT
+        if not today < respond_by <= today + RESPOND_BY_MAX:
+            errors.add("respond_by", ErrorCode.INVALID, "respond_by_range",
+                       max=RESPOND_BY_MAX.days)
+        errors.raise_if_any()
+    if status is RequestStatus.APPROVED:
+        missing = documents.missing_kinds(request, await documents.documents_of_one(request.id))
+        if missing:
+            raise DomainError.single("status", ErrorCode.DOCUMENTS_MISSING,
+                                     kinds=", ".join(kind.value for kind in missing))
+    now = runtime.now()
+    letter = None
+    if status in DECISIONS:
+        # Rendered off the event loop and stored before the transaction that records it.
+        letter = await letters.prepare(
+            runtime, request=request, decision=status, note=note, issued_at=now,
+            verify_url=verify_url,
+        )
+    async with letters.kept(runtime, letter), in_transaction():
         await _move(
-            request, status, actor=Actor.STAFF, actor_member=staff, note=note, now=runtime.now(),
+            request, status, actor=Actor.STAFF, actor_member=staff, note=note, now=now,
             field="status",
         )
+        if status is RequestStatus.NEEDS_INFORMATION:
+            assert note is not None and respond_by is not None
+            await InformationRequest.create(
+                request_id=request.id, note=note,
+                documents=[kind.value for kind in dict.fromkeys(requested_documents or ())],
+                respond_by=respond_by, requested_at=now,
+            )
+        if letter is not None:
+            await letters.record(runtime, letter)
         # In the same transaction: the notice goes out if and only if the move happened.
-        await _notify_member(runtime, request, note)
+        await _notify_member(runtime, request, note, respond_by=respond_by)
     audit.record("request_reviewed", request_id=request.id, staff_id=staff.id, status=status)
+    return request
+
+
+async def attach_documents(
+    *, runtime: Runtime, member: Member, request_id: uuid.UUID, uploads: Sequence[Upload]
+) -> ServiceRequest:
+    """More files for one of the member's own requests while it is open."""
+    request = await ServiceRequest.get_or_none(id=request_id, member_id=member.id)
+    if request is None:
+        raise DomainError.single("request_id", ErrorCode.NOT_FOUND)
+    if request.status not in OPEN_STATUSES:
+        raise DomainError.single("request_id", ErrorCode.INVALID_TRANSITION, "request_not_open")
+    errors = ErrorCollector()
+    if not uploads:
+        errors.add("documents", ErrorCode.REQUIRED)
+    files = await documents.check_uploads(
+        errors, uploads, already=await documents.count_of(request.id)
+    )
+    errors.raise_if_any()
+    now = runtime.now()
+    async with documents.stored(runtime, files) as kept, in_transaction():
+        still_open = await ServiceRequest.filter(
+            id=request.id, status__in=list(OPEN_STATUSES)
+        ).exists()
+        if not still_open:
+            raise DomainError.single("request_id", ErrorCode.INVALID_TRANSITION, "request_not_open")
+        await documents.record(
+            kept, request_id=request.id, actor=Actor.MEMBER, uploader_id=member.id, now=now,
+        )
+    audit.record("documents_attached", request_id=request.id, member_id=member.id,
+                 count=len(kept))
+    return request
+
+
+async def provide_information(
+    *,
+    runtime: Runtime,
+    member: Member,
+    request_id: uuid.UUID,
+    message: str,
+    uploads: Sequence[Upload] = (),
+) -> ServiceRequest:
+    """The member answers NEEDS_INFORMATION: the request goes back to UNDER_REVIEW."""
+    errors = ErrorCollector()
+    cleaned = validation.bounded_text(errors, "message", message, max_length=NOTE_MAX)
+    request = await ServiceRequest.get_or_none(id=request_id, member_id=member.id)
+    if request is None:
+        errors.raise_if_any()
+        raise DomainError.single("request_id", ErrorCode.NOT_FOUND)
+    if request.status is not RequestStatus.NEEDS_INFORMATION:
+        errors.raise_if_any()
+        raise DomainError.single(
+            "request_id", ErrorCode.INVALID_TRANSITION, "information_not_requested"
+        )
+    files = await documents.check_uploads(
+        errors, uploads, already=await documents.count_of(request.id)
+    )
+    errors.raise_if_any()
+    now = runtime.now()
+    async with documents.stored(runtime, files) as kept, in_transaction():
+        await _move(
+            request, RequestStatus.UNDER_REVIEW, actor=Actor.MEMBER, actor_member=member,
+            note=cleaned, now=now, field="request_id",
+        )
+        await InformationRequest.filter(request_id=request.id, answered_at__isnull=True).update(
+            answered_at=now
+        )
+        await documents.record(
+            kept, request_id=request.id, actor=Actor.MEMBER, uploader_id=member.id, now=now,
+        )
+    audit.record("information_provided", request_id=request.id, member_id=member.id,
+                 documents=len(kept))
     return request
 
 
@@ -303,16 +430,21 @@ async def _move(
     request.status, request.open_type, request.updated_at = status, open_type, now
 
 
-async def _notify_member(runtime: Runtime, request: ServiceRequest, note: str | None) -> None:
+async def _notify_member(
+    runtime: Runtime, request: ServiceRequest, note: str | None, *, respond_by: dt.date | None
+) -> None:
     member: Member = request.member
     language = member.preferred_language
+    line = NOTE_LINE[language].format(note=note) if note else ""
+    if request.status is RequestStatus.NEEDS_INFORMATION and respond_by is not None:
+        line += RESPOND_BY_LINE[language].format(date=respond_by.isoformat())
     await notify_member(
         runtime,
         member,
         REQUEST_STATUS_CHANGED,
         reference=request.reference_number,
         status=STATUS_NAMES[request.status][language],
-        note=NOTE_LINE[language].format(note=note) if note else "",
+        note=line,
     )
 
 
@@ -374,3 +506,14 @@ async def requests_by_id(request_ids: Sequence[uuid.UUID]) -> list[ServiceReques
     return [rows.get(key) for key in request_ids]
 
 
+
+
+async def open_information_requests(
+    request_ids: Sequence[uuid.UUID],
+) -> list[InformationRequest | None]:
+    """What each request is waiting for from its member, if anything."""
+    rows = await InformationRequest.filter(
+        request_id__in=list(request_ids), answered_at__isnull=True
+    ).order_by("requested_at")
+    latest = {row.request_id: row for row in rows}
+    return [latest.get(key) for key in request_ids]

@@ -27,8 +27,9 @@ DEFAULT_CORS_ALLOW_HEADERS = (
     "Apollo-Require-Preflight",
     "GraphQL-Require-Preflight",
 )
-SECRET_FIELDS = frozenset({"secret_key", "smtp_password"})
+SECRET_FIELDS = frozenset({"secret_key", "secret_key_previous", "smtp_password", "aws_secret_access_key"})
 URL_FIELDS = frozenset({"database_url", "redis_url", "sms_webhook_url"})
+DEFAULT_DOCUMENT_STORE_URL = "file://data/documents"
 
 
 class ConfigurationError(Exception):
@@ -105,6 +106,13 @@ class Settings:
                 value = without_credentials(value)
             shown.append(f"{item.name}={value!r}")
         return f"Settings({', '.join(shown)})"
+    document_store_url: str = DEFAULT_DOCUMENT_STORE_URL
+    s3_endpoint_url: str | None = None
+    aws_access_key_id: str | None = None
+    aws_secret_access_key: str | None = None
+    aws_region: str | None = None
+    # How often the scheduled jobs (information reminders, orphaned files) run.
+    jobs_interval_seconds: float = 60.0
 
     @property
     def production(self) -> bool:
@@ -164,6 +172,11 @@ class Settings:
             metrics_allow=listed("METRICS_ALLOW"),
             prometheus_multiproc_dir=text("PROMETHEUS_MULTIPROC_DIR"),
             otel_exporter_otlp_endpoint=text("OTEL_EXPORTER_OTLP_ENDPOINT"),
+            document_store_url=text("DOCUMENT_STORE_URL") or DEFAULT_DOCUMENT_STORE_URL,
+            s3_endpoint_url=text("S3_ENDPOINT_URL"),
+            aws_access_key_id=text("AWS_ACCESS_KEY_ID"),
+            aws_secret_access_key=text("AWS_SECRET_ACCESS_KEY"),
+            aws_region=text("AWS_REGION"),
         )
         settings.check()
         return settings
@@ -173,6 +186,10 @@ class Settings:
             # A lease that ends while its sender still waits lets a second process send again.
             raise ConfigurationError(
                 "OUTBOX_LEASE_SECONDS must be more than twice DELIVERY_TIMEOUT_SECONDS"
+            )
+        if not self.document_store_url.startswith(("file://", "s3://")):
+            raise ConfigurationError(
+                f"DOCUMENT_STORE_URL must be file://... or s3://..., got {self.document_store_url!r}"
             )
         if not self.production:
             return

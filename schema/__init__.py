@@ -23,7 +23,7 @@ from strawberry.tools import merge_types
 from strawberry.utils.logging import StrawberryLogger
 
 from resolvers.errors import DomainError
-from schema import accounts, node, profile, questions, service_requests, tracing
+from schema import accounts, documents, node, profile, questions, service_requests, tracing
 from schema.base import Node
 from schema.metrics import observe_operation
 
@@ -33,7 +33,7 @@ MAX_TOKENS = 2000
 
 log = structlog.stdlib.get_logger("gosi.graphql")
 
-DOMAINS = (accounts, node, profile, service_requests, questions)
+DOMAINS = (accounts, node, profile, service_requests, questions, documents)
 Query = merge_types("Query", tuple(t for domain in DOMAINS for t in domain.QUERIES))
 Mutation = merge_types("Mutation", tuple(t for domain in DOMAINS for t in domain.MUTATIONS))
 
@@ -127,5 +127,7 @@ def build_schema(*, production: bool, tracer_provider: Any = None) -> strawberry
             ParserCache, ValidationCache, Rules,
             *([tracing.graphql_extension(tracer_provider)] if tracer_provider is not None else []),
         ],
-        config=StrawberryConfig(disable_field_suggestions=production),
+        config=StrawberryConfig(
+            disable_field_suggestions=production, scalar_map=documents.SCALARS
+        ),
     )

@@ -16,12 +16,13 @@ from starlette.routing import Mount, Route
 from tortoise import connections
 from tortoise.contrib.starlette import RegisterTortoise
 
-from resolvers import metrics
+from resolvers import jobs, metrics
 from resolvers.database import migrate_database
 from resolvers.retention import run_retention
 from resolvers.runtime import Runtime
 from resolvers.settings import Settings
 from schema import build_schema, tracing
+from schema.downloads import download, verify_page
 from schema.graphiql import static_app
 from schema.metrics import RequestsInFlight, scrape
 from schema.middleware import REQUEST_ID_HEADER, BodySizeLimit, RequestContext
@@ -44,19 +45,24 @@ def create_app(
             if manage_database:
                 await migrate_database(settings)
                 await stack.enter_async_context(RegisterTortoise(app, config=settings.tortoise_config()))
+            await runtime.store.open()
             worker = asyncio.create_task(runtime.outbox.run(), name="outbox")
             retention = asyncio.create_task(run_retention(runtime), name="retention")
+            scheduled = asyncio.create_task(jobs.run(runtime), name="jobs")
             try:
                 yield
             finally:
-                retention.cancel()
+                for task in (retention, scheduled):
+                    task.cancel()
                 # The messages in hand are sent (or their lease runs out); nothing new is claimed.
                 runtime.outbox.stop()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(worker, settings.shutdown_timeout_seconds)
-                with contextlib.suppress(asyncio.CancelledError):
-                    await retention
+                for task in (retention, scheduled):
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
                 await runtime.outbox.aclose()
+                await runtime.store.aclose()
                 if tracer_provider is not None:
                     tracer_provider.shutdown()  # sends the spans still batched
                 if settings.prometheus_multiproc_dir:
@@ -71,6 +77,11 @@ def create_app(
             await asyncio.wait_for(connections.get("default").execute_query("SELECT 1"), 2)
         except Exception:
             parts["database"] = "down"
+        try:
+            await asyncio.wait_for(runtime.store.ping(), 2)
+            parts["documentStore"] = "up"
+        except Exception:
+            parts["documentStore"] = "down"
         if runtime.throttle.shared:
             # Without Redis the limits still hold, per process: the instance serves, but an
             # operator (and the load balancer) must know.
@@ -88,6 +99,8 @@ def create_app(
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics_endpoint),
+            Route("/files/{token}", download, methods=["GET"]),
+            Route("/verify", verify_page, methods=["GET"]),
             Mount("/graphiql/static", app=static_app(), name="graphiql-static"),
         ],
         middleware=[

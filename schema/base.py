@@ -29,6 +29,7 @@ RequestStatus: TypeAlias = enums.RequestStatus
 Actor: TypeAlias = enums.Actor
 QuestionCategory: TypeAlias = enums.QuestionCategory
 QuestionStatus: TypeAlias = enums.QuestionStatus
+DocumentKind: TypeAlias = enums.DocumentKind
 
 strawberry.enum(ErrorCode, name="ErrorCode", description="Stable codes of the errors a user can fix.")
 strawberry.enum(NotificationChannel, description="Where codes and notices are sent.")
@@ -41,6 +42,7 @@ strawberry.enum(RequestStatus, description="Where a request stands.")
 strawberry.enum(Actor, description="Who did something: the member, staff or the system.")
 strawberry.enum(QuestionCategory, description="What a question is about.")
 strawberry.enum(QuestionStatus, description="Where a question stands.")
+strawberry.enum(DocumentKind, description="What a document is.")
 
 
 @strawberry.type(description="A problem with the input that the user can fix.")

@@ -51,21 +51,36 @@ class RequestContext:
             await self.app(scope, receive, send_with_id)
         finally:
             structlog.contextvars.clear_contextvars()
+# Uploads: up to 10 files of 10 MiB and the operations around them.
+MAX_MULTIPART_BYTES = 110 * 1024 * 1024
 
 
 class BodySizeLimit:
-    """Refuses bodies over the limit with 413 before the GraphQL layer reads them."""
+    """Refuses bodies over the limit with 413 before the GraphQL layer reads them, counting
+    the bytes as they stream in. Multipart uploads get their own, larger limit."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int = MAX_BODY_BYTES) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_bytes: int = MAX_BODY_BYTES,
+        multipart_max_bytes: int = MAX_MULTIPART_BYTES,
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.multipart_max_bytes = multipart_max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = dict(scope.get("headers", [])).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+        headers = dict(scope.get("headers", []))
+        limit = (
+            self.multipart_max_bytes
+            if headers.get(b"content-type", b"").lower().startswith(b"multipart/form-data")
+            else self.max_bytes
+        )
+        declared = headers.get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limit:
             await PlainTextResponse("Request body too large.", status_code=413)(scope, receive, send)
             return
         received = 0
@@ -75,7 +90,7 @@ class BodySizeLimit:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > limit:
                     raise BodyTooLarge
             return message
 

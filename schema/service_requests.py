@@ -15,10 +15,11 @@ from models import Language, Role
 from models import Member as MemberModel
 from models import RequestEvent as RequestEventModel
 from models import ServiceRequest as ServiceRequestModel
-from resolvers import accounts, catalog, service_requests
+from resolvers import accounts, catalog, documents, letters, service_requests
 from resolvers.pagination import Page
 from schema.base import (
     Actor,
+    DocumentKind,
     Node,
     RequestStatus,
     ServiceType,
@@ -28,8 +29,25 @@ from schema.base import (
 )
 from schema.connections import Connection
 from schema.context import Info
+from schema.documents import (
+    DecisionLetter,
+    Document,
+    DocumentUploadInput,
+    InformationRequest,
+    to_uploads,
+    verify_url,
+)
 from schema.member import Member
 from schema.payloads import errors_field, mutation
+
+
+@strawberry.type(description="A document a service asks for.")
+class DocumentRequirement:
+    kind: DocumentKind = strawberry.field(description="What the document is.")
+    name: str = strawberry.field(description="In the caller's language.")
+    required: bool = strawberry.field(
+        description="It must be attached before the request can be approved."
+    )
 
 
 @strawberry.type(description="One service a member can apply for, in the caller's language.")
@@ -39,6 +57,10 @@ class Service:
     description: str = strawberry.field(description="What the service gives and to whom.")
     required_documents: list[str] = strawberry.field(
         description="What to have ready when applying."
+    )
+    documents: list[DocumentRequirement] = strawberry.field(
+        description="The documents an application carries, typed; the required ones must be "
+        "attached before approval."
     )
 
     @staticmethod
@@ -54,6 +76,10 @@ class Service:
             name=service.name,
             description=service.description,
             required_documents=list(service.required_documents),
+            documents=[
+                DocumentRequirement(kind=d.kind, name=d.name, required=d.required)
+                for d in service.documents
+            ],
         )
 
 
@@ -186,6 +212,31 @@ class ServiceRequest(Node):
     async def applicant(self, info: Info) -> Member:
         row = await info.context.loader(accounts.members_by_id).load(self.member_id)
         return Member.from_model(row)
+
+    @strawberry.field(description="Oldest first.")
+    async def documents(self, info: Info) -> list[Document]:
+        rows = await info.context.loader(documents.documents_of).load(self.pk)
+        return [Document.from_model(row) for row in rows]
+
+    @strawberry.field(description="Required documents of the service that are not attached yet.")
+    async def missing_documents(self, info: Info) -> list[DocumentKind]:
+        rows = await info.context.loader(documents.documents_of).load(self.pk)
+        present = {row.kind for row in rows}
+        return [kind for kind in catalog.required_kinds(self.type) if kind not in present]
+
+    @strawberry.field(description="Set while the request is NEEDS_INFORMATION.")
+    async def information_request(self, info: Info) -> InformationRequest | None:
+        if self.status is not RequestStatus.NEEDS_INFORMATION:
+            return None
+        row = await info.context.loader(service_requests.open_information_requests).load(self.pk)
+        return InformationRequest.from_model(row) if row else None
+
+    @strawberry.field(description="Set once the request is APPROVED or REJECTED.")
+    async def decision_letter(self, info: Info) -> DecisionLetter | None:
+        if self.status not in service_requests.DECISIONS:
+            return None
+        row = await info.context.loader(letters.letters_of).load(self.pk)
+        return DecisionLetter.from_model(info, row) if row else None
 
 
 
@@ -388,6 +439,9 @@ class SubmitRequestInput:
         default=None,
         description="Sending the same key again returns the first request instead of a new one.",
     )
+    documents: list[DocumentUploadInput] | None = strawberry.field(
+        default=None, description="Sent in the same multipart request; all are stored or none."
+    )
 
 
 @strawberry.type(description="The result of submitRequest.")
@@ -413,6 +467,30 @@ class ReviewRequestInput:
     note: str | None = strawberry.field(
         default=None,
         description="Up to 2000 characters; shown in the history and sent to the member.",
+    )
+    requested_documents: list[DocumentKind] | None = strawberry.field(
+        default=None, description="With NEEDS_INFORMATION: the documents asked for."
+    )
+    respond_by: dt.date | None = strawberry.field(
+        default=None,
+        description="With NEEDS_INFORMATION: when the member should answer by; 14 days when absent.",
+    )
+
+
+@strawberry.input(description="Attach files to one of your open requests.")
+class AttachDocumentsInput:
+    request_id: strawberry.ID = strawberry.field(description="The request's global ID.")
+    documents: list[DocumentUploadInput] = strawberry.field(
+        description="At most 10 per request in all."
+    )
+
+
+@strawberry.input(description="Answer staff's request for information.")
+class ProvideInformationInput:
+    request_id: strawberry.ID = strawberry.field(description="The request's global ID.")
+    message: str = strawberry.field(description="Your answer, up to 2000 characters.")
+    documents: list[DocumentUploadInput] | None = strawberry.field(
+        default=None, description="The files asked for, if any."
     )
 
 
@@ -466,6 +544,7 @@ class ServiceRequestMutation:
             member=member,
             details=input.details.to_domain(),
             idempotency_key=input.idempotency_key,
+            uploads=to_uploads(input.documents),
         )
         return SubmitRequestPayload(request=ServiceRequest.from_model(request))
 
@@ -491,6 +570,39 @@ class ServiceRequestMutation:
             request_id=key_of(input.request_id, "ServiceRequest", "request_id"),
             status=input.status,
             note=input.note,
+            requested_documents=input.requested_documents,
+            respond_by=input.respond_by,
+            verify_url=verify_url(info),
+        )
+        return ServiceRequestPayload(request=ServiceRequest.from_model(request))
+
+    @mutation(
+        description="While the request is open (SUBMITTED, UNDER_REVIEW, NEEDS_INFORMATION); "
+        "its member only."
+    )
+    async def attach_documents(
+        self, info: Info, input: AttachDocumentsInput
+    ) -> ServiceRequestPayload:
+        member = await _member(info)
+        request = await service_requests.attach_documents(
+            runtime=info.context.runtime,
+            member=member,
+            request_id=key_of(input.request_id, "ServiceRequest", "request_id"),
+            uploads=to_uploads(input.documents),
+        )
+        return ServiceRequestPayload(request=ServiceRequest.from_model(request))
+
+    @mutation(description="Answers NEEDS_INFORMATION: the request goes back to UNDER_REVIEW.")
+    async def provide_information(
+        self, info: Info, input: ProvideInformationInput
+    ) -> ServiceRequestPayload:
+        member = await _member(info)
+        request = await service_requests.provide_information(
+            runtime=info.context.runtime,
+            member=member,
+            request_id=key_of(input.request_id, "ServiceRequest", "request_id"),
+            message=input.message,
+            uploads=to_uploads(input.documents),
         )
         return ServiceRequestPayload(request=ServiceRequest.from_model(request))
 

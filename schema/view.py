@@ -9,6 +9,8 @@ from typing import Any
 import orjson
 import strawberry
 import structlog
+from cross_web import HTTPException, StarletteRequestAdapter
+from cross_web.request import FormData
 from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -26,11 +28,32 @@ JSON = "application/json"
 
 log = structlog.stdlib.get_logger("gosi.server")
 
+# Either header makes a browser preflight the request (it is not a "simple" request), so a
+# page on another site cannot post a form to /graphql: Apollo's CSRF prevention.
+PREFLIGHT_HEADERS = ("apollo-require-preflight", "graphql-require-preflight")
+# More file parts than a request may carry are still parsed, so the payload can say
+# TOO_MANY_FILES; far more is a malformed request. The operations and map parts are JSON
+# and keep the JSON body limit.
+MAX_FILE_PARTS = 20
+MAX_FIELD_BYTES = 100 * 1024
+
+
+class UploadRequestAdapter(StarletteRequestAdapter):
+    async def get_form_data(self) -> FormData:
+        form = await self._request.form(
+            max_files=MAX_FILE_PARTS, max_fields=10, max_part_size=MAX_FIELD_BYTES
+        )
+        return FormData(files=form, form=form)
+
 
 class GraphQLView(GraphQL):
+    request_adapter_class = UploadRequestAdapter
+
     def __init__(self, schema: strawberry.Schema, runtime: Runtime) -> None:
         production = runtime.settings.production
-        super().__init__(schema, graphql_ide=None if production else "graphiql")
+        super().__init__(
+            schema, graphql_ide=None if production else "graphiql", multipart_uploads_enabled=True
+        )
         self.runtime = runtime
         self.timeout = runtime.settings.execution_timeout_seconds
 
@@ -39,6 +62,14 @@ class GraphQLView(GraphQL):
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
         return HTMLResponse(graphiql_html())
+
+    async def parse_multipart(self, request: Any) -> dict[str, str]:
+        if not any(request.headers.get(name, "").strip() for name in PREFLIGHT_HEADERS):
+            raise HTTPException(
+                400, "A multipart request needs a non-empty Apollo-Require-Preflight or "
+                "GraphQL-Require-Preflight header."
+            )
+        return await super().parse_multipart(request)
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
@@ -73,7 +104,11 @@ class GraphQLView(GraphQL):
         return data
 
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
-        response = await super().run(request, context, root_value)
+        try:
+            response = await super().run(request, context, root_value)
+        finally:
+            if isinstance(request, Request):
+                await request.close()  # the spooled upload files, if any
         if (
             isinstance(response, Response)
             and response.media_type == "application/json"

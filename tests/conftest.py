@@ -25,11 +25,15 @@ from resolvers.database import migrate_database
 from resolvers.logs import configure_structlog
 from resolvers.settings import Settings
 from schema.app import create_app
+from tests.object_store import ObjectStore, seaweedfs
 from tests.support import Inbox, SmsGateway, SmtpHandler
 
 POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 POSTGRES_REQUIRED = os.environ.get("CI") == "true" or os.environ.get("REQUIRE_POSTGRES") == "1"
 TABLES = [
+    "decision_letter",
+    "information_request",
+    "document",
     "question_message",
     "question",
     "request_event",
@@ -133,14 +137,34 @@ async def _empty_tables(url: str) -> None:
             await connection.execute_script(f'DELETE FROM "{table}"')
 
 
+@pytest.fixture(scope="session")
+def folder_store_url(tmp_path_factory) -> str:
+    return f"file://{tmp_path_factory.mktemp('documents')}"
+
+
+@pytest.fixture(scope="session")
+def object_store(tmp_path_factory) -> Iterator[ObjectStore]:
+    """A real SeaweedFS S3 server for the session; skipped (failed in CI) when it cannot start."""
+    with seaweedfs(tmp_path_factory.mktemp("seaweedfs")) as started:
+        if isinstance(started, str):
+            message = f"SeaweedFS could not start: {started}: the S3 half was skipped"
+            if POSTGRES_REQUIRED:
+                pytest.fail(message + " (CI requires it)")
+            pytest.skip(message)
+        yield started
+
+
 @pytest.fixture
-def settings(database_url: str, smtp_server: Controller, sms_gateway: SmsGateway) -> Settings:
+def settings(
+    database_url: str, smtp_server: Controller, sms_gateway: SmsGateway, folder_store_url: str
+) -> Settings:
     return Settings(
         app_env="test",
         database_url=database_url,
         smtp_host="127.0.0.1",
         smtp_port=smtp_server.port,
         sms_webhook_url=sms_gateway.url,
+        document_store_url=folder_store_url,
     )
 
 

@@ -272,3 +272,79 @@ async def signed_in_staff(client: httpx.AsyncClient, app) -> Person:
     person.access_token = login["session"]["accessToken"]
     person.refresh_token = login["session"]["refreshToken"]
     return person
+
+
+# ------------------------------------------------------------------ uploads
+
+PDF = (b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+       b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00" + bytes(64)
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + bytes(64) + b"\xff\xd9"
+
+ATTACH = """
+mutation Attach($input: AttachDocumentsInput!) {
+  attachDocuments(input: $input) {
+    request {
+      id status missingDocuments
+      documents { id kind fileName contentType size sha256 uploadedBy uploadedAt downloadUrl }
+    }
+    errors { field code message }
+  }
+}
+"""
+
+REQUIRED_KINDS = {
+    "PHYSIOTHERAPY": ["NATIONAL_ID_COPY", "MEDICAL_REPORT"],
+    "DISABILITY_PENSION": ["NATIONAL_ID_COPY", "MEDICAL_REPORT", "BANK_CERTIFICATE"],
+    "RETIREMENT_PENSION": ["NATIONAL_ID_COPY", "EMPLOYER_LETTER", "BANK_CERTIFICATE"],
+    "HEALTH_INSURANCE": ["NATIONAL_ID_COPY", "FAMILY_RECORD"],
+    "WORK_INJURY": ["NATIONAL_ID_COPY", "EMPLOYER_LETTER", "MEDICAL_REPORT"],
+    "UNEMPLOYMENT_BENEFIT": ["NATIONAL_ID_COPY", "TERMINATION_LETTER", "BANK_CERTIFICATE"],
+}
+
+
+async def gql_upload(
+    client: httpx.AsyncClient,
+    query: str,
+    variables: dict[str, Any],
+    files: dict[str, tuple[str, bytes, str]],
+    *,
+    token: str | None = None,
+    language: str = "en",
+    preflight: bool = True,
+) -> httpx.Response:
+    """A GraphQL multipart request: `files` maps a variable path (input.documents.0.file) to
+    (file name, content, declared type)."""
+    headers = {"Accept-Language": language}
+    if preflight:
+        headers["Apollo-Require-Preflight"] = "true"
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    names = {path: str(index) for index, path in enumerate(files)}
+    form = {
+        "operations": orjson.dumps({"query": query, "variables": variables}).decode(),
+        "map": orjson.dumps({names[path]: [f"variables.{path}"] for path in files}).decode(),
+    }
+    parts = {names[path]: file for path, file in files.items()}
+    return await client.post("/graphql", data=form, files=parts, headers=headers)
+
+
+def document_inputs(kinds: list[str]) -> list[dict[str, Any]]:
+    return [{"kind": kind, "file": None} for kind in kinds]
+
+
+async def attach_required(client: httpx.AsyncClient, person: Person, request: dict[str, Any],
+                          service_type: str) -> dict[str, Any]:
+    """Attaches a small PDF for each document the service requires."""
+    kinds = REQUIRED_KINDS[service_type]
+    response = await gql_upload(
+        client, ATTACH,
+        {"input": {"requestId": request["id"], "documents": document_inputs(kinds)}},
+        {f"input.documents.{i}.file": (f"{kind.lower()}.pdf", PDF, "application/pdf")
+         for i, kind in enumerate(kinds)},
+        token=person.access_token,
+    )
+    assert response.status_code == 200, response.text
+    payload = response.json()["data"]["attachDocuments"]
+    assert payload["errors"] == [], payload
+    return payload["request"]

@@ -41,3 +41,24 @@ async def test_the_catalog_follows_accept_language(client):
     assert not any(is_arabic(service["description"]) for service in english)
     assert [service["type"] for service in arabic] == [service["type"] for service in english]
     assert all(is_arabic(service["name"]) for service in arabic)
+
+
+DOCUMENTS = "query { services { type documents { kind name required } } }"
+
+
+async def test_each_service_lists_its_typed_documents_in_both_languages(client):
+    english = {s["type"]: s["documents"] for s in (await gql(client, DOCUMENTS))["data"]["services"]}
+    arabic = {
+        s["type"]: s["documents"]
+        for s in (await gql(client, DOCUMENTS, language="ar"))["data"]["services"]
+    }
+    required = {t: {d["kind"] for d in documents if d["required"]} for t, documents in english.items()}
+    assert required["PHYSIOTHERAPY"] == {"NATIONAL_ID_COPY", "MEDICAL_REPORT"}
+    assert "MEDICAL_REPORT" in required["DISABILITY_PENSION"]
+    assert "MEDICAL_REPORT" in required["WORK_INJURY"]
+    assert "TERMINATION_LETTER" in required["UNEMPLOYMENT_BENEFIT"]
+    assert "BANK_CERTIFICATE" in required["RETIREMENT_PENSION"]
+    for service_type, documents in english.items():
+        assert [d["kind"] for d in documents] == [d["kind"] for d in arabic[service_type]]
+        assert not any(is_arabic(d["name"]) for d in documents)
+        assert all(is_arabic(d["name"]) for d in arabic[service_type])

@@ -38,7 +38,7 @@ pytestmark = pytest.mark.slow
 EXAMPLES_PER_OPERATION = 50
 MASKED = "Unexpected error."
 # GraphQL errors a resolver raises on purpose; anything else stopping a field is a bug.
-DELIBERATE_ERRORS = {"UNAUTHENTICATED", "FORBIDDEN", "BAD_USER_INPUT"}
+DELIBERATE_ERRORS = {"UNAUTHENTICATED", "FORBIDDEN", "BAD_USER_INPUT", "RATE_LIMITED"}
 # Operations after which the member's session may be gone: sign in again.
 ENDS_SESSION = {"logout", "changePassword", "resetPassword"}
 
@@ -85,6 +85,8 @@ DATES = st.one_of(
 schemathesis.graphql.scalar("String", STRINGS.map(nodes.String))
 schemathesis.graphql.scalar("ID", GLOBAL_IDS.map(nodes.String))
 schemathesis.graphql.scalar("Date", DATES.map(nodes.String))
+# A JSON request cannot carry a file: whatever stands in its place must be refused as one.
+schemathesis.graphql.scalar("Upload", STRINGS.map(nodes.String))
 
 # Exactly the SDL the server serves (tests/test_schema.py keeps the export current with it).
 schema = schemathesis.graphql.from_file(export_schema())

