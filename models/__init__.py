@@ -7,6 +7,7 @@ from models.enums import (
     CodePurpose,
     Language,
     NotificationChannel,
+    NotificationKind,
     QuestionCategory,
     QuestionStatus,
     RequestStatus,
@@ -15,6 +16,7 @@ from models.enums import (
     ServiceType,
 )
 from models.member import Member
+from models.notification import Notification
 from models.outbox import OutboundMessage
 from models.question import Question, QuestionMessage
 from models.service_request import ReferenceCounter, RequestEvent, ServiceRequest
@@ -30,6 +32,7 @@ __models__ = [
     ReferenceCounter,
     Question,
     QuestionMessage,
+    Notification,
 ]
 
 __all__ = [
@@ -38,7 +41,9 @@ __all__ = [
     "CodePurpose",
     "Language",
     "Member",
+    "Notification",
     "NotificationChannel",
+    "NotificationKind",
     "OneTimeCode",
     "OutboundMessage",
     "Question",

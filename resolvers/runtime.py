@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from resolvers.delivery import Outbox, senders_for, utcnow
+from resolvers.live import Hub
 from resolvers.passwords import Passwords
 from resolvers.settings import Settings
 from resolvers.throttle import Throttle
@@ -20,6 +21,7 @@ class Runtime:
     passwords: Passwords
     throttle: Throttle
     outbox: Outbox
+    live: Hub = field(default_factory=Hub)
     clock: Callable[[], dt.datetime] = field(default=utcnow)
 
     def now(self) -> dt.datetime:
@@ -43,4 +45,5 @@ class Runtime:
             ),
             throttle=Throttle(settings.redis_url),
             outbox=Outbox(keyring=keyring, senders=senders_for(settings)),
+            live=Hub.from_settings(settings),
         )

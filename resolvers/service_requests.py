@@ -16,13 +16,14 @@ from models import (
     Actor,
     Language,
     Member,
+    NotificationKind,
     RequestEvent,
     RequestStatus,
     Role,
     ServiceRequest,
     ServiceType,
 )
-from resolvers import audit, validation
+from resolvers import audit, live, validation
 from resolvers.errors import DomainError, ErrorCode, ErrorCollector
 from resolvers.notices import notify_member
 from resolvers.notifications import REQUEST_STATUS_CHANGED
@@ -171,6 +172,7 @@ async def submit_request(
                 at=now,
                 using_db=connection,
             )
+            live.request_changed(runtime.live, request)
     except IntegrityError:
         # The transaction has been rolled back by now (PostgreSQL would refuse any further
         # statement in it): find out, outside it, which concurrent submission won.
@@ -250,7 +252,7 @@ async def review_request(
         raise DomainError.single("status", ErrorCode.INVALID_TRANSITION, "review_move_not_allowed")
     async with in_transaction():
         await _move(
-            request, status, actor=Actor.STAFF, actor_member=staff, note=note, now=runtime.now(),
+            runtime, request, status, actor=Actor.STAFF, actor_member=staff, note=note, now=runtime.now(),
             field="status",
         )
         # In the same transaction: the notice goes out if and only if the move happened.
@@ -275,7 +277,7 @@ async def cancel_request(
         )
     async with in_transaction():
         await _move(
-            request, RequestStatus.CANCELLED, actor=Actor.MEMBER, actor_member=member,
+            runtime, request, RequestStatus.CANCELLED, actor=Actor.MEMBER, actor_member=member,
             note=reason, now=runtime.now(), field="requestId",
         )
     audit.record("request_cancelled", request_id=request.id, member_id=member.id)
@@ -283,6 +285,7 @@ async def cancel_request(
 
 
 async def _move(
+    runtime: Runtime,
     request: ServiceRequest,
     status: RequestStatus,
     *,
@@ -304,6 +307,7 @@ async def _move(
         actor_member_id=actor_member.id, at=now,
     )
     request.status, request.open_type, request.updated_at = status, open_type, now
+    live.request_changed(runtime.live, request)
 
 
 async def _notify_member(runtime: Runtime, request: ServiceRequest, note: str | None) -> None:
@@ -313,6 +317,12 @@ async def _notify_member(runtime: Runtime, request: ServiceRequest, note: str | 
         runtime,
         member,
         REQUEST_STATUS_CHANGED,
+        kind=(
+            NotificationKind.INFORMATION_REQUESTED
+            if request.status is RequestStatus.NEEDS_INFORMATION
+            else NotificationKind.REQUEST_STATUS_CHANGED
+        ),
+        request_id=request.id,
         reference=request.reference_number,
         status=STATUS_NAMES[request.status][language],
         note=NOTE_LINE[language].format(note=note) if note else "",

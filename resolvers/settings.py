@@ -47,6 +47,10 @@ class Settings:
     argon2_parallelism: int = 1
     hashing_concurrency: int = field(default_factory=lambda: default_hashing_concurrency())
     execution_timeout_seconds: float = 10.0
+    live_sockets_per_member: int = 5
+    live_sockets_per_process: int = 10_000
+    live_session_check_seconds: float = 2.0
+    live_ping_seconds: float = 15.0
 
     @property
     def production(self) -> bool:
@@ -89,6 +93,8 @@ class Settings:
             argon2_time_cost=integer("ARGON2_TIME_COST", 2),
             argon2_parallelism=integer("ARGON2_PARALLELISM", 1),
             hashing_concurrency=integer("HASHING_CONCURRENCY", default_hashing_concurrency()),
+            live_sockets_per_member=integer("LIVE_SOCKETS_PER_MEMBER", 5),
+            live_sockets_per_process=integer("LIVE_SOCKETS_PER_PROCESS", 10_000),
         )
         settings.check()
         return settings

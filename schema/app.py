@@ -11,7 +11,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import Mount, Route, WebSocketRoute
 from tortoise import Tortoise, connections
 
 from resolvers.database import migrate_database
@@ -38,9 +38,11 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
                 config=settings.tortoise_config(), _enable_global_fallback=True
             )
         worker = asyncio.create_task(runtime.outbox.run(), name="outbox")
+        await runtime.live.start()
         try:
             yield
         finally:
+            await runtime.live.stop()
             worker.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await worker
@@ -61,6 +63,7 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
     app = Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Mount("/graphiql/static", app=static_app(), name="graphiql-static"),

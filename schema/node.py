@@ -9,7 +9,7 @@ import strawberry
 
 from models import Member as MemberModel
 from models import Role
-from schema import questions, service_requests
+from schema import notifications, questions, service_requests
 from schema.base import Node, from_global_id
 from schema.context import Info
 from schema.member import Member
@@ -30,6 +30,7 @@ def loaders() -> dict[str, Loader]:
         "Member": load_member,
         "ServiceRequest": service_requests.load_service_request,
         "Question": questions.load_question,
+        "Notification": notifications.load_notification,
     }
 
 

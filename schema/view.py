@@ -4,6 +4,7 @@ GraphQL-over-HTTP media type negotiation."""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 from typing import Any
 
@@ -12,28 +13,49 @@ import strawberry
 from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
+from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
-from strawberry.types.unset import UNSET
+from strawberry.types.unset import UNSET, UnsetType
 
 from resolvers.runtime import Runtime
 from schema.context import Context
 from schema.graphiql import graphiql_html
+from schema.live import LiveHandler, accept_socket
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
+CONNECTION_INIT_WAIT = dt.timedelta(seconds=10)
+OPERATIONS_PER_SOCKET = 5
 
 log = logging.getLogger("gosi.server")
 
 
 class GraphQLView(GraphQL):
+    graphql_transport_ws_handler_class = LiveHandler
+
     def __init__(self, schema: strawberry.Schema, runtime: Runtime) -> None:
         production = runtime.settings.production
-        super().__init__(schema, graphql_ide=None if production else "graphiql")
+        super().__init__(
+            schema,
+            graphql_ide=None if production else "graphiql",
+            # graphql-transport-ws only: the legacy graphql-ws protocol has no connection
+            # rules to hold a session to.
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            connection_init_wait_timeout=CONNECTION_INIT_WAIT,
+            max_subscriptions_per_connection=OPERATIONS_PER_SOCKET,
+            allowed_origins=runtime.settings.cors_origins,
+        )
         self.runtime = runtime
         self.timeout = runtime.settings.execution_timeout_seconds
 
-    async def get_context(self, request: Request, response: Response) -> Context:  # type: ignore[override]
-        return Context(request=request, response=response, runtime=self.runtime)
+    async def get_context(  # type: ignore[override]
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> Context:
+        return Context(request=request, response=response, runtime=self.runtime)  # type: ignore[arg-type]
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:  # type: ignore[override]
+        return await accept_socket(context)
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
         return HTMLResponse(graphiql_html())
