@@ -4,10 +4,13 @@ that ties each socket to its sign-in, its limits and its keep-alive."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Mapping
 
+import orjson
 import strawberry
 from graphql import GraphQLError
+from starlette.websockets import WebSocketDisconnect
+from strawberry.asgi import ASGIWebSocketAdapter
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
@@ -73,6 +76,17 @@ class Subscription:
                 yield ServiceRequest.from_model(row)  # type: ignore[arg-type]
         except live.SlowConsumer:
             raise _slow(info) from None
+
+
+class TextWebSocketAdapter(ASGIWebSocketAdapter):
+    """graphql-transport-ws messages travel as text frames: the view's JSON codec answers
+    bytes, which Starlette would send as binary frames that clients do not parse."""
+
+    async def send_json(self, message: Mapping[str, object]) -> None:
+        try:
+            await self.ws.send_text(orjson.dumps(message).decode())
+        except WebSocketDisconnect as exc:
+            raise WebSocketDisconnected from exc
 
 
 class LiveHandler(BaseGraphQLTransportWSHandler[Context, None]):

@@ -22,7 +22,7 @@ from strawberry.types.unset import UNSET, UnsetType
 from resolvers.runtime import Runtime
 from schema.context import Context
 from schema.graphiql import graphiql_html
-from schema.live import LiveHandler, accept_socket
+from schema.live import LiveHandler, TextWebSocketAdapter, accept_socket
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 CONNECTION_INIT_WAIT = dt.timedelta(seconds=10)
@@ -33,6 +33,7 @@ log = logging.getLogger("gosi.server")
 
 class GraphQLView(GraphQL):
     graphql_transport_ws_handler_class = LiveHandler
+    websocket_adapter_class = TextWebSocketAdapter  # type: ignore[assignment]
 
     def __init__(self, schema: strawberry.Schema, runtime: Runtime) -> None:
         production = runtime.settings.production

@@ -55,6 +55,7 @@ class LiveClient:
                 received = closed.rcvd
                 raise Closed(received.code if received else None,
                              received.reason if received else "") from None
+            assert isinstance(raw, str), "graphql-transport-ws messages are text frames"
             message = orjson.loads(raw)
             if message.get("type") == "ping":
                 if self.answer_pings:
