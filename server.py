@@ -80,6 +80,12 @@ def main(argv: list[str] | None = None) -> int:
         log_config=None,
         http="httptools",
         loop="uvloop",
+        # Subscriptions: messages as small as JSON bodies; a peer that stops answering the
+        # WebSocket's own pings is dropped (the app pings over graphql-transport-ws too).
+        ws="websockets-sansio",
+        ws_max_size=100 * 1024,
+        ws_ping_interval=20,
+        ws_ping_timeout=20,
     )
     return 0
 
