@@ -310,6 +310,7 @@ class Hub:
         self._staff_requests: set[Subscriber] = set()
         self._incoming: asyncio.Queue[Event] = asyncio.Queue(maxsize=INCOMING_QUEUE)
         self._tasks: list[asyncio.Task[None]] = []
+        self._publishing: set[asyncio.Task[None]] = set()
         self.dropped = 0
 
     @classmethod
@@ -366,7 +367,9 @@ class Hub:
         else:
             # Outside collect() (a command, a background job): published at once; the
             # receivers retry a row not committed yet.
-            asyncio.get_running_loop().create_task(self.publish([event]))
+            task = asyncio.get_running_loop().create_task(self.publish([event]))
+            self._publishing.add(task)
+            task.add_done_callback(self._publishing.discard)
 
     async def publish(self, events: Iterable[Event]) -> None:
         try:
@@ -495,7 +498,7 @@ class Hub:
         """Closes every socket whose sign-in ended: logout, revocation, a password change,
         an account no longer active, or no access token left that has not expired. Any way
         a session ends shows in the session table, so one query covers them all."""
-        sockets = [s for s in self.sockets() if not s.closing]
+        sockets = [s for s in self.sockets() if not s.closing and s.link is not None]
         if not sockets:
             return
         families = sorted({s.family for s in sockets})
