@@ -4,6 +4,7 @@ when a socket is closed."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import time
 
@@ -150,6 +151,8 @@ async def test_sockets_are_limited_per_member_and_must_answer_pings(client, inbo
         listening = asyncio.ensure_future(answering.listen(3))
         assert (await silent.closed(timeout=3)).code == 4408
         listening.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await listening
         assert await answering.is_open()
 
 
@@ -194,3 +197,9 @@ async def test_redis_pub_sub_carries_events_between_processes(client, inbox, app
     finally:
         await publisher.stop()
         await receiver.stop()
+
+
+async def test_a_subscription_sent_over_http_is_refused(client):
+    response = await client.post("/graphql", json={"query": NOTIFICATION_RECEIVED})
+    assert response.status_code == 400
+    assert "subscriptions are not allowed" in response.text
