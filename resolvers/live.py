@@ -366,8 +366,11 @@ class Hub:
             pending.append(event)
         else:
             # Outside collect() (a command, a background job): published at once; the
-            # receivers retry a row not committed yet.
-            task = asyncio.get_running_loop().create_task(self.publish([event]))
+            # receivers retry a row not committed yet. A fresh context keeps the publish off
+            # the caller's transaction connection.
+            task = asyncio.get_running_loop().create_task(
+                self.publish([event]), context=contextvars.Context()
+            )
             self._publishing.add(task)
             task.add_done_callback(self._publishing.discard)
 
