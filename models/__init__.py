@@ -9,6 +9,7 @@ from models.enums import (
     DocumentKind,
     Language,
     NotificationChannel,
+    NotificationKind,
     QuestionCategory,
     QuestionStatus,
     RequestStatus,
@@ -17,6 +18,7 @@ from models.enums import (
     ServiceType,
 )
 from models.member import Member
+from models.notification import Notification
 from models.outbox import OutboundMessage
 from models.question import Question, QuestionMessage
 from models.service_request import ReferenceCounter, RequestEvent, ServiceRequest
@@ -35,6 +37,7 @@ __models__ = [
     Document,
     InformationRequest,
     DecisionLetter,
+    Notification,
 ]
 
 __all__ = [
@@ -47,7 +50,9 @@ __all__ = [
     "InformationRequest",
     "Language",
     "Member",
+    "Notification",
     "NotificationChannel",
+    "NotificationKind",
     "OneTimeCode",
     "OutboundMessage",
     "Question",

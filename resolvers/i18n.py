@@ -184,6 +184,18 @@ MESSAGES: dict[str, dict[Language, str]] = {
     "unauthenticated": {Language.EN: "Sign in first.", Language.AR: "سجّل الدخول أولًا."},
     "forbidden": {Language.EN: "You are not allowed to do this.", Language.AR: "غير مسموح لك بهذا."},
     "unexpected": {Language.EN: "Unexpected error.", Language.AR: "خطأ غير متوقع."},
+    "too_many_ids": {
+        Language.EN: "Mark at most 100 notifications at once, or all of them.",
+        Language.AR: "حدّد 100 إشعار على الأكثر في المرة الواحدة، أو جميعها.",
+    },
+    "websocket_only": {
+        Language.EN: "Subscriptions run over the WebSocket on /graphql (graphql-transport-ws).",
+        Language.AR: "تعمل الاشتراكات عبر WebSocket على /graphql (graphql-transport-ws).",
+    },
+    "slow_consumer": {
+        Language.EN: "Events came faster than they were read; subscribe again and reload the inbox.",
+        Language.AR: "وصلت الأحداث أسرع من قراءتها؛ اشترك من جديد وأعد تحميل صندوق الإشعارات.",
+    },
 }
 
 

@@ -43,7 +43,7 @@ async def send_due_reminders(runtime: Runtime) -> int:
             if not claimed:
                 continue
             await notify_member(
-                runtime, item.request.member, INFORMATION_REMINDER,
+                runtime, item.request.member, INFORMATION_REMINDER, request_id=item.request_id,
                 reference=item.request.reference_number, respond_by=item.respond_by.isoformat(),
             )
         sent += 1

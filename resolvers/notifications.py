@@ -5,13 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from models.enums import Language
+from models.enums import Language, NotificationKind
 
 
 @dataclass(frozen=True)
 class Template:
     subject: dict[Language, str]
     body: dict[Language, str]
+    # The inbox kind of a notice; codes (kind None) never go to the inbox.
+    kind: NotificationKind | None = None
 
     def render(self, language: Language, **params: Any) -> tuple[str, str]:
         return self.subject[language].format(**params), self.body[language].format(**params)
@@ -53,6 +55,7 @@ CONTACT_CHANGE_NOTICE = Template(
         Language.AR: "طُلب تغيير {what} في حسابك لدى التأمينات الاجتماعية إلى {destination}. "
         "إذا لم تكن أنت فتواصل مع التأمينات فورًا.",
     },
+    kind=NotificationKind.PROFILE_CHANGED,
 )
 
 IBAN_CHANGED = Template(
@@ -63,6 +66,7 @@ IBAN_CHANGED = Template(
         Language.AR: "تم تغيير رقم الآيبان في حسابك لدى التأمينات الاجتماعية إلى رقم ينتهي بـ "
         "{last4}. إذا لم تكن أنت فتواصل مع التأمينات فورًا.",
     },
+    kind=NotificationKind.PROFILE_CHANGED,
 )
 
 REQUEST_STATUS_CHANGED = Template(
@@ -71,6 +75,7 @@ REQUEST_STATUS_CHANGED = Template(
         Language.EN: "Your request {reference} is now: {status}.{note}",
         Language.AR: "حالة طلبك {reference} الآن: {status}.{note}",
     },
+    kind=NotificationKind.REQUEST_STATUS_CHANGED,
 )
 
 INFORMATION_REMINDER = Template(
@@ -84,6 +89,7 @@ INFORMATION_REMINDER = Template(
         Language.AR: "ما زال طلبك {reference} بانتظار المعلومات التي طلبتها التأمينات "
         "الاجتماعية. يرجى الرد قبل {respond_by}.",
     },
+    kind=NotificationKind.INFORMATION_REQUESTED,
 )
 
 QUESTION_ANSWERED = Template(
@@ -94,6 +100,7 @@ QUESTION_ANSWERED = Template(
         Language.AR: "ردّت التأمينات الاجتماعية على سؤالك {reference}: {subject}. "
         "سجّل الدخول لقراءة الرد.",
     },
+    kind=NotificationKind.QUESTION_ANSWERED,
 )
 
 CONTACT_KIND = {

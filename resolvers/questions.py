@@ -149,6 +149,7 @@ async def _notify_member(runtime: Runtime, question: Question) -> None:
         runtime,
         question.member,
         QUESTION_ANSWERED,
+        question_id=question.id,
         reference=question.reference_number,
         subject=question.subject,
     )

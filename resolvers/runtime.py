@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from resolvers.delivery import Outbox, senders_for, utcnow
 from resolvers.encryption import FileCipher
 from resolvers.links import LinkSigner
+from resolvers.live import Hub
 from resolvers.passwords import Passwords
 from resolvers.settings import Settings
 from resolvers.store import DocumentStore, store_for
@@ -26,6 +27,7 @@ class Runtime:
     store: DocumentStore
     cipher: FileCipher
     links: LinkSigner
+    live: Hub = field(default_factory=Hub)
     clock: Callable[[], dt.datetime] = field(default=utcnow)
 
     def now(self) -> dt.datetime:
@@ -56,6 +58,7 @@ class Runtime:
             store=store_for(settings),
             cipher=FileCipher([settings.secret_key, *settings.secret_key_previous]),
             links=LinkSigner([settings.secret_key, *settings.secret_key_previous]),
+            live=Hub.from_settings(settings),
         )
         # One clock for the rules and the outbox: a clock moved in a test moves both.
         runtime.outbox.clock = runtime.now

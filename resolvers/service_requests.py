@@ -20,13 +20,14 @@ from models import (
     InformationRequest,
     Language,
     Member,
+    NotificationKind,
     RequestEvent,
     RequestStatus,
     Role,
     ServiceRequest,
     ServiceType,
 )
-from resolvers import audit, documents, letters, validation
+from resolvers import audit, documents, letters, live, validation
 from resolvers.documents import Upload
 from resolvers.errors import DomainError, ErrorCode, ErrorCollector
 from resolvers.notices import notify_member
@@ -190,6 +191,7 @@ async def submit_request(
             await documents.record(
                 kept, request_id=request.id, actor=Actor.MEMBER, uploader_id=member.id, now=now,
             )
+            live.request_changed(runtime.live, request)
     except IntegrityError:
         # The transaction has been rolled back by now (PostgreSQL would refuse any further
         # statement in it): find out, outside it, which concurrent submission won.
@@ -291,7 +293,7 @@ async def review_request(
         )
     async with letters.kept(runtime, letter), in_transaction():
         await _move(
-            request, status, actor=Actor.STAFF, actor_member=staff, note=note, now=now,
+            runtime, request, status, actor=Actor.STAFF, actor_member=staff, note=note, now=now,
             field="status",
         )
         if status is RequestStatus.NEEDS_INFORMATION:
@@ -367,7 +369,7 @@ async def provide_information(
     now = runtime.now()
     async with documents.stored(runtime, files) as kept, in_transaction():
         await _move(
-            request, RequestStatus.UNDER_REVIEW, actor=Actor.MEMBER, actor_member=member,
+            runtime, request, RequestStatus.UNDER_REVIEW, actor=Actor.MEMBER, actor_member=member,
             note=cleaned, now=now, field="request_id",
         )
         await InformationRequest.filter(request_id=request.id, answered_at__isnull=True).update(
@@ -399,7 +401,7 @@ async def cancel_request(
         )
     async with in_transaction():
         await _move(
-            request, RequestStatus.CANCELLED, actor=Actor.MEMBER, actor_member=member,
+            runtime, request, RequestStatus.CANCELLED, actor=Actor.MEMBER, actor_member=member,
             note=reason, now=runtime.now(), field="request_id",
         )
     audit.record("request_cancelled", request_id=request.id, member_id=member.id)
@@ -407,6 +409,7 @@ async def cancel_request(
 
 
 async def _move(
+    runtime: Runtime,
     request: ServiceRequest,
     status: RequestStatus,
     *,
@@ -428,6 +431,15 @@ async def _move(
         actor_member_id=actor_member.id, at=now,
     )
     request.status, request.open_type, request.updated_at = status, open_type, now
+    live.request_changed(runtime.live, request)
+
+
+# A decision comes with its letter: the inbox says so.
+NOTICE_KINDS = {
+    RequestStatus.NEEDS_INFORMATION: NotificationKind.INFORMATION_REQUESTED,
+    RequestStatus.APPROVED: NotificationKind.DECISION_LETTER_ISSUED,
+    RequestStatus.REJECTED: NotificationKind.DECISION_LETTER_ISSUED,
+}
 
 
 async def _notify_member(
@@ -442,6 +454,8 @@ async def _notify_member(
         runtime,
         member,
         REQUEST_STATUS_CHANGED,
+        kind=NOTICE_KINDS.get(request.status, NotificationKind.REQUEST_STATUS_CHANGED),
+        request_id=request.id,
         reference=request.reference_number,
         status=STATUS_NAMES[request.status][language],
         note=line,

@@ -95,6 +95,18 @@ class Settings:
     prometheus_multiproc_dir: str | None = None
     otel_exporter_otlp_endpoint: str | None = None
 
+    document_store_url: str = DEFAULT_DOCUMENT_STORE_URL
+    s3_endpoint_url: str | None = None
+    aws_access_key_id: str | None = None
+    aws_secret_access_key: str | None = None
+    aws_region: str | None = None
+    # How often the scheduled jobs (information reminders, orphaned files) run.
+    jobs_interval_seconds: float = 60.0
+    live_sockets_per_member: int = 5
+    live_sockets_per_process: int = 10_000
+    live_session_check_seconds: float = 2.0
+    live_ping_seconds: float = 15.0
+
     def __repr__(self) -> str:
         """Without the secrets: a repr ends up in logs and tracebacks."""
         shown = []
@@ -106,13 +118,6 @@ class Settings:
                 value = without_credentials(value)
             shown.append(f"{item.name}={value!r}")
         return f"Settings({', '.join(shown)})"
-    document_store_url: str = DEFAULT_DOCUMENT_STORE_URL
-    s3_endpoint_url: str | None = None
-    aws_access_key_id: str | None = None
-    aws_secret_access_key: str | None = None
-    aws_region: str | None = None
-    # How often the scheduled jobs (information reminders, orphaned files) run.
-    jobs_interval_seconds: float = 60.0
 
     @property
     def production(self) -> bool:
@@ -177,6 +182,8 @@ class Settings:
             aws_access_key_id=text("AWS_ACCESS_KEY_ID"),
             aws_secret_access_key=text("AWS_SECRET_ACCESS_KEY"),
             aws_region=text("AWS_REGION"),
+            live_sockets_per_member=integer("LIVE_SOCKETS_PER_MEMBER", 5),
+            live_sockets_per_process=integer("LIVE_SOCKETS_PER_PROCESS", 10_000),
         )
         settings.check()
         return settings

@@ -23,7 +23,17 @@ from strawberry.tools import merge_types
 from strawberry.utils.logging import StrawberryLogger
 
 from resolvers.errors import DomainError
-from schema import accounts, documents, node, profile, questions, service_requests, tracing
+from schema import (
+    accounts,
+    documents,
+    live,
+    node,
+    notifications,
+    profile,
+    questions,
+    service_requests,
+    tracing,
+)
 from schema.base import Node
 from schema.metrics import observe_operation
 
@@ -33,7 +43,7 @@ MAX_TOKENS = 2000
 
 log = structlog.stdlib.get_logger("gosi.graphql")
 
-DOMAINS = (accounts, node, profile, service_requests, questions, documents)
+DOMAINS = (accounts, node, profile, service_requests, questions, documents, notifications)
 Query = merge_types("Query", tuple(t for domain in DOMAINS for t in domain.QUERIES))
 Mutation = merge_types("Mutation", tuple(t for domain in DOMAINS for t in domain.MUTATIONS))
 
@@ -122,6 +132,7 @@ def build_schema(*, production: bool, tracer_provider: Any = None) -> strawberry
     return Schema(
         query=Query,
         mutation=Mutation,
+        subscription=live.Subscription,
         types=[Node],
         extensions=[
             ParserCache, ValidationCache, Rules,

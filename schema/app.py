@@ -12,7 +12,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import Mount, Route, WebSocketRoute
 from tortoise import connections
 from tortoise.contrib.starlette import RegisterTortoise
 
@@ -49,9 +49,11 @@ def create_app(
             worker = asyncio.create_task(runtime.outbox.run(), name="outbox")
             retention = asyncio.create_task(run_retention(runtime), name="retention")
             scheduled = asyncio.create_task(jobs.run(runtime), name="jobs")
+            await runtime.live.start()
             try:
                 yield
             finally:
+                await runtime.live.stop()
                 for task in (retention, scheduled):
                     task.cancel()
                 # The messages in hand are sent (or their lease runs out); nothing new is claimed.
@@ -96,6 +98,7 @@ def create_app(
     app = Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics_endpoint),

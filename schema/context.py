@@ -20,6 +20,7 @@ from models import Language, Member, Role, Session
 from resolvers import sessions
 from resolvers.errors import DomainError
 from resolvers.i18n import negotiate_language, translate
+from resolvers.live import Socket
 from resolvers.pagination import Page
 from resolvers.runtime import Runtime
 from schema.base import UserError, user_errors
@@ -34,6 +35,10 @@ class Context:
     response: Response | None
     runtime: Runtime
     loaders: dict[Any, DataLoader] = field(default_factory=dict)
+    # Over the WebSocket: the connection_init payload (it carries the Authorization), and
+    # the socket once accepted.
+    connection_params: dict[str, Any] | None = None
+    socket: Socket | None = None
     _session: Session | None = None
     _session_loaded: bool = False
     _session_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
@@ -53,7 +58,7 @@ class Context:
             return self._session
         async with self._session_lock:
             if not self._session_loaded:
-                token = bearer_token(self.request.headers.get("authorization"))
+                token = bearer_token(self._authorization())
                 if token:
                     self._session = await sessions.authenticate(runtime=self.runtime, access_token=token)
                 self._session_loaded = True
@@ -61,6 +66,14 @@ class Context:
             # Sibling fields run in tasks of their own, each with a copy of the context.
             structlog.contextvars.bind_contextvars(member_id=str(self._session.member_id))
         return self._session
+
+    def _authorization(self) -> str | None:
+        if self.connection_params is None:
+            return self.request.headers.get("authorization")
+        for key, value in self.connection_params.items():
+            if key.lower() == "authorization" and isinstance(value, str):
+                return value
+        return None
 
     async def viewer(self) -> Member | None:
         session = await self.session()

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from models import Member as MemberModel
-from resolvers import profile
+from resolvers import inbox, profile
 from resolvers.codes import mask_destination
 from schema.base import (
     AccountStatus,
@@ -26,6 +26,7 @@ from schema.base import (
 from schema.context import Info
 
 if TYPE_CHECKING:
+    from schema.notifications import NotificationConnection
     from schema.questions import QuestionConnection
     from schema.service_requests import ServiceRequestConnection
 
@@ -140,6 +141,24 @@ class Member(Node):
         return await member_questions(
             info, member_id=self.pk, status=status, first=first, after=after
         )
+
+    @strawberry.field(description="Newest first.")
+    async def notifications(
+        self,
+        info: Info,
+        unread_only: bool | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Annotated[NotificationConnection, strawberry.lazy("schema.notifications")]:
+        from schema.notifications import member_notifications
+
+        return await member_notifications(
+            info, member_id=self.pk, unread_only=bool(unread_only), first=first, after=after
+        )
+
+    @strawberry.field(description="How many of this member's notifications are unread.")
+    async def unread_notification_count(self) -> int:
+        return await inbox.unread_count(member_id=self.pk)
 
 
 def mask_iban(iban: str | None) -> str | None:

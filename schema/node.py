@@ -9,7 +9,7 @@ import strawberry
 
 from models import Member as MemberModel
 from models import Role
-from schema import documents, questions, service_requests
+from schema import documents, notifications, questions, service_requests
 from schema.base import Node, from_global_id
 from schema.context import Info
 from schema.member import Member
@@ -31,6 +31,7 @@ def loaders() -> dict[str, Loader]:
         "ServiceRequest": service_requests.load_service_request,
         "Question": questions.load_question,
         "Document": documents.load_document,
+        "Notification": notifications.load_notification,
     }
 
 

@@ -17,7 +17,7 @@ from schema.metrics import observe_payload_errors
 
 class DomainErrorsAsPayload(FieldExtension):
     """Runs the mutation; on a DomainError answers its payload type with `errors` filled
-    and every other field null."""
+    and every other field null. Publishes the live events the mutation raised."""
 
     def apply(self, field: StrawberryField) -> None:
         self.field = field
@@ -25,11 +25,13 @@ class DomainErrorsAsPayload(FieldExtension):
     async def resolve_async(
         self, next_: AsyncExtensionResolver, source: Any, info: strawberry.Info, **kwargs: Any
     ) -> Any:
-        try:
-            return await next_(source, info, **kwargs)
-        except DomainError as error:
-            observe_payload_errors(info.context, [e.code.value for e in error.errors])
-            return failed(self.field.type, info.context.user_errors(error))  # type: ignore[arg-type]
+        # Live events raised by the mutation go out once it is done, its transactions committed.
+        async with info.context.runtime.live.collect():
+            try:
+                return await next_(source, info, **kwargs)
+            except DomainError as error:
+                observe_payload_errors(info.context, [e.code.value for e in error.errors])
+                return failed(self.field.type, info.context.user_errors(error))  # type: ignore[arg-type]
 
 
 def failed(payload_type: type, errors: list[UserError]) -> Any:

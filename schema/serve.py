@@ -46,6 +46,12 @@ def serve(settings: Settings) -> None:
         http="httptools",
         loop="uvloop",
         timeout_graceful_shutdown=int(settings.shutdown_timeout_seconds) or 1,
+        # Subscriptions: messages as small as JSON bodies; a peer that stops answering the
+        # WebSocket's own pings is dropped (the app pings over graphql-transport-ws too).
+        ws="websockets-sansio",
+        ws_max_size=100 * 1024,
+        ws_ping_interval=20,
+        ws_ping_timeout=20,
     )
     # uvicorn raises the signal again once it has shut down, with the handler it found:
     # ignoring SIGTERM here makes a clean shutdown exit 0 instead of dying of the signal.

@@ -4,6 +4,7 @@ GraphQL-over-HTTP media type negotiation."""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from typing import Any
 
 import orjson
@@ -14,17 +15,26 @@ from cross_web.request import FormData
 from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
+from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import MissingQueryError
+from strawberry.http import GraphQLRequestData
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
-from strawberry.types.unset import UNSET
+from strawberry.types.graphql import OperationType
+from strawberry.types.unset import UNSET, UnsetType
 
 from resolvers.negotiation import media_match, parse_accept, quality_of
 from resolvers.runtime import Runtime
 from schema.context import Context
 from schema.graphiql import graphiql_html
+from schema.live import LiveHandler, TextWebSocketAdapter, accept_socket
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
+CONNECTION_INIT_WAIT = dt.timedelta(seconds=10)
+OPERATIONS_PER_SOCKET = 5
 
 log = structlog.stdlib.get_logger("gosi.server")
 
@@ -48,17 +58,62 @@ class UploadRequestAdapter(StarletteRequestAdapter):
 
 class GraphQLView(GraphQL):
     request_adapter_class = UploadRequestAdapter
+    graphql_transport_ws_handler_class = LiveHandler  # type: ignore[assignment]
+    websocket_adapter_class = TextWebSocketAdapter
 
     def __init__(self, schema: strawberry.Schema, runtime: Runtime) -> None:
         production = runtime.settings.production
         super().__init__(
-            schema, graphql_ide=None if production else "graphiql", multipart_uploads_enabled=True
+            schema,
+            graphql_ide=None if production else "graphiql",
+            multipart_uploads_enabled=True,
+            # graphql-transport-ws only (the contract's protocol); the legacy one of
+            # subscriptions-transport-ws has no ping/pong and is unmaintained.
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            connection_init_wait_timeout=CONNECTION_INIT_WAIT,
+            max_subscriptions_per_connection=OPERATIONS_PER_SOCKET,
+            allowed_origins=runtime.settings.cors_origins,
         )
         self.runtime = runtime
         self.timeout = runtime.settings.execution_timeout_seconds
 
-    async def get_context(self, request: Request, response: Response) -> Context:  # type: ignore[override]
-        return Context(request=request, response=response, runtime=self.runtime)
+    async def get_context(  # type: ignore[override]
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> Context:
+        return Context(request=request, response=response, runtime=self.runtime)  # type: ignore[arg-type]
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:  # type: ignore[override]
+        return await accept_socket(context)
+
+    async def execute_single(  # type: ignore[override]  # noqa: PLR0917
+        self,
+        request: Request,
+        request_adapter: Any,
+        sub_response: Response,
+        context: Context,
+        root_value: Any,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        # Subscriptions run over the WebSocket only: plain HTTP would run one as a query.
+        allowed = {OperationType.QUERY} | (
+            {OperationType.MUTATION} if request_adapter.method == "POST" else set()
+        )
+        try:
+            return await self.schema.execute(
+                request_data.query,
+                root_value=root_value,
+                variable_values=request_data.variables,
+                context_value=context,
+                operation_name=request_data.operation_name,
+                allowed_operation_types=allowed,
+                operation_extensions=request_data.extensions,
+            )
+        except CannotGetOperationTypeError as error:
+            raise HTTPException(400, error.as_http_error_reason()) from error
+        except InvalidOperationTypeError as error:
+            raise HTTPException(400, error.as_http_error_reason(request_adapter.method)) from error
+        except MissingQueryError as error:
+            raise HTTPException(400, "No GraphQL query found in the request") from error
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
         return HTMLResponse(graphiql_html())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -27,7 +28,8 @@ def _require_tool(name: str) -> str:
 
 
 def _ensure_audit_deps(npm: str) -> None:
-    if (AUDIT_DIR / "node_modules" / "graphql-http" / "package.json").exists():
+    wanted = json.loads((AUDIT_DIR / "package.json").read_text())["dependencies"]
+    if all((AUDIT_DIR / "node_modules" / name / "package.json").exists() for name in wanted):
         return
     done = subprocess.run(
         [npm, "ci", "--silent", "--no-audit", "--no-fund"],

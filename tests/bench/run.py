@@ -15,6 +15,9 @@ wrk (or a Python client) in another process:
 4. with --postgres (which also runs 1-3 on PostgreSQL): a member's first page and a staff
    queue page deep in the list with 1,000,000 requests against 1,000, as latency ratios;
 5. a 5 MiB PDF upload's throughput against writing the same bytes to disk (tests.bench.uploads).
+6. live events (tests.bench.live, on PostgreSQL whichever engine 1-3 use): delivery latency
+   p50/p99 of an event from one server process to 1,000 sockets open on another, and the
+   memory those sockets cost.
 
 Every load is bounded in time; the server, wrk and the databases are cleaned up at the end.
 """
@@ -45,7 +48,7 @@ from resolvers.pagination import encode_cursor
 from resolvers.runtime import Runtime
 from resolvers.settings import Settings
 from schema.app import create_app
-from tests.bench import baseline, seed, statements, uploads
+from tests.bench import baseline, live, seed, statements, uploads
 from tests.bench.databases import (
     Databases,
     orm,
@@ -659,6 +662,9 @@ async def main_async(args: argparse.Namespace) -> int:
             for run in (small, large):
                 await scale_run(databases, run, args, secret)
             report_scale(report, small, large)
+        if 5 in args.parts:
+            report.add()
+            await live.live_fanout(report, databases, args, secret)
         report.add()
         report.add(f"machine load average (1 min): {load_before:.2f} before the run, "
                    f"{load_average():.2f} after")
@@ -705,8 +711,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         default="production")
     parser.add_argument("--keep", action="store_true",
                         help="keep the databases and the server logs")
-    parser.add_argument("--parts", default="1,2,3,4,5",
-                        help="which parts to run (1,2,3,4,5; 4 needs --postgres; 5 is uploads)")
+    parser.add_argument("--parts", default="1,2,3,4,5,6",
+                        help="which parts to run (1-6; 4 needs --postgres; 5 is uploads, 6 live events)")
     parser.add_argument("--quiet-wait", type=float, default=20,
                         help="before each measurement, wait up to this many seconds for "
                              "unrelated processes to go quiet (20)")
