@@ -21,6 +21,7 @@ from resolvers.sessions import IssuedSession
 from resolvers.throttle import (
     LOGIN_FAILURES_PER_ID,
     LOGIN_FAILURES_PER_IP,
+    REGISTERED_ANSWERS_PER_IP,
     REGISTRATIONS_PER_IP,
     RESET_REQUESTS_PER_ID,
     RESET_REQUESTS_PER_ID_HOURLY,
@@ -99,6 +100,11 @@ async def register(
 
     existing = await Member.get_or_none(national_id=national_id)
     if existing is not None and existing.status is not AccountStatus.PENDING_ACTIVATION:
+        # The contract tells a person they already have an account; that answer would let
+        # anyone test IDs, so one address gets it a few times an hour.
+        if not await runtime.throttle.hit(REGISTERED_ANSWERS_PER_IP, f"registered-ip:{client_ip}"):
+            audit.record("registered_answer_throttled", client_ip=client_ip)
+            raise DomainError.single(None, ErrorCode.RATE_LIMITED)
         raise DomainError.single("nationalId", ErrorCode.ALREADY_REGISTERED)
 
     data = dict(
@@ -225,8 +231,11 @@ async def login(
     parsed = valid_id or national_id.strip()[:20]
     id_key, ip_key = f"login-id:{parsed}", f"login-ip:{client_ip}"
     throttle = runtime.throttle
-    if not await throttle.allows(LOGIN_FAILURES_PER_ID, id_key) or not await throttle.allows(
-        LOGIN_FAILURES_PER_IP, ip_key
+    # Each attempt is counted before the password is checked, in the limiter's own atomic
+    # step: ten concurrent guesses cannot all pass a check made before any was counted. A
+    # success clears the ID's count; the address keeps its count of attempts.
+    if not await throttle.hit(LOGIN_FAILURES_PER_IP, ip_key) or not await throttle.hit(
+        LOGIN_FAILURES_PER_ID, id_key
     ):
         audit.record("login_refused_throttled", national_id_hash=_pseudonym(parsed),
                      client_ip=client_ip)
@@ -237,8 +246,6 @@ async def login(
     # Same error for an unknown ID and a wrong password, after the same hashing work.
     verified = await runtime.passwords.verify(member.password_hash if member else None, password)
     if not verified or member is None:
-        await throttle.hit(LOGIN_FAILURES_PER_IP, ip_key)
-        await throttle.hit(LOGIN_FAILURES_PER_ID, id_key)
         locked_out = not await throttle.allows(LOGIN_FAILURES_PER_ID, id_key)
         audit.record("login_failed", national_id_hash=_pseudonym(parsed), client_ip=client_ip,
                      known=member is not None)
@@ -282,12 +289,11 @@ async def request_password_reset(
     if parsed is None:
         raise DomainError.single("nationalId", ErrorCode.INVALID_NATIONAL_ID)
     key = f"reset-id:{parsed}"
-    if not await runtime.throttle.allows(
+    # Each hit is the limiter's atomic check-and-count: concurrent asks get one through.
+    if not await runtime.throttle.hit(
         RESET_REQUESTS_PER_ID, key
-    ) or not await runtime.throttle.allows(RESET_REQUESTS_PER_ID_HOURLY, key):
+    ) or not await runtime.throttle.hit(RESET_REQUESTS_PER_ID_HOURLY, key):
         raise DomainError.single(None, ErrorCode.RATE_LIMITED)
-    await runtime.throttle.hit(RESET_REQUESTS_PER_ID, key)
-    await runtime.throttle.hit(RESET_REQUESTS_PER_ID_HOURLY, key)
 
     member = await Member.get_or_none(national_id=parsed, status=AccountStatus.ACTIVE)
     wanted = channel or NotificationChannel.SMS
@@ -298,12 +304,23 @@ async def request_password_reset(
         NotificationChannel.SMS
     )
     destination = member.email if chosen is NotificationChannel.EMAIL else member.mobile
+    if chosen is not wanted:
+        # No email on the account: the code goes to the mobile, but the answer looks like
+        # the one for an unknown ID, so asking by email does not tell who has no email.
+        await _send_reset_code(runtime, member, chosen, destination or "")
+        return _placeholder_delivery(runtime, parsed, wanted)
+    return await _send_reset_code(runtime, member, chosen, destination or "")
+
+
+async def _send_reset_code(
+    runtime: Runtime, member: Member, chosen: NotificationChannel, destination: str
+) -> CodeDelivery:
     delivery = await codes.issue(
         runtime=runtime,
         member=member,
         purpose=CodePurpose.PASSWORD_RESET,
         channel=chosen,
-        destination=destination or "",
+        destination=destination,
         template=PASSWORD_RESET_CODE,
         language=member.preferred_language,
     )
@@ -341,15 +358,17 @@ async def reset_password(
         if parsed
         else None
     )
-    if member is not None:
-        errors = ErrorCollector()
-        validation.password(errors, "newPassword", new_password, national_id=member.national_id,
-                            date_of_birth=member.date_of_birth)
-        errors.raise_if_any()
-    await codes.consume(
+    # The code first: only its holder may learn anything about the account, even that the
+    # new password is too weak for it.
+    used = await codes.check(
         runtime=runtime, member=member, purpose=CodePurpose.PASSWORD_RESET, code=code
     )
     assert member is not None
+    errors = ErrorCollector()
+    validation.password(errors, "newPassword", new_password, national_id=member.national_id,
+                        date_of_birth=member.date_of_birth)
+    errors.raise_if_any()
+    await codes.spend(runtime=runtime, code=used)
     await _set_password(runtime, member, new_password)
     audit.record("password_reset", member_id=member.id)
 
