@@ -281,6 +281,15 @@ async def logout(*, runtime: Runtime, session_family, member_id, everywhere: boo
     audit.record("logged_out", member_id=member_id, everywhere=everywhere)
 
 
+async def logout_with_refresh_token(*, runtime: Runtime, refresh_token: str, everywhere: bool) -> None:
+    """Ends the sign-in a refresh token belongs to; an unknown token ends nothing, quietly."""
+    session = await sessions.by_refresh_token(runtime=runtime, refresh_token=refresh_token)
+    if session is None:
+        return
+    await logout(runtime=runtime, session_family=session.family, member_id=session.member_id,
+                 everywhere=everywhere)
+
+
 async def request_password_reset(
     *, runtime: Runtime, national_id: str, channel: NotificationChannel | None
 ) -> CodeDelivery:

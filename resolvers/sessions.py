@@ -56,6 +56,20 @@ async def authenticate(*, runtime: Runtime, access_token: str) -> Session | None
     return session
 
 
+async def by_refresh_token(*, runtime: Runtime, refresh_token: str) -> Session | None:
+    """The live link a refresh token belongs to (not yet rotated, not ended)."""
+    return await Session.filter(
+        refresh_token_hash=runtime.keyring.digest(refresh_token),
+        revoked_at__isnull=True,
+        refresh_expires_at__gt=runtime.now(),
+    ).first()
+
+
+async def touch(*, runtime: Runtime, session: Session) -> None:
+    """Placeholder until sessions record when they were last used."""
+    return None
+
+
 async def refresh(*, runtime: Runtime, refresh_token: str) -> tuple[Member, IssuedSession]:
     now = runtime.now()
     invalid = DomainError.single("refreshToken", ErrorCode.INVALID_CREDENTIALS, "refresh_invalid")

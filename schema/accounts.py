@@ -171,6 +171,10 @@ class LogoutInput:
     everywhere: bool | None = strawberry.field(
         default=None, description="Also end every other session of this member."
     )
+    refresh_token: str | None = strawberry.field(
+        default=None,
+        description="Sign out with the refresh token alone (a tab that lost its access token).",
+    )
 
 
 @strawberry.type(description="The result of logout.")
@@ -299,16 +303,24 @@ class AccountMutation:
             member=Member.from_model(member), session=Session.from_domain(issued)
         )
 
-    @mutation(description="End this session, or every session with everywhere: true.")
+    @mutation(description="End this session, or every session with everywhere: true. Without an "
+               "access token, the refresh token in the input names the session.")
     async def logout(self, info: Info, input: LogoutInput | None = None) -> LogoutPayload:
         session = await info.context.session()
+        everywhere = bool(input and input.everywhere)
+        if session is None and input is not None and input.refresh_token:
+            await accounts.logout_with_refresh_token(
+                runtime=info.context.runtime, refresh_token=input.refresh_token,
+                everywhere=everywhere,
+            )
+            return LogoutPayload()
         if session is None:
-            raise info.context.error("UNAUTHENTICATED", "unauthenticated")
+            raise info.context.unauthenticated()
         await accounts.logout(
             runtime=info.context.runtime,
             session_family=session.family,
             member_id=session.member_id,
-            everywhere=bool(input and input.everywhere),
+            everywhere=everywhere,
         )
         return LogoutPayload()
 

@@ -19,7 +19,7 @@ from resolvers.runtime import Runtime
 from resolvers.settings import Settings
 from schema import build_schema
 from schema.graphiql import static_app
-from schema.middleware import BodySizeLimit
+from schema.middleware import BodySizeLimit, SecurityHeaders
 from schema.view import GraphQLView
 
 
@@ -66,6 +66,8 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
             Mount("/graphiql/static", app=static_app(), name="graphiql-static"),
         ],
         middleware=[
+            # Outermost: CORS preflights and 413s get the headers too.
+            Middleware(SecurityHeaders),
             Middleware(
                 CORSMiddleware,
                 allow_origins=list(settings.cors_origins),

@@ -36,6 +36,8 @@ class Context:
     _session: Session | None = None
     _session_loaded: bool = False
     _session_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    # A bearer token came with the request and opened no session (expired, revoked, made up).
+    token_rejected: bool = False
 
     @cached_property
     def language(self) -> Language:
@@ -55,6 +57,9 @@ class Context:
                 token = bearer_token(self.request.headers.get("authorization"))
                 if token:
                     self._session = await sessions.authenticate(runtime=self.runtime, access_token=token)
+                    self.token_rejected = self._session is None
+                    if self._session is not None:
+                        await sessions.touch(runtime=self.runtime, session=self._session)
                 self._session_loaded = True
         return self._session
 
@@ -65,8 +70,16 @@ class Context:
     async def require_member(self) -> Member:
         member = await self.viewer()
         if member is None:
-            raise self.error("UNAUTHENTICATED", "unauthenticated")
+            raise self.unauthenticated()
         return member
+
+    def unauthenticated(self) -> GraphQLError:
+        """UNAUTHENTICATED; with reason TOKEN_EXPIRED when a token came and no longer works,
+        so a client knows to refresh."""
+        error = self.error("UNAUTHENTICATED", "unauthenticated")
+        if self.token_rejected:
+            error.extensions["reason"] = "TOKEN_EXPIRED"
+        return error
 
     async def require_staff(self) -> Member:
         member = await self.require_member()

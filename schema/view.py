@@ -9,7 +9,7 @@ from typing import Any
 
 import orjson
 import strawberry
-from graphql import GraphQLError
+from graphql import FieldNode, GraphQLError, OperationDefinitionNode, parse
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from strawberry.asgi import GraphQL
@@ -17,7 +17,7 @@ from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET
 
 from resolvers.runtime import Runtime
-from schema.context import Context
+from schema.context import Context, bearer_token
 from schema.graphiql import graphiql_html
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
@@ -33,7 +33,9 @@ class GraphQLView(GraphQL):
         self.timeout = runtime.settings.execution_timeout_seconds
 
     async def get_context(self, request: Request, response: Response) -> Context:  # type: ignore[override]
-        return Context(request=request, response=response, runtime=self.runtime)
+        context = Context(request=request, response=response, runtime=self.runtime)
+        request.state.graphql_context = context
+        return context
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
         return HTMLResponse(graphiql_html())
@@ -59,6 +61,7 @@ class GraphQLView(GraphQL):
 
     async def process_result(self, request: Request, result: ExecutionResult) -> Any:
         data = await super().process_result(request, result)
+        request.state.graphql_failed = bool(result.errors)
         # A request error (the document never ran) has no `data` under graphql-response+json.
         if (
             wants_graphql_response(request)
@@ -80,7 +83,46 @@ class GraphQLView(GraphQL):
             response.headers["content-type"] = GRAPHQL_RESPONSE
             if getattr(request.state, "graphql_request_error", False):
                 response.status_code = 400
+        if isinstance(response, Response):
+            await self._caching_and_challenge(request, response)
         return response
+
+    async def _caching_and_challenge(self, request: Request, response: Response) -> None:
+        context: Context | None = getattr(request.state, "graphql_context", None)
+        if context is None:
+            return
+        if bearer_token(request.headers.get("authorization")):
+            # RFC 6750: a token that opens no session is named, even when the query only
+            # answered null, so a client's refresh-on-error fires for reads too.
+            await context.session()
+            if context.token_rejected:
+                response.headers["WWW-Authenticate"] = 'Bearer error="invalid_token"'
+        elif (
+            request.method == "GET"
+            and response.status_code == 200
+            and not getattr(request.state, "graphql_failed", True)
+            and only_public_fields(request.query_params.get("query", ""))
+        ):
+            response.headers["Cache-Control"] = PUBLIC_CACHE
+            response.headers["Vary"] = "Accept-Language"
+
+
+PUBLIC_CACHE = "public, max-age=300"
+# Root fields that are the same for every caller (in one language): the catalog.
+PUBLIC_FIELDS = frozenset({"services", "__typename"})
+
+
+def only_public_fields(query: str) -> bool:
+    """The document asks the catalog and nothing else (no fragments, no other field)."""
+    try:
+        document = parse(query)
+    except GraphQLError:
+        return False
+    operations = document.definitions
+    return len(operations) == 1 and isinstance(operations[0], OperationDefinitionNode) and all(
+        isinstance(selection, FieldNode) and selection.name.value in PUBLIC_FIELDS
+        for selection in operations[0].selection_set.selections
+    )
 
 
 def _quality(accept: str, media_type: str) -> float:
