@@ -4,6 +4,7 @@ from models.code import OneTimeCode
 from models.enums import (
     AccountStatus,
     Actor,
+    ChallengePurpose,
     CodePurpose,
     Language,
     NotificationChannel,
@@ -12,11 +13,14 @@ from models.enums import (
     RequestStatus,
     Residency,
     Role,
+    SecondFactorMethod,
+    SecurityEventKind,
     ServiceType,
 )
 from models.member import Member
 from models.outbox import OutboundMessage
 from models.question import Question, QuestionMessage
+from models.security import AuthChallenge, Passkey, RecoveryCode, SecurityEvent, TotpCredential
 from models.service_request import ReferenceCounter, RequestEvent, ServiceRequest
 from models.session import Session
 
@@ -30,27 +34,40 @@ __models__ = [
     ReferenceCounter,
     Question,
     QuestionMessage,
+    SecurityEvent,
+    TotpCredential,
+    RecoveryCode,
+    Passkey,
+    AuthChallenge,
 ]
 
 __all__ = [
     "AccountStatus",
     "Actor",
+    "AuthChallenge",
+    "ChallengePurpose",
     "CodePurpose",
     "Language",
     "Member",
     "NotificationChannel",
     "OneTimeCode",
     "OutboundMessage",
+    "Passkey",
     "Question",
     "QuestionCategory",
     "QuestionMessage",
     "QuestionStatus",
+    "RecoveryCode",
     "ReferenceCounter",
     "RequestEvent",
     "RequestStatus",
     "Residency",
     "Role",
+    "SecondFactorMethod",
+    "SecurityEvent",
+    "SecurityEventKind",
     "ServiceRequest",
     "ServiceType",
     "Session",
+    "TotpCredential",
 ]

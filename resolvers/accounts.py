@@ -11,12 +11,22 @@ from dataclasses import dataclass
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from models import AccountStatus, CodePurpose, Language, Member, NotificationChannel, Role
-from resolvers import audit, codes, sessions, validation
+from models import (
+    AccountStatus,
+    CodePurpose,
+    Language,
+    Member,
+    NotificationChannel,
+    Role,
+    SecurityEventKind,
+)
+from resolvers import audit, codes, second_factor, security, sessions, validation
 from resolvers.codes import CodeDelivery
+from resolvers.devices import Client
 from resolvers.errors import DomainError, ErrorCode, ErrorCollector
 from resolvers.notifications import ACTIVATION_CODE, PASSWORD_RESET_CODE
 from resolvers.runtime import Runtime
+from resolvers.second_factor import Challenge
 from resolvers.sessions import IssuedSession
 from resolvers.throttle import (
     LOGIN_FAILURES_PER_ID,
@@ -179,6 +189,7 @@ async def activate(
     code: str,
     confirm_details: bool,
     corrections: Corrections | None,
+    client: Client | None = None,
 ) -> tuple[Member, IssuedSession]:
     errors = ErrorCollector()
     changes: dict = {}
@@ -198,7 +209,7 @@ async def activate(
     async with in_transaction():
         await Member.filter(id=member.id).update(status=AccountStatus.ACTIVE, **changes)
         await member.refresh_from_db()
-        issued = await sessions.start(runtime=runtime, member=member)
+        issued = await security.sign_in(runtime=runtime, member=member, client=client, first=True)
     audit.record("activated", member_id=member.id, corrected=sorted(changes))
     return member, issued
 
@@ -225,10 +236,12 @@ def _corrected_fields(errors: ErrorCollector, corrections: Corrections, today: d
 
 
 async def login(
-    *, runtime: Runtime, national_id: str, password: str, client_ip: str
-) -> tuple[Member, IssuedSession]:
+    *, runtime: Runtime, national_id: str, password: str, client: Client
+) -> tuple[Member, IssuedSession | Challenge]:
+    """A session; or, when the account has a second factor, the challenge asking for it."""
     valid_id = validation.parse_national_id(national_id)
     parsed = valid_id or national_id.strip()[:20]
+    client_ip = client.ip_address
     id_key, ip_key = f"login-id:{parsed}", f"login-ip:{client_ip}"
     throttle = runtime.throttle
     # Each attempt is counted before the password is checked, in the limiter's own atomic
@@ -252,9 +265,12 @@ async def login(
         if locked_out:
             audit.record("login_locked_out", national_id_hash=_pseudonym(parsed),
                          client_ip=client_ip, minutes=15)
+        if member is not None:
+            await security.record(runtime, member.id, SecurityEventKind.SIGN_IN_FAILED, client)
+            if locked_out:
+                await security.record(runtime, member.id, SecurityEventKind.LOCKED_OUT, client)
         raise DomainError.single(None, ErrorCode.INVALID_CREDENTIALS)
 
-    await throttle.clear(LOGIN_FAILURES_PER_ID, id_key)
     if member.status is AccountStatus.PENDING_ACTIVATION:
         raise DomainError.single(None, ErrorCode.ACCOUNT_NOT_ACTIVE)
     if member.status is not AccountStatus.ACTIVE:
@@ -263,7 +279,14 @@ async def login(
         member.password_hash = await runtime.passwords.hash(password)
         await member.save(update_fields=["password_hash"])
         audit.record("password_rehashed", member_id=member.id)
-    issued = await sessions.start(runtime=runtime, member=member)
+    if await second_factor.methods_of(member):
+        # The ID's failure count stays until the second factor is shown: wrong proofs add
+        # to it, and a known password cannot reset it for unlimited guesses.
+        challenge = await second_factor.open_challenge(runtime=runtime, member=member)
+        audit.record("login_second_factor_asked", member_id=member.id, client_ip=client_ip)
+        return member, challenge
+    await throttle.clear(LOGIN_FAILURES_PER_ID, id_key)
+    issued = await security.sign_in(runtime=runtime, member=member, client=client)
     audit.record("login_succeeded", member_id=member.id, client_ip=client_ip)
     return member, issued
 
@@ -273,7 +296,15 @@ def _pseudonym(national_id: str) -> str:
     return hashlib.sha256(national_id.encode()).hexdigest()[:16]
 
 
-async def logout(*, runtime: Runtime, session_family, member_id, everywhere: bool) -> None:
+async def logout(
+    *,
+    runtime: Runtime,
+    session_family: uuid.UUID,
+    member_id: uuid.UUID,
+    everywhere: bool,
+    client: Client | None = None,
+) -> None:
+    await security.record(runtime, member_id, SecurityEventKind.SIGNED_OUT, client)
     if everywhere:
         await sessions.end_all(runtime=runtime, member_id=member_id)
     else:
@@ -281,13 +312,15 @@ async def logout(*, runtime: Runtime, session_family, member_id, everywhere: boo
     audit.record("logged_out", member_id=member_id, everywhere=everywhere)
 
 
-async def logout_with_refresh_token(*, runtime: Runtime, refresh_token: str, everywhere: bool) -> None:
+async def logout_with_refresh_token(
+    *, runtime: Runtime, refresh_token: str, everywhere: bool, client: Client | None = None
+) -> None:
     """Ends the sign-in a refresh token belongs to; an unknown token ends nothing, quietly."""
     session = await sessions.by_refresh_token(runtime=runtime, refresh_token=refresh_token)
     if session is None:
         return
     await logout(runtime=runtime, session_family=session.family, member_id=session.member_id,
-                 everywhere=everywhere)
+                 everywhere=everywhere, client=client)
 
 
 async def request_password_reset(
@@ -359,7 +392,8 @@ def _placeholder_delivery(
 
 
 async def reset_password(
-    *, runtime: Runtime, national_id: str, code: str, new_password: str
+    *, runtime: Runtime, national_id: str, code: str, new_password: str,
+    client: Client | None = None,
 ) -> None:
     parsed = validation.parse_national_id(national_id)
     member = (
@@ -379,11 +413,13 @@ async def reset_password(
     errors.raise_if_any()
     await codes.spend(runtime=runtime, code=used)
     await _set_password(runtime, member, new_password)
+    await security.record(runtime, member.id, SecurityEventKind.PASSWORD_RESET, client)
     audit.record("password_reset", member_id=member.id)
 
 
 async def change_password(
-    *, runtime: Runtime, member: Member, current_password: str, new_password: str
+    *, runtime: Runtime, member: Member, current_password: str, new_password: str,
+    client: Client | None = None,
 ) -> None:
     if not await runtime.passwords.verify(member.password_hash, current_password):
         audit.record("password_change_failed", member_id=member.id)
@@ -395,6 +431,7 @@ async def change_password(
                         date_of_birth=member.date_of_birth)
     errors.raise_if_any()
     await _set_password(runtime, member, new_password)
+    await security.record(runtime, member.id, SecurityEventKind.PASSWORD_CHANGED, client)
     audit.record("password_changed", member_id=member.id)
 
 

@@ -47,6 +47,13 @@ class Settings:
     argon2_parallelism: int = 1
     hashing_concurrency: int = field(default_factory=lambda: default_hashing_concurrency())
     execution_timeout_seconds: float = 10.0
+    webauthn_rp_id: str = "localhost"
+    # Empty: http://localhost:8000 and the CORS origins.
+    webauthn_allowed_origins: tuple[str, ...] = ()
+
+    @property
+    def webauthn_origins(self) -> tuple[str, ...]:
+        return self.webauthn_allowed_origins or ("http://localhost:8000", *self.cors_origins)
 
     @property
     def production(self) -> bool:
@@ -89,6 +96,11 @@ class Settings:
             argon2_time_cost=integer("ARGON2_TIME_COST", 2),
             argon2_parallelism=integer("ARGON2_PARALLELISM", 1),
             hashing_concurrency=integer("HASHING_CONCURRENCY", default_hashing_concurrency()),
+            webauthn_rp_id=text("WEBAUTHN_RP_ID") or "localhost",
+            webauthn_allowed_origins=tuple(
+                origin.strip() for origin in (text("WEBAUTHN_ORIGINS") or "").split(",")
+                if origin.strip()
+            ),
         )
         settings.check()
         return settings

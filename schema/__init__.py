@@ -20,7 +20,7 @@ from strawberry.tools import merge_types
 from strawberry.utils.logging import StrawberryLogger
 
 from resolvers.errors import DomainError
-from schema import accounts, node, profile, questions, service_requests
+from schema import accounts, node, profile, questions, security, service_requests
 from schema.base import Node
 
 MAX_DEPTH = 10
@@ -29,7 +29,7 @@ MAX_TOKENS = 2000
 
 log = logging.getLogger("gosi.graphql")
 
-DOMAINS = (accounts, node, profile, service_requests, questions)
+DOMAINS = (accounts, node, profile, service_requests, questions, security)
 Query = merge_types("Query", tuple(t for domain in DOMAINS for t in domain.QUERIES))
 Mutation = merge_types("Mutation", tuple(t for domain in DOMAINS for t in domain.MUTATIONS))
 

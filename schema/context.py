@@ -17,6 +17,7 @@ from strawberry.types import Info as StrawberryInfo
 
 from models import Language, Member, Role, Session
 from resolvers import sessions
+from resolvers.devices import Client
 from resolvers.errors import DomainError
 from resolvers.i18n import negotiate_language, translate
 from resolvers.pagination import Page
@@ -46,6 +47,11 @@ class Context:
     @property
     def client_ip(self) -> str:
         return self.request.client.host if self.request.client else "unknown"
+
+    @cached_property
+    def client(self) -> Client:
+        return Client(ip_address=self.client_ip,
+                      user_agent=self.request.headers.get("user-agent", ""))
 
     async def session(self) -> Session | None:
         """Looked up once per request: sibling fields resolve concurrently and all wait for

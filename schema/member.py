@@ -27,6 +27,7 @@ from schema.context import Info
 
 if TYPE_CHECKING:
     from schema.questions import QuestionConnection
+    from schema.security import SecondFactorSettings, SecurityEventConnection, SignInSession
     from schema.service_requests import ServiceRequestConnection
 
 
@@ -138,6 +139,32 @@ class Member(Node):
         return await member_questions(
             info, member_id=self.pk, status=status, first=first, after=after
         )
+
+    @strawberry.field(description="The member's live sign-ins, the current one included.")
+    async def sessions(
+        self, info: Info
+    ) -> list[Annotated[SignInSession, strawberry.lazy("schema.security")]]:
+        from schema.security import member_sign_ins
+
+        return await member_sign_ins(info, self.pk)
+
+    @strawberry.field(
+        description="Sign-ins, failures and security changes on this account, newest first."
+    )
+    async def security_events(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Annotated[SecurityEventConnection, strawberry.lazy("schema.security")]:
+        from schema.security import member_security_events
+
+        return await member_security_events(info, self.pk, first, after)
+
+    @strawberry.field(description="The member's second factors.")
+    async def second_factor(
+        self,
+    ) -> Annotated[SecondFactorSettings, strawberry.lazy("schema.security")]:
+        from schema.security import member_second_factor
+
+        return await member_second_factor(self.pk)
 
 
 def mask_iban(iban: str | None) -> str | None:

@@ -28,6 +28,11 @@ from tests.support import Inbox, SmsGateway, SmtpHandler
 POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 POSTGRES_REQUIRED = os.environ.get("CI") == "true" or os.environ.get("REQUIRE_POSTGRES") == "1"
 TABLES = [
+    "security_event",
+    "totp_credential",
+    "recovery_code",
+    "passkey",
+    "auth_challenge",
     "question_message",
     "question",
     "request_event",
