@@ -244,10 +244,11 @@ async def login(
     client_ip = client.ip_address
     id_key, ip_key = f"login-id:{parsed}", f"login-ip:{client_ip}"
     throttle = runtime.throttle
-    # Each attempt is counted before the password is checked, in the limiter's own atomic
-    # step: ten concurrent guesses cannot all pass a check made before any was counted. A
-    # success clears the ID's count; the address keeps its count of attempts.
-    if not await throttle.hit(LOGIN_FAILURES_PER_IP, ip_key) or not await throttle.hit(
+    # The ID's attempt is counted before its password is checked, in the limiter's own
+    # atomic step: ten concurrent guesses cannot all pass a check made before any was
+    # counted (a success clears the count). The address counts failures only, so an office
+    # behind one address can sign in all day; a failure over its limit is answered as such.
+    if not await throttle.allows(LOGIN_FAILURES_PER_IP, ip_key) or not await throttle.hit(
         LOGIN_FAILURES_PER_ID, id_key
     ):
         audit.record("login_refused_throttled", national_id_hash=_pseudonym(parsed),
@@ -259,6 +260,7 @@ async def login(
     # Same error for an unknown ID and a wrong password, after the same hashing work.
     verified = await runtime.passwords.verify(member.password_hash if member else None, password)
     if not verified or member is None:
+        within_address_limit = await throttle.hit(LOGIN_FAILURES_PER_IP, ip_key)
         locked_out = not await throttle.allows(LOGIN_FAILURES_PER_ID, id_key)
         audit.record("login_failed", national_id_hash=_pseudonym(parsed), client_ip=client_ip,
                      known=member is not None)
@@ -269,6 +271,8 @@ async def login(
             await security.record(runtime, member.id, SecurityEventKind.SIGN_IN_FAILED, client)
             if locked_out:
                 await security.record(runtime, member.id, SecurityEventKind.LOCKED_OUT, client)
+        if not within_address_limit:
+            raise DomainError.single(None, ErrorCode.RATE_LIMITED)
         raise DomainError.single(None, ErrorCode.INVALID_CREDENTIALS)
 
     if member.status is AccountStatus.PENDING_ACTIVATION:

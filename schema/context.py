@@ -39,6 +39,7 @@ class Context:
     _session_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     # A bearer token came with the request and opened no session (expired, revoked, made up).
     token_rejected: bool = False
+    session_tried: bool = False
 
     @cached_property
     def language(self) -> Language:
@@ -61,6 +62,7 @@ class Context:
         async with self._session_lock:
             if not self._session_loaded:
                 token = bearer_token(self.request.headers.get("authorization"))
+                self.session_tried = True
                 if token:
                     self._session = await sessions.authenticate(runtime=self.runtime, access_token=token)
                     self.token_rejected = self._session is None

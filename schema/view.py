@@ -4,6 +4,7 @@ GraphQL-over-HTTP media type negotiation."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from typing import Any
 
@@ -15,6 +16,7 @@ from starlette.responses import HTMLResponse, Response
 from strawberry.asgi import GraphQL
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET
+from tortoise.exceptions import BaseORMException
 
 from resolvers.runtime import Runtime
 from schema.context import Context, bearer_token
@@ -93,8 +95,11 @@ class GraphQLView(GraphQL):
             return
         if bearer_token(request.headers.get("authorization")):
             # RFC 6750: a token that opens no session is named, even when the query only
-            # answered null, so a client's refresh-on-error fires for reads too.
-            await context.session()
+            # answered null, so a client's refresh-on-error fires for reads too. A lookup
+            # that already failed (database down) was answered by the operation itself.
+            if not context.session_tried:
+                with contextlib.suppress(BaseORMException, OSError):
+                    await context.session()
             if context.token_rejected:
                 response.headers["WWW-Authenticate"] = 'Bearer error="invalid_token"'
         elif (
