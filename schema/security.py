@@ -64,8 +64,11 @@ class SecurityEventConnection(Connection[SecurityEvent]):
 
 async def member_sign_ins(info: Info, member_id: object) -> list[SignInSession]:
     viewer_session = await info.context.session()
+    if viewer_session is None or viewer_session.member_id != member_id:
+        # Where and from what a member is signed in is theirs alone, not staff's.
+        return []
     sign_ins = await security.live_sign_ins(runtime=info.context.runtime, member_id=member_id)  # type: ignore[arg-type]
-    current = viewer_session.family if viewer_session else None
+    current = viewer_session.family
     return [SignInSession.from_domain(s, s.family == current) for s in sign_ins]
 
 
