@@ -1,3 +1,5 @@
+import uuid
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -12,6 +14,7 @@ class SecurityEvent(Model):
     member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
         "models.Member", related_name="security_events", on_delete=fields.CASCADE
     )
+    member_id: uuid.UUID
     kind = fields.CharEnumField(SecurityEventKind, max_length=24)
     at = fields.DatetimeField()
     device = fields.CharField(max_length=120, null=True)
@@ -30,6 +33,7 @@ class TotpCredential(Model):
     member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
         "models.Member", related_name="totp_credentials", on_delete=fields.CASCADE
     )
+    member_id: uuid.UUID
     secret_sealed = fields.TextField()
     confirmed_at = fields.DatetimeField(null=True)
     last_step = fields.BigIntField(default=0)
@@ -45,6 +49,7 @@ class RecoveryCode(Model):
     member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
         "models.Member", related_name="recovery_codes", on_delete=fields.CASCADE
     )
+    member_id: uuid.UUID
     code_hash = fields.CharField(max_length=64)
     used_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField()
@@ -59,6 +64,7 @@ class Passkey(Model):
     member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
         "models.Member", related_name="passkeys", on_delete=fields.CASCADE
     )
+    member_id: uuid.UUID
     # base64url, as WebAuthn sends it.
     credential_id = fields.CharField(max_length=255, unique=True)
     public_key = fields.TextField()
@@ -79,6 +85,7 @@ class AuthChallenge(Model):
     member: fields.ForeignKeyNullableRelation[Member] = fields.ForeignKeyField(
         "models.Member", related_name="auth_challenges", null=True, on_delete=fields.CASCADE
     )
+    member_id: uuid.UUID | None
     purpose = fields.CharEnumField(ChallengePurpose, max_length=24)
     token_hash = fields.CharField(max_length=64, unique=True)
     # base64url of the WebAuthn challenge, for passkey ceremonies.

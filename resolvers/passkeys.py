@@ -110,7 +110,7 @@ async def finish_registration(
 ) -> Passkey:
     security.require_recent_authentication(runtime, authenticated_at)
     errors = ErrorCollector()
-    name = validation.bounded_text(errors, "name", name, max_length=64)
+    label = validation.bounded_text(errors, "name", name, max_length=64) or ""
     errors.raise_if_any()
     challenge = await _take_challenge(
         runtime, ChallengePurpose.PASSKEY_REGISTRATION, challenge_token, member.id
@@ -131,7 +131,7 @@ async def finish_registration(
     passkey = await Passkey.create(
         member_id=member.id, credential_id=credential_id,
         public_key=bytes_to_base64url(verified.credential_public_key),
-        sign_count=verified.sign_count, name=name, created_at=runtime.now(),
+        sign_count=verified.sign_count, name=label, created_at=runtime.now(),
     )
     await security.record(runtime, member.id, SecurityEventKind.SECOND_FACTOR_ADDED, client)
     audit.record("second_factor_added", member_id=member.id, method="PASSKEY")

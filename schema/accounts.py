@@ -157,9 +157,8 @@ class LoginInput:
     password: str = strawberry.field(description="Password.")
 
 
-SecondFactorMethod = strawberry.enum(
-    enums.SecondFactorMethod, description="A way to show the second factor."
-)
+strawberry.enum(enums.SecondFactorMethod, description="A way to show the second factor.")
+SecondFactorMethod = enums.SecondFactorMethod
 
 
 @strawberry.type(

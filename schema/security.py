@@ -18,9 +18,8 @@ from schema.connections import Connection
 from schema.context import Info
 from schema.payloads import errors_field, mutation
 
-SecurityEventKind = strawberry.enum(
-    enums.SecurityEventKind, description="What happened to the security of the account."
-)
+strawberry.enum(enums.SecurityEventKind, description="What happened to the security of the account.")
+SecurityEventKind = enums.SecurityEventKind
 
 
 @strawberry.type(description="One live sign-in (a refresh-token family) of the member.")
