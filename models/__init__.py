@@ -5,6 +5,7 @@ from models.document import DecisionLetter, Document, InformationRequest
 from models.enums import (
     AccountStatus,
     Actor,
+    ChallengePurpose,
     CodePurpose,
     DocumentKind,
     Language,
@@ -15,12 +16,15 @@ from models.enums import (
     RequestStatus,
     Residency,
     Role,
+    SecondFactorMethod,
+    SecurityEventKind,
     ServiceType,
 )
 from models.member import Member
 from models.notification import Notification
 from models.outbox import OutboundMessage
 from models.question import Question, QuestionMessage
+from models.security import AuthChallenge, Passkey, RecoveryCode, SecurityEvent, TotpCredential
 from models.service_request import ReferenceCounter, RequestEvent, ServiceRequest
 from models.session import Session
 
@@ -38,11 +42,18 @@ __models__ = [
     InformationRequest,
     DecisionLetter,
     Notification,
+    SecurityEvent,
+    TotpCredential,
+    RecoveryCode,
+    Passkey,
+    AuthChallenge,
 ]
 
 __all__ = [
     "AccountStatus",
     "Actor",
+    "AuthChallenge",
+    "ChallengePurpose",
     "CodePurpose",
     "DecisionLetter",
     "Document",
@@ -55,16 +66,22 @@ __all__ = [
     "NotificationKind",
     "OneTimeCode",
     "OutboundMessage",
+    "Passkey",
     "Question",
     "QuestionCategory",
     "QuestionMessage",
     "QuestionStatus",
+    "RecoveryCode",
     "ReferenceCounter",
     "RequestEvent",
     "RequestStatus",
     "Residency",
     "Role",
+    "SecondFactorMethod",
+    "SecurityEvent",
+    "SecurityEventKind",
     "ServiceRequest",
     "ServiceType",
     "Session",
+    "TotpCredential",
 ]

@@ -22,6 +22,14 @@ class Session(Model):
     rotated_at = fields.DatetimeField(null=True)
     revoked_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
+    # Kept by every link of a family: when the sign-in began, and when the member last
+    # proved who they are (sign-in or reauthenticate), for step-up.
+    signed_in_at = fields.DatetimeField(null=True)
+    authenticated_at = fields.DatetimeField(null=True)
+    # Written at most once a minute per session.
+    last_used_at = fields.DatetimeField(null=True)
+    device = fields.CharField(max_length=120, null=True)
+    ip_address = fields.CharField(max_length=45, null=True)
 
     class Meta:
         table = "session"

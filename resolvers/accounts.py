@@ -12,16 +12,27 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from models import AccountStatus, CodePurpose, Language, Member, NotificationChannel, Role
-from resolvers import audit, codes, sessions, validation
+from models import (
+    AccountStatus,
+    CodePurpose,
+    Language,
+    Member,
+    NotificationChannel,
+    Role,
+    SecurityEventKind,
+)
+from resolvers import audit, codes, second_factor, security, sessions, validation
 from resolvers.codes import CodeDelivery
+from resolvers.devices import Client
 from resolvers.errors import DomainError, ErrorCode, ErrorCollector
 from resolvers.notifications import ACTIVATION_CODE, PASSWORD_RESET_CODE
 from resolvers.runtime import Runtime
+from resolvers.second_factor import Challenge
 from resolvers.sessions import IssuedSession
 from resolvers.throttle import (
     LOGIN_FAILURES_PER_ID,
     LOGIN_FAILURES_PER_IP,
+    REGISTERED_ANSWERS_PER_IP,
     REGISTRATIONS_PER_IP,
     RESET_REQUESTS_PER_ID,
     RESET_REQUESTS_PER_ID_HOURLY,
@@ -100,6 +111,11 @@ async def register(
 
     existing = await Member.get_or_none(national_id=national_id)
     if existing is not None and existing.status is not AccountStatus.PENDING_ACTIVATION:
+        # The contract tells a person they already have an account; that answer would let
+        # anyone test IDs, so one address gets it a few times an hour.
+        if not await runtime.throttle.hit(REGISTERED_ANSWERS_PER_IP, f"registered-ip:{client_ip}"):
+            audit.record("registered_answer_throttled", client_ip=client_ip)
+            raise DomainError.single(None, ErrorCode.RATE_LIMITED)
         raise DomainError.single("national_id", ErrorCode.ALREADY_REGISTERED)
 
     data: dict[str, Any] = dict(
@@ -174,6 +190,7 @@ async def activate(
     code: str,
     confirm_details: bool,
     corrections: Corrections | None,
+    client: Client | None = None,
 ) -> tuple[Member, IssuedSession]:
     errors = ErrorCollector()
     changes: dict = {}
@@ -193,7 +210,7 @@ async def activate(
     async with in_transaction():
         await Member.filter(id=member.id).update(status=AccountStatus.ACTIVE, **changes)
         await member.refresh_from_db()
-        issued = await sessions.start(runtime=runtime, member=member)
+        issued = await security.sign_in(runtime=runtime, member=member, client=client, first=True)
     audit.record("activated", member_id=member.id, corrected=sorted(changes))
     return member, issued
 
@@ -220,14 +237,20 @@ def _corrected_fields(errors: ErrorCollector, corrections: Corrections, today: d
 
 
 async def login(
-    *, runtime: Runtime, national_id: str, password: str, client_ip: str
-) -> tuple[Member, IssuedSession]:
+    *, runtime: Runtime, national_id: str, password: str, client: Client
+) -> tuple[Member, IssuedSession | Challenge]:
+    """A session; or, when the account has a second factor, the challenge asking for it."""
     valid_id = validation.parse_national_id(national_id)
     parsed = valid_id or national_id.strip()[:20]
+    client_ip = client.ip_address
     id_key, ip_key = f"login-id:{parsed}", f"login-ip:{client_ip}"
     throttle = runtime.throttle
-    if not await throttle.allows(LOGIN_FAILURES_PER_ID, id_key) or not await throttle.allows(
-        LOGIN_FAILURES_PER_IP, ip_key
+    # The ID's attempt is counted before its password is checked, in the limiter's own
+    # atomic step: ten concurrent guesses cannot all pass a check made before any was
+    # counted (a success clears the count). The address counts failures only, so an office
+    # behind one address can sign in all day; a failure over its limit is answered as such.
+    if not await throttle.allows(LOGIN_FAILURES_PER_IP, ip_key) or not await throttle.hit(
+        LOGIN_FAILURES_PER_ID, id_key
     ):
         audit.record("login_refused_throttled", national_id_hash=_pseudonym(parsed),
                      client_ip=client_ip)
@@ -238,17 +261,21 @@ async def login(
     # Same error for an unknown ID and a wrong password, after the same hashing work.
     verified = await runtime.passwords.verify(member.password_hash if member else None, password)
     if not verified or member is None:
-        await throttle.hit(LOGIN_FAILURES_PER_IP, ip_key)
-        await throttle.hit(LOGIN_FAILURES_PER_ID, id_key)
+        within_address_limit = await throttle.hit(LOGIN_FAILURES_PER_IP, ip_key)
         locked_out = not await throttle.allows(LOGIN_FAILURES_PER_ID, id_key)
         audit.record("login_failed", national_id_hash=_pseudonym(parsed), client_ip=client_ip,
                      known=member is not None)
         if locked_out:
             audit.record("login_locked_out", national_id_hash=_pseudonym(parsed),
                          client_ip=client_ip, minutes=15)
+        if member is not None:
+            await security.record(runtime, member.id, SecurityEventKind.SIGN_IN_FAILED, client)
+            if locked_out:
+                await security.record(runtime, member.id, SecurityEventKind.LOCKED_OUT, client)
+        if not within_address_limit:
+            raise DomainError.single(None, ErrorCode.RATE_LIMITED)
         raise DomainError.single(None, ErrorCode.INVALID_CREDENTIALS)
 
-    await throttle.clear(LOGIN_FAILURES_PER_ID, id_key)
     if member.status is AccountStatus.PENDING_ACTIVATION:
         raise DomainError.single(None, ErrorCode.ACCOUNT_NOT_ACTIVE)
     if member.status is not AccountStatus.ACTIVE:
@@ -257,7 +284,14 @@ async def login(
         member.password_hash = await runtime.passwords.hash(password)
         await member.save(update_fields=["password_hash"])
         audit.record("password_rehashed", member_id=member.id)
-    issued = await sessions.start(runtime=runtime, member=member)
+    if await second_factor.methods_of(member):
+        # The ID's failure count stays until the second factor is shown: wrong proofs add
+        # to it, and a known password cannot reset it for unlimited guesses.
+        challenge = await second_factor.open_challenge(runtime=runtime, member=member)
+        audit.record("login_second_factor_asked", member_id=member.id, client_ip=client_ip)
+        return member, challenge
+    await throttle.clear(LOGIN_FAILURES_PER_ID, id_key)
+    issued = await security.sign_in(runtime=runtime, member=member, client=client)
     audit.record("login_succeeded", member_id=member.id, client_ip=client_ip)
     return member, issued
 
@@ -268,13 +302,30 @@ def _pseudonym(national_id: str) -> str:
 
 
 async def logout(
-    *, runtime: Runtime, session_family: uuid.UUID, member_id: uuid.UUID, everywhere: bool
+    *,
+    runtime: Runtime,
+    session_family: uuid.UUID,
+    member_id: uuid.UUID,
+    everywhere: bool,
+    client: Client | None = None,
 ) -> None:
+    await security.record(runtime, member_id, SecurityEventKind.SIGNED_OUT, client)
     if everywhere:
         await sessions.end_all(runtime=runtime, member_id=member_id)
     else:
         await sessions.end_family(runtime=runtime, family=session_family)
     audit.record("logged_out", member_id=member_id, everywhere=everywhere)
+
+
+async def logout_with_refresh_token(
+    *, runtime: Runtime, refresh_token: str, everywhere: bool, client: Client | None = None
+) -> None:
+    """Ends the sign-in a refresh token belongs to; an unknown token ends nothing, quietly."""
+    session = await sessions.by_refresh_token(runtime=runtime, refresh_token=refresh_token)
+    if session is None:
+        return
+    await logout(runtime=runtime, session_family=session.family, member_id=session.member_id,
+                 everywhere=everywhere, client=client)
 
 
 async def request_password_reset(
@@ -285,12 +336,11 @@ async def request_password_reset(
     if parsed is None:
         raise DomainError.single("national_id", ErrorCode.INVALID_NATIONAL_ID)
     key = f"reset-id:{parsed}"
-    if not await runtime.throttle.allows(
+    # Each hit is the limiter's atomic check-and-count: concurrent asks get one through.
+    if not await runtime.throttle.hit(
         RESET_REQUESTS_PER_ID, key
-    ) or not await runtime.throttle.allows(RESET_REQUESTS_PER_ID_HOURLY, key):
+    ) or not await runtime.throttle.hit(RESET_REQUESTS_PER_ID_HOURLY, key):
         raise DomainError.single(None, ErrorCode.RATE_LIMITED)
-    await runtime.throttle.hit(RESET_REQUESTS_PER_ID, key)
-    await runtime.throttle.hit(RESET_REQUESTS_PER_ID_HOURLY, key)
 
     member = await Member.get_or_none(national_id=parsed, status=AccountStatus.ACTIVE)
     wanted = channel or NotificationChannel.SMS
@@ -301,12 +351,23 @@ async def request_password_reset(
         NotificationChannel.SMS
     )
     destination = member.email if chosen is NotificationChannel.EMAIL else member.mobile
+    if chosen is not wanted:
+        # No email on the account: the code goes to the mobile, but the answer looks like
+        # the one for an unknown ID, so asking by email does not tell who has no email.
+        await _send_reset_code(runtime, member, chosen, destination or "")
+        return _placeholder_delivery(runtime, parsed, wanted)
+    return await _send_reset_code(runtime, member, chosen, destination or "")
+
+
+async def _send_reset_code(
+    runtime: Runtime, member: Member, chosen: NotificationChannel, destination: str
+) -> CodeDelivery:
     delivery = await codes.issue(
         runtime=runtime,
         member=member,
         purpose=CodePurpose.PASSWORD_RESET,
         channel=chosen,
-        destination=destination or "",
+        destination=destination,
         template=PASSWORD_RESET_CODE,
         language=member.preferred_language,
     )
@@ -336,7 +397,8 @@ def _placeholder_delivery(
 
 
 async def reset_password(
-    *, runtime: Runtime, national_id: str, code: str, new_password: str
+    *, runtime: Runtime, national_id: str, code: str, new_password: str,
+    client: Client | None = None,
 ) -> None:
     parsed = validation.parse_national_id(national_id)
     member = (
@@ -344,21 +406,25 @@ async def reset_password(
         if parsed
         else None
     )
-    if member is not None:
-        errors = ErrorCollector()
-        validation.password(errors, "new_password", new_password, national_id=member.national_id,
-                            date_of_birth=member.date_of_birth)
-        errors.raise_if_any()
-    await codes.consume(
+    # The code first: only its holder may learn anything about the account, even that the
+    # new password is too weak for it.
+    used = await codes.check(
         runtime=runtime, member=member, purpose=CodePurpose.PASSWORD_RESET, code=code
     )
     assert member is not None
+    errors = ErrorCollector()
+    validation.password(errors, "new_password", new_password, national_id=member.national_id,
+                        date_of_birth=member.date_of_birth)
+    errors.raise_if_any()
+    await codes.spend(runtime=runtime, code=used)
     await _set_password(runtime, member, new_password)
+    await security.record(runtime, member.id, SecurityEventKind.PASSWORD_RESET, client)
     audit.record("password_reset", member_id=member.id)
 
 
 async def change_password(
-    *, runtime: Runtime, member: Member, current_password: str, new_password: str
+    *, runtime: Runtime, member: Member, current_password: str, new_password: str,
+    client: Client | None = None,
 ) -> None:
     if not await runtime.passwords.verify(member.password_hash, current_password):
         audit.record("password_change_failed", member_id=member.id)
@@ -370,6 +436,7 @@ async def change_password(
                         date_of_birth=member.date_of_birth)
     errors.raise_if_any()
     await _set_password(runtime, member, new_password)
+    await security.record(runtime, member.id, SecurityEventKind.PASSWORD_CHANGED, client)
     audit.record("password_changed", member_id=member.id)
 
 

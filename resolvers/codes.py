@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from tortoise.expressions import F
+from tortoise.transactions import in_transaction
 
 from models import CodePurpose, Language, Member, NotificationChannel, OneTimeCode
 from resolvers.errors import DomainError, ErrorCode
@@ -46,7 +47,28 @@ async def issue(
     template: Template,
     language: Language,
 ) -> CodeDelivery:
-    """Sends a new code, voiding the member's earlier ones for the same purpose."""
+    """Sends a new code, voiding the member's earlier ones for the same purpose.
+
+    The limits are checked and the code written under a lock on the member's row, so ten
+    concurrent asks send one code (inside the caller's transaction when there is one)."""
+    async with in_transaction():
+        await Member.filter(id=member.id).select_for_update().only("id")
+        return await _issue_locked(
+            runtime=runtime, member=member, purpose=purpose, channel=channel,
+            destination=destination, template=template, language=language,
+        )
+
+
+async def _issue_locked(
+    *,
+    runtime: Runtime,
+    member: Member,
+    purpose: CodePurpose,
+    channel: NotificationChannel,
+    destination: str,
+    template: Template,
+    language: Language,
+) -> CodeDelivery:
     now = runtime.now()
     recent = await (
         OneTimeCode.filter(member_id=member.id, created_at__gte=now - dt.timedelta(hours=1))
@@ -92,7 +114,17 @@ async def issue(
 async def consume(
     *, runtime: Runtime, member: Member | None, purpose: CodePurpose, code: str, field: str = "code"
 ) -> OneTimeCode:
-    """The member's live code for `purpose` if `code` matches it; each call spends one attempt."""
+    """The member's live code for `purpose` if `code` matches it, used up; each call spends
+    one attempt."""
+    current = await check(runtime=runtime, member=member, purpose=purpose, code=code, field=field)
+    await spend(runtime=runtime, code=current, field=field)
+    return current
+
+
+async def check(
+    *, runtime: Runtime, member: Member | None, purpose: CodePurpose, code: str, field: str = "code"
+) -> OneTimeCode:
+    """Like consume, but the code stays usable: for a step that may still fail on other input."""
     if member is None:
         raise DomainError.single(field, ErrorCode.INVALID_CODE)
     now = runtime.now()
@@ -118,9 +150,13 @@ async def consume(
     candidate = normalize_digits(code.strip())
     if not runtime.keyring.matches(f"{current.id}:{candidate}", current.code_hash):
         raise DomainError.single(field, ErrorCode.INVALID_CODE)
-    spent = await OneTimeCode.filter(id=current.id, consumed_at__isnull=True).update(
-        consumed_at=now
-    )
+    return current
+
+
+async def spend(*, runtime: Runtime, code: OneTimeCode, field: str = "code") -> None:
+    """Uses a checked code up; only one of concurrent callers succeeds."""
+    spent = await OneTimeCode.filter(
+        id=code.id, consumed_at__isnull=True, voided_at__isnull=True
+    ).update(consumed_at=runtime.now())
     if not spent:
         raise DomainError.single(field, ErrorCode.CODE_EXPIRED)
-    return current

@@ -117,6 +117,30 @@ MESSAGES: dict[str, dict[Language, str]] = {
         Language.EN: "Choose a date from tomorrow to {max} days ahead.",
         Language.AR: "اختر تاريخًا من الغد وحتى {max} يومًا.",
     },
+    "REAUTHENTICATION_REQUIRED": {
+        Language.EN: "For your security, confirm it is you (password or second factor) and try again.",
+        Language.AR: "لحماية حسابك، أكّد هويتك (كلمة المرور أو العامل الثاني) ثم حاول مرة أخرى.",
+    },
+    "INVALID_SECOND_FACTOR": {
+        Language.EN: "The verification code or passkey is not correct.",
+        Language.AR: "رمز التحقق أو مفتاح المرور غير صحيح.",
+    },
+    "second_factor_challenge_void": {
+        Language.EN: "This sign-in has expired or had too many wrong attempts; sign in again.",
+        Language.AR: "انتهت صلاحية عملية الدخول هذه أو تكررت المحاولات الخاطئة؛ سجّل الدخول مجددًا.",
+    },
+    "one_proof": {
+        Language.EN: "Give your password or a second-factor proof, one of them.",
+        Language.AR: "أدخل كلمة المرور أو إثبات العامل الثاني، واحدًا منهما.",
+    },
+    "totp_already_enabled": {
+        Language.EN: "An authenticator app is already set up.",
+        Language.AR: "تطبيق المصادقة مفعّل بالفعل.",
+    },
+    "totp_not_enabled": {
+        Language.EN: "No authenticator app is set up.",
+        Language.AR: "لا يوجد تطبيق مصادقة مفعّل.",
+    },
     "full_name_words": {
         Language.EN: "Enter your full name: at least two words.",
         Language.AR: "أدخل اسمك الكامل: كلمتان على الأقل.",

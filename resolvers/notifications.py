@@ -107,3 +107,15 @@ CONTACT_KIND = {
     "mobile": {Language.EN: "mobile number", Language.AR: "رقم الجوال"},
     "email": {Language.EN: "email address", Language.AR: "البريد الإلكتروني"},
 }
+
+NEW_DEVICE_NOTICE = Template(
+    subject={Language.EN: "New sign-in to your account", Language.AR: "تسجيل دخول جديد إلى حسابك"},
+    body={
+        Language.EN: "New sign-in to your GOSI account from {device} at {time} (Riyadh time). "
+        "If this was not you, change your password and end that session in the security "
+        "centre at once.",
+        Language.AR: "تسجيل دخول جديد إلى حسابك في التأمينات الاجتماعية من {device} في {time} "
+        "(بتوقيت الرياض). إذا لم تكن أنت فغيّر كلمة المرور وأنهِ تلك الجلسة من مركز الأمان فورًا.",
+    },
+    kind=NotificationKind.SECURITY_ALERT,
+)

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from dataclasses import dataclass
 
 from tortoise.transactions import in_transaction
 
-from models import CodePurpose, Language, Member, NotificationChannel, OneTimeCode
-from resolvers import audit, codes, validation
+from models import (
+    CodePurpose,
+    Language,
+    Member,
+    NotificationChannel,
+    OneTimeCode,
+    SecurityEventKind,
+)
+from resolvers import audit, codes, security, validation
 from resolvers.accounts import Address, clean_address
 from resolvers.codes import CodeDelivery
+from resolvers.devices import Client
 from resolvers.errors import DomainError, ErrorCode, ErrorCollector
 from resolvers.notices import notify_member
 from resolvers.notifications import (
@@ -57,7 +66,12 @@ async def pending_contact_change(*, runtime: Runtime, member_id: uuid.UUID) -> O
 
 
 async def update_profile(
-    *, runtime: Runtime, member: Member, changes: ProfileChanges
+    *,
+    runtime: Runtime,
+    member: Member,
+    changes: ProfileChanges,
+    client: Client | None = None,
+    authenticated_at: dt.datetime | None = None,
 ) -> tuple[Member, CodeDelivery | None]:
     """Applies the direct changes and starts a contact change; all or nothing.
 
@@ -70,6 +84,9 @@ async def update_profile(
     if channel is NotificationChannel.EMAIL and not member.email:
         errors.add("preferred_channel", ErrorCode.INVALID, "email_needed_for_channel")
     errors.raise_if_any()
+    if "iban" in updates or contact is not None:
+        # Who takes over a session redirects the pension first: a recent proof is needed.
+        security.require_recent_authentication(runtime, authenticated_at)
 
     language = updates.get("preferred_language", member.preferred_language)
     new_iban = updates.get("iban")
@@ -85,6 +102,7 @@ async def update_profile(
             await notify_member(
                 runtime, member, IBAN_CHANGED, channel=channel, language=language, last4=new_iban[-4:]
             )
+            await security.record(runtime, member.id, SecurityEventKind.IBAN_CHANGED, client)
     if updates:
         await member.refresh_from_db()
     audit.record(
@@ -162,7 +180,9 @@ async def _start_contact_change(
     return delivery
 
 
-async def confirm_contact_change(*, runtime: Runtime, member: Member, code: str) -> Member:
+async def confirm_contact_change(
+    *, runtime: Runtime, member: Member, code: str, client: Client | None = None
+) -> Member:
     waiting = await OneTimeCode.exists(
         member_id=member.id,
         purpose=CodePurpose.CONTACT_CHANGE,
@@ -176,6 +196,7 @@ async def confirm_contact_change(*, runtime: Runtime, member: Member, code: str)
     )
     field = "mobile" if used.channel is NotificationChannel.SMS else "email"
     await Member.filter(id=member.id).update(**{field: used.destination})
+    await security.record(runtime, member.id, SecurityEventKind.CONTACT_CHANGED, client)
     await member.refresh_from_db()
     audit.record("contact_changed", member_id=member.id, channel=used.channel)
     return member

@@ -6,14 +6,21 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 
-from models import AccountStatus, Member, Session
+from tortoise.expressions import Q
+from tortoise.transactions import in_transaction
+
+from models import AccountStatus, Member, SecurityEvent, SecurityEventKind, Session
 from resolvers import audit
+from resolvers.devices import Client
 from resolvers.errors import DomainError, ErrorCode
 from resolvers.runtime import Runtime
 from resolvers.tokens import new_token
 
 ACCESS_LIFETIME = dt.timedelta(minutes=15)
 REFRESH_LIFETIME = dt.timedelta(days=30)
+# A rotated refresh token still works this long: tabs of one browser refresh at once.
+REFRESH_GRACE = dt.timedelta(seconds=30)
+LAST_USED_PRECISION = dt.timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -25,8 +32,15 @@ class IssuedSession:
 
 
 async def start(
-    *, runtime: Runtime, member: Member, family: uuid.UUID | None = None
+    *,
+    runtime: Runtime,
+    member: Member,
+    family: uuid.UUID | None = None,
+    client: Client | None = None,
+    signed_in_at: dt.datetime | None = None,
+    authenticated_at: dt.datetime | None = None,
 ) -> IssuedSession:
+    """A new link; a new sign-in unless `family` continues one (whose times it keeps)."""
     now = runtime.now()
     access, refresh = new_token(), new_token()
     session = await Session.create(
@@ -36,6 +50,11 @@ async def start(
         access_expires_at=now + ACCESS_LIFETIME,
         refresh_token_hash=runtime.keyring.digest(refresh),
         refresh_expires_at=now + REFRESH_LIFETIME,
+        signed_in_at=signed_in_at or now,
+        authenticated_at=authenticated_at or now,
+        last_used_at=now,
+        device=client.device if client else None,
+        ip_address=client.ip_address[:45] if client else None,
     )
     return IssuedSession(access, session.access_expires_at, refresh, session.refresh_expires_at)
 
@@ -57,7 +76,29 @@ async def authenticate(*, runtime: Runtime, access_token: str) -> Session | None
     return session
 
 
-async def refresh(*, runtime: Runtime, refresh_token: str) -> tuple[Member, IssuedSession]:
+async def by_refresh_token(*, runtime: Runtime, refresh_token: str) -> Session | None:
+    """The link a refresh token belongs to, rotated or not, while it has not expired."""
+    return await Session.filter(
+        refresh_token_hash=runtime.keyring.digest(refresh_token),
+        refresh_expires_at__gt=runtime.now(),
+    ).first()
+
+
+async def touch(*, runtime: Runtime, session: Session) -> None:
+    """Notes when a session was last used: one write a minute at most, never one a request."""
+    now = runtime.now()
+    stale = now - LAST_USED_PRECISION
+    if session.last_used_at is not None and session.last_used_at > stale:
+        return
+    await Session.filter(
+        Q(last_used_at__isnull=True) | Q(last_used_at__lte=stale), id=session.id
+    ).update(last_used_at=now)
+    session.last_used_at = now
+
+
+async def refresh(
+    *, runtime: Runtime, refresh_token: str, client: Client | None = None
+) -> tuple[Member, IssuedSession]:
     now = runtime.now()
     invalid = DomainError.single("refresh_token", ErrorCode.INVALID_CREDENTIALS, "refresh_invalid")
     current = (
@@ -67,20 +108,44 @@ async def refresh(*, runtime: Runtime, refresh_token: str) -> tuple[Member, Issu
     )
     if current is None or current.revoked_at is not None and current.rotated_at is None:
         raise invalid
-    if current.rotated_at is not None:
-        # A rotated token came back: someone kept a copy. End the whole sign-in.
-        await end_family(runtime=runtime, family=current.family)
-        audit.record("refresh_token_reused", member_id=current.member_id, family=current.family)
-        raise invalid
     if current.refresh_expires_at <= now or current.member.status is not AccountStatus.ACTIVE:
         raise invalid
-    rotated = await Session.filter(id=current.id, rotated_at__isnull=True).update(
-        rotated_at=now, revoked_at=now
-    )
-    if not rotated:
-        await end_family(runtime=runtime, family=current.family)
+    times = {
+        "signed_in_at": current.signed_in_at or current.created_at,
+        "authenticated_at": current.authenticated_at or current.created_at,
+    }
+    if current.rotated_at is None:
+        # Rotation and its successor in one transaction: a twin waiting on the row sees both.
+        async with in_transaction():
+            rotated = await Session.filter(id=current.id, rotated_at__isnull=True).update(
+                rotated_at=now, revoked_at=now
+            )
+            if rotated:
+                issued = await start(runtime=runtime, member=current.member,
+                                     family=current.family, client=client, **times)
+                return current.member, issued
+    # Rotated already (by this call's twin, or long ago). Two tabs refreshing at once
+    # present the same token: within the grace period they get a sibling link.
+    if current.rotated_at is None:
+        await current.refresh_from_db(fields=["rotated_at"])
+    assert current.rotated_at is not None
+    live = await Session.exists(family=current.family, revoked_at__isnull=True)
+    if not live:
         raise invalid
-    issued = await start(runtime=runtime, member=current.member, family=current.family)
+    if now - current.rotated_at > REFRESH_GRACE:
+        # A rotated token came back: someone kept a copy. End the whole sign-in.
+        await end_family(runtime=runtime, family=current.family)
+        await SecurityEvent.create(
+            member_id=current.member_id, kind=SecurityEventKind.REFRESH_TOKEN_REUSED, at=now,
+            device=client.device if client else None,
+            ip_address=client.ip_address[:45] if client else None,
+        )
+        audit.record("refresh_token_reused", member_id=current.member_id,
+                     family=current.family)
+        raise invalid
+    issued = await start(
+        runtime=runtime, member=current.member, family=current.family, client=client, **times
+    )
     return current.member, issued
 
 

@@ -106,6 +106,9 @@ class Settings:
     live_sockets_per_process: int = 10_000
     live_session_check_seconds: float = 2.0
     live_ping_seconds: float = 15.0
+    webauthn_rp_id: str = "localhost"
+    # Empty: http://localhost:8000 and the CORS origins.
+    webauthn_allowed_origins: tuple[str, ...] = ()
 
     def __repr__(self) -> str:
         """Without the secrets: a repr ends up in logs and tracebacks."""
@@ -118,6 +121,10 @@ class Settings:
                 value = without_credentials(value)
             shown.append(f"{item.name}={value!r}")
         return f"Settings({', '.join(shown)})"
+
+    @property
+    def webauthn_origins(self) -> tuple[str, ...]:
+        return self.webauthn_allowed_origins or ("http://localhost:8000", *self.cors_origins)
 
     @property
     def production(self) -> bool:
@@ -184,6 +191,8 @@ class Settings:
             aws_region=text("AWS_REGION"),
             live_sockets_per_member=integer("LIVE_SOCKETS_PER_MEMBER", 5),
             live_sockets_per_process=integer("LIVE_SOCKETS_PER_PROCESS", 10_000),
+            webauthn_rp_id=text("WEBAUTHN_RP_ID") or "localhost",
+            webauthn_allowed_origins=listed("WEBAUTHN_ORIGINS"),
         )
         settings.check()
         return settings

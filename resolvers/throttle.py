@@ -24,6 +24,8 @@ from resolvers import metrics
 LOGIN_FAILURES_PER_ID = parse("5 per 15 minutes")
 LOGIN_FAILURES_PER_IP = parse("100 per hour")
 REGISTRATIONS_PER_IP = parse("30 per hour")
+# How often one address may be told that an ID is already registered (README: why at all).
+REGISTERED_ANSWERS_PER_IP = parse("5 per hour")
 RESET_REQUESTS_PER_ID = parse("1 per minute")
 RESET_REQUESTS_PER_ID_HOURLY = parse("5 per hour")
 

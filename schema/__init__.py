@@ -31,6 +31,7 @@ from schema import (
     notifications,
     profile,
     questions,
+    security,
     service_requests,
     tracing,
 )
@@ -43,7 +44,7 @@ MAX_TOKENS = 2000
 
 log = structlog.stdlib.get_logger("gosi.graphql")
 
-DOMAINS = (accounts, node, profile, service_requests, questions, documents, notifications)
+DOMAINS = (accounts, node, profile, service_requests, questions, documents, notifications, security)
 Query = merge_types("Query", tuple(t for domain in DOMAINS for t in domain.QUERIES))
 Mutation = merge_types("Mutation", tuple(t for domain in DOMAINS for t in domain.MUTATIONS))
 

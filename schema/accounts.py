@@ -6,8 +6,11 @@ import datetime as dt
 
 import strawberry
 
+from models import Member as MemberModel
+from models import enums
 from resolvers import accounts, sessions
 from resolvers.codes import CodeDelivery as DomainCodeDelivery
+from resolvers.second_factor import Challenge as DomainChallenge
 from resolvers.sessions import IssuedSession
 from schema.base import Language, NotificationChannel, UserError
 from schema.context import Info
@@ -154,11 +157,53 @@ class LoginInput:
     password: str = strawberry.field(description="Password.")
 
 
+strawberry.enum(enums.SecondFactorMethod, description="A way to show the second factor.")
+SecondFactorMethod = enums.SecondFactorMethod
+
+
+@strawberry.type(
+    description="Returned by login instead of a session when the account has a second factor."
+)
+class SecondFactorChallenge:
+    token: str = strawberry.field(
+        description="Pass to verifySecondFactor; single use, valid 5 minutes."
+    )
+    methods: list[SecondFactorMethod] = strawberry.field(
+        description="The second factors the account has."
+    )
+    expires_at: dt.datetime = strawberry.field(description="When the token stops working.")
+    passkey_options: str | None = strawberry.field(
+        description="With PASSKEY among the methods: WebAuthn PublicKeyCredentialRequestOptions "
+        "as JSON."
+    )
+
+    @classmethod
+    def from_domain(cls, challenge: DomainChallenge) -> SecondFactorChallenge:
+        return cls(
+            token=challenge.token,
+            methods=list(challenge.methods),
+            expires_at=challenge.expires_at,
+            passkey_options=challenge.passkey_options,
+        )
+
+
 @strawberry.type(description="The result of login or refreshSession.")
 class LoginPayload:
     member: Member | None = strawberry.field(description="The signed-in member.")
     session: Session | None = strawberry.field(description="The new session.")
+    second_factor_challenge: SecondFactorChallenge | None = strawberry.field(
+        default=None,
+        description="Set instead of session when the account has a second factor: finish with "
+        "verifySecondFactor.",
+    )
     errors: list[UserError] = errors_field()
+
+    @classmethod
+    def signed_in(cls, member: MemberModel, outcome: IssuedSession | DomainChallenge) -> LoginPayload:
+        if isinstance(outcome, DomainChallenge):
+            return cls(member=None, session=None,
+                       second_factor_challenge=SecondFactorChallenge.from_domain(outcome))
+        return cls(member=Member.from_model(member), session=Session.from_domain(outcome))
 
 
 @strawberry.input(description="Exchange a refresh token for a new session.")
@@ -170,6 +215,10 @@ class RefreshSessionInput:
 class LogoutInput:
     everywhere: bool | None = strawberry.field(
         default=None, description="Also end every other session of this member."
+    )
+    refresh_token: str | None = strawberry.field(
+        default=None,
+        description="Sign out with the refresh token alone (a tab that lost its access token).",
     )
 
 
@@ -265,6 +314,7 @@ class AccountMutation:
             national_id=input.national_id,
             code=input.code,
             confirm_details=input.confirm_details,
+            client=info.context.client,
             corrections=accounts.Corrections(
                 full_name=corrections.full_name,
                 date_of_birth=corrections.date_of_birth,
@@ -280,35 +330,43 @@ class AccountMutation:
 
     @mutation(description="Sign in with national ID and password.")
     async def login(self, info: Info, input: LoginInput) -> LoginPayload:
-        member, issued = await accounts.login(
+        member, outcome = await accounts.login(
             runtime=info.context.runtime,
             national_id=input.national_id,
             password=input.password,
-            client_ip=info.context.client_ip,
+            client=info.context.client,
         )
-        return LoginPayload(
-            member=Member.from_model(member), session=Session.from_domain(issued)
-        )
+        return LoginPayload.signed_in(member, outcome)
 
     @mutation(description="Rotate the refresh token: returns a new session.")
     async def refresh_session(self, info: Info, input: RefreshSessionInput) -> LoginPayload:
         member, issued = await sessions.refresh(
-            runtime=info.context.runtime, refresh_token=input.refresh_token
+            runtime=info.context.runtime, refresh_token=input.refresh_token,
+            client=info.context.client,
         )
         return LoginPayload(
             member=Member.from_model(member), session=Session.from_domain(issued)
         )
 
-    @mutation(description="End this session, or every session with everywhere: true.")
+    @mutation(description="End this session, or every session with everywhere: true. Without an "
+               "access token, the refresh token in the input names the session.")
     async def logout(self, info: Info, input: LogoutInput | None = None) -> LogoutPayload:
         session = await info.context.session()
+        everywhere = bool(input and input.everywhere)
+        if session is None and input is not None and input.refresh_token:
+            await accounts.logout_with_refresh_token(
+                runtime=info.context.runtime, refresh_token=input.refresh_token,
+                everywhere=everywhere, client=info.context.client,
+            )
+            return LogoutPayload()
         if session is None:
-            raise info.context.error("UNAUTHENTICATED", "unauthenticated")
+            raise info.context.unauthenticated()
         await accounts.logout(
             runtime=info.context.runtime,
             session_family=session.family,
             member_id=session.member_id,
-            everywhere=bool(input and input.everywhere),
+            everywhere=everywhere,
+            client=info.context.client,
         )
         return LogoutPayload()
 
@@ -328,6 +386,7 @@ class AccountMutation:
             national_id=input.national_id,
             code=input.code,
             new_password=input.new_password,
+            client=info.context.client,
         )
         return ResetPasswordPayload()
 
@@ -339,6 +398,7 @@ class AccountMutation:
             member=member,
             current_password=input.current_password,
             new_password=input.new_password,
+            client=info.context.client,
         )
         return ChangePasswordPayload()
 

@@ -25,7 +25,7 @@ from schema import build_schema, tracing
 from schema.downloads import download, verify_page
 from schema.graphiql import static_app
 from schema.metrics import RequestsInFlight, scrape
-from schema.middleware import REQUEST_ID_HEADER, BodySizeLimit, RequestContext
+from schema.middleware import REQUEST_ID_HEADER, BodySizeLimit, RequestContext, SecurityHeaders
 from schema.view import GraphQLView
 
 
@@ -107,6 +107,8 @@ def create_app(
             Mount("/graphiql/static", app=static_app(), name="graphiql-static"),
         ],
         middleware=[
+            # Outermost: CORS preflights and 413s get the headers too.
+            Middleware(SecurityHeaders),
             Middleware(RequestContext),
             Middleware(RequestsInFlight),
             Middleware(

@@ -18,6 +18,7 @@ from strawberry.types import Info as StrawberryInfo
 
 from models import Language, Member, Role, Session
 from resolvers import sessions
+from resolvers.devices import Client
 from resolvers.errors import DomainError
 from resolvers.i18n import negotiate_language, translate
 from resolvers.live import Socket
@@ -42,6 +43,9 @@ class Context:
     _session: Session | None = None
     _session_loaded: bool = False
     _session_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    # A bearer token came with the request and opened no session (expired, revoked, made up).
+    token_rejected: bool = False
+    session_tried: bool = False
 
     @cached_property
     def language(self) -> Language:
@@ -51,6 +55,11 @@ class Context:
     def client_ip(self) -> str:
         return self.request.client.host if self.request.client else "unknown"
 
+    @cached_property
+    def client(self) -> Client:
+        return Client(ip_address=self.client_ip,
+                      user_agent=self.request.headers.get("user-agent", ""))
+
     async def session(self) -> Session | None:
         """Looked up once per request: sibling fields resolve concurrently and all wait for
         the one lookup."""
@@ -59,8 +68,12 @@ class Context:
         async with self._session_lock:
             if not self._session_loaded:
                 token = bearer_token(self._authorization())
+                self.session_tried = True
                 if token:
                     self._session = await sessions.authenticate(runtime=self.runtime, access_token=token)
+                    self.token_rejected = self._session is None
+                    if self._session is not None:
+                        await sessions.touch(runtime=self.runtime, session=self._session)
                 self._session_loaded = True
         if self._session is not None:
             # Sibling fields run in tasks of their own, each with a copy of the context.
@@ -82,8 +95,16 @@ class Context:
     async def require_member(self) -> Member:
         member = await self.viewer()
         if member is None:
-            raise self.error("UNAUTHENTICATED", "unauthenticated")
+            raise self.unauthenticated()
         return member
+
+    def unauthenticated(self) -> GraphQLError:
+        """UNAUTHENTICATED; with reason TOKEN_EXPIRED when a token came and no longer works,
+        so a client knows to refresh."""
+        extensions: dict[str, Any] = {"code": "UNAUTHENTICATED"}
+        if self.token_rejected:
+            extensions["reason"] = "TOKEN_EXPIRED"
+        return GraphQLError(translate("unauthenticated", self.language), extensions=extensions)
 
     async def require_staff(self) -> Member:
         member = await self.require_member()

@@ -28,6 +28,7 @@ from schema.context import Info
 if TYPE_CHECKING:
     from schema.notifications import NotificationConnection
     from schema.questions import QuestionConnection
+    from schema.security import SecondFactorSettings, SecurityEventConnection, SignInSession
     from schema.service_requests import ServiceRequestConnection
 
 
@@ -159,6 +160,31 @@ class Member(Node):
     @strawberry.field(description="How many of this member's notifications are unread.")
     async def unread_notification_count(self) -> int:
         return await inbox.unread_count(member_id=self.pk)
+    @strawberry.field(description="The member's live sign-ins, the current one included.")
+    async def sessions(
+        self, info: Info
+    ) -> list[Annotated[SignInSession, strawberry.lazy("schema.security")]]:
+        from schema.security import member_sign_ins
+
+        return await member_sign_ins(info, self.pk)
+
+    @strawberry.field(
+        description="Sign-ins, failures and security changes on this account, newest first."
+    )
+    async def security_events(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Annotated[SecurityEventConnection, strawberry.lazy("schema.security")]:
+        from schema.security import member_security_events
+
+        return await member_security_events(info, self.pk, first, after)
+
+    @strawberry.field(description="The member's second factors.")
+    async def second_factor(
+        self,
+    ) -> Annotated[SecondFactorSettings, strawberry.lazy("schema.security")]:
+        from schema.security import member_second_factor
+
+        return await member_second_factor(self.pk)
 
 
 def mask_iban(iban: str | None) -> str | None:

@@ -104,3 +104,25 @@ class BodyTooLarge(Exception):
     pass
 
 
+class SecurityHeaders:
+    """`X-Content-Type-Options: nosniff` on every answer; `Cache-Control: no-store` on every
+    answer to a request that carries a bearer token, so nothing personal stays in a cache."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        authorized = any(name == b"authorization" for name, _ in scope.get("headers", []))
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers["X-Content-Type-Options"] = "nosniff"
+                if authorized:
+                    headers["Cache-Control"] = "no-store"
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)

@@ -73,8 +73,11 @@ class ProfileMutation:
     )
     async def update_profile(self, info: Info, input: UpdateProfileInput) -> UpdateProfilePayload:
         member = await info.context.require_member()
+        session = await info.context.session()
         member, delivery = await profile.update_profile(
-            runtime=info.context.runtime, member=member, changes=input.to_domain()
+            runtime=info.context.runtime, member=member, changes=input.to_domain(),
+            client=info.context.client,
+            authenticated_at=session.authenticated_at if session else None,
         )
         return UpdateProfilePayload(
             member=Member.from_model(member),
@@ -87,7 +90,8 @@ class ProfileMutation:
     ) -> UpdateProfilePayload:
         member = await info.context.require_member()
         member = await profile.confirm_contact_change(
-            runtime=info.context.runtime, member=member, code=input.code
+            runtime=info.context.runtime, member=member, code=input.code,
+            client=info.context.client,
         )
         return UpdateProfilePayload(member=Member.from_model(member), delivery=None)
 

@@ -4,6 +4,7 @@ GraphQL-over-HTTP media type negotiation."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 from typing import Any
 
@@ -12,7 +13,7 @@ import strawberry
 import structlog
 from cross_web import HTTPException, StarletteRequestAdapter
 from cross_web.request import FormData
-from graphql import GraphQLError
+from graphql import FieldNode, GraphQLError, OperationDefinitionNode, parse
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.websockets import WebSocket
@@ -24,10 +25,11 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET, UnsetType
+from tortoise.exceptions import BaseORMException
 
 from resolvers.negotiation import media_match, parse_accept, quality_of
 from resolvers.runtime import Runtime
-from schema.context import Context
+from schema.context import Context, bearer_token
 from schema.graphiql import graphiql_html
 from schema.live import LiveHandler, TextWebSocketAdapter, accept_socket
 
@@ -80,7 +82,9 @@ class GraphQLView(GraphQL):
     async def get_context(  # type: ignore[override]
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
-        return Context(request=request, response=response, runtime=self.runtime)  # type: ignore[arg-type]
+        context = Context(request=request, response=response, runtime=self.runtime)  # type: ignore[arg-type]
+        request.state.graphql_context = context
+        return context
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:  # type: ignore[override]
         return await accept_socket(context)
@@ -147,6 +151,7 @@ class GraphQLView(GraphQL):
 
     async def process_result(self, request: Request, result: ExecutionResult) -> Any:
         data = await super().process_result(request, result)
+        request.state.graphql_failed = bool(result.errors)
         # A request error (the document never ran) has no `data` under graphql-response+json.
         if (
             wants_graphql_response(request)
@@ -172,7 +177,49 @@ class GraphQLView(GraphQL):
             response.headers["content-type"] = GRAPHQL_RESPONSE
             if getattr(request.state, "graphql_request_error", False):
                 response.status_code = 400
+        if isinstance(response, Response):
+            await self._caching_and_challenge(request, response)
         return response
+
+    async def _caching_and_challenge(self, request: Request, response: Response) -> None:
+        context: Context | None = getattr(request.state, "graphql_context", None)
+        if context is None:
+            return
+        if bearer_token(request.headers.get("authorization")):
+            # RFC 6750: a token that opens no session is named, even when the query only
+            # answered null, so a client's refresh-on-error fires for reads too. A lookup
+            # that already failed (database down) was answered by the operation itself.
+            if not context.session_tried:
+                with contextlib.suppress(BaseORMException, OSError):
+                    await context.session()
+            if context.token_rejected:
+                response.headers["WWW-Authenticate"] = 'Bearer error="invalid_token"'
+        elif (
+            request.method == "GET"
+            and response.status_code == 200
+            and not getattr(request.state, "graphql_failed", True)
+            and only_public_fields(request.query_params.get("query", ""))
+        ):
+            response.headers["Cache-Control"] = PUBLIC_CACHE
+            response.headers["Vary"] = "Accept-Language"
+
+
+PUBLIC_CACHE = "public, max-age=300"
+# Root fields that are the same for every caller (in one language): the catalog.
+PUBLIC_FIELDS = frozenset({"services", "__typename"})
+
+
+def only_public_fields(query: str) -> bool:
+    """The document asks the catalog and nothing else (no fragments, no other field)."""
+    try:
+        document = parse(query)
+    except GraphQLError:
+        return False
+    operations = document.definitions
+    return len(operations) == 1 and isinstance(operations[0], OperationDefinitionNode) and all(
+        isinstance(selection, FieldNode) and selection.name.value in PUBLIC_FIELDS
+        for selection in operations[0].selection_set.selections
+    )
 
 
 def wants_graphql_response(request: Request) -> bool:

@@ -7,7 +7,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0004_documents')]
+    dependencies = [('models', '0005_security_centre')]
 
     initial = False
 
