@@ -1,7 +1,9 @@
 """Tortoise models. Tortoise discovers them through this package (`models`)."""
 
+from models.access_event import AccessEvent
 from models.code import OneTimeCode
 from models.enums import (
+    AccessPurpose,
     AccountStatus,
     Actor,
     CodePurpose,
@@ -30,9 +32,12 @@ __models__ = [
     ReferenceCounter,
     Question,
     QuestionMessage,
+    AccessEvent,
 ]
 
 __all__ = [
+    "AccessEvent",
+    "AccessPurpose",
     "AccountStatus",
     "Actor",
     "CodePurpose",

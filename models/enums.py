@@ -71,3 +71,10 @@ class QuestionStatus(StrEnum):
     OPEN = "OPEN"
     ANSWERED = "ANSWERED"
     CLOSED = "CLOSED"
+
+
+class AccessPurpose(StrEnum):
+    REQUEST_REVIEW = "REQUEST_REVIEW"
+    QUESTION_ANSWER = "QUESTION_ANSWER"
+    DOCUMENT_VIEW = "DOCUMENT_VIEW"
+    MEMBER_LOOKUP = "MEMBER_LOOKUP"

@@ -18,6 +18,12 @@ class ServiceRequest(Model):
     # (member, open_type) pair lets the database refuse a second open request.
     open_type = fields.CharField(max_length=24, null=True)
     idempotency_key = fields.CharField(max_length=100, null=True)
+    # The staff member handling the request, if anyone is.
+    assignee: fields.ForeignKeyNullableRelation[Member] = fields.ForeignKeyField(
+        "models.Member", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    # Set when staff ask for information: past it, a NEEDS_INFORMATION request is overdue.
+    respond_by = fields.DatetimeField(null=True)
     submitted_at = fields.DatetimeField()
     updated_at = fields.DatetimeField()
 
@@ -30,6 +36,9 @@ class ServiceRequest(Model):
             ("member_id", "submitted_at", "id"),
             ("submitted_at", "id"),
             ("status", "submitted_at", "id"),
+            # The staff search: "assigned to me" and "unassigned", alone or with a status.
+            ("assignee_id", "submitted_at", "id"),
+            ("status", "assignee_id", "submitted_at", "id"),
         )
 
 
@@ -45,6 +54,9 @@ class RequestEvent(Model):
         "models.Member", related_name=False, null=True, on_delete=fields.SET_NULL
     )
     at = fields.DatetimeField()
+    # Staff-only steps (assignments) and remarks: members never see them in the history.
+    internal = fields.BooleanField(default=False, db_default=False)
+    internal_note = fields.TextField(null=True)
 
     class Meta:
         table = "request_event"

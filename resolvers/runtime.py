@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from resolvers.access_log import AccessLog
 from resolvers.delivery import Outbox, senders_for, utcnow
 from resolvers.passwords import Passwords
 from resolvers.settings import Settings
@@ -21,6 +22,7 @@ class Runtime:
     throttle: Throttle
     outbox: Outbox
     clock: Callable[[], dt.datetime] = field(default=utcnow)
+    access_log: AccessLog = field(default_factory=AccessLog)
 
     def now(self) -> dt.datetime:
         return self.clock()

@@ -45,6 +45,7 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
             with contextlib.suppress(asyncio.CancelledError):
                 await worker
             await runtime.outbox.aclose()
+            await runtime.access_log.aclose()
             if tortoise is not None:
                 await tortoise.close_connections()
 

@@ -26,6 +26,7 @@ from schema.base import (
 from schema.context import Info
 
 if TYPE_CHECKING:
+    from schema.access_log import AccessEventConnection
     from schema.questions import QuestionConnection
     from schema.service_requests import ServiceRequestConnection
 
@@ -138,6 +139,14 @@ class Member(Node):
         return await member_questions(
             info, member_id=self.pk, status=status, first=first, after=after
         )
+
+    @strawberry.field(description="Every time staff opened this member's data, and why; newest first.")
+    async def access_log(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Annotated[AccessEventConnection, strawberry.lazy("schema.access_log")]:
+        from schema.access_log import member_access_log
+
+        return await member_access_log(info, member_id=self.pk, first=first, after=after)
 
 
 def mask_iban(iban: str | None) -> str | None:
