@@ -54,9 +54,12 @@ class RequestEvent(Model):
         "models.Member", related_name=False, null=True, on_delete=fields.SET_NULL
     )
     at = fields.DatetimeField()
-    # Staff-only steps (assignments) and remarks: members never see them in the history.
+    # Staff-only steps (assignments) are hidden from members, and so are remarks: a kind
+    # of remark (resolvers.service_requests.REMARKS) with the staff member it names,
+    # worded in the reader's language when shown.
     internal = fields.BooleanField(default=False, db_default=False)
-    internal_note = fields.TextField(null=True)
+    remark = fields.CharField(max_length=24, null=True)
+    remark_name = fields.CharField(max_length=200, null=True)
 
     class Meta:
         table = "request_event"

@@ -132,15 +132,20 @@ STATUS_NAMES: dict[RequestStatus, dict[Language, str]] = {
     RequestStatus.CANCELLED: {Language.EN: "Cancelled", Language.AR: "ملغى"},
 }
 NOTE_LINE = {Language.EN: " Note: {note}", Language.AR: " ملاحظة: {note}"}
-# Staff-only history notes, in the language of the staff member who made the step.
-ASSIGNED_NOTE = {Language.EN: "Assigned to {name}.", Language.AR: "أُسند إلى {name}."}
-ASSIGNED_TO_OTHER_NOTE = {
-    Language.EN: "Reviewed while assigned to {name}.",
-    Language.AR: "رُوجع وهو مُسند إلى {name}.",
-}
-UNASSIGNED_NOTE = {
-    Language.EN: "No longer assigned to {name}: the staff role ended.",
-    Language.AR: "لم يعد مُسندًا إلى {name}: انتهى دوره موظفًا.",
+# Staff-only remarks in the history, worded in the reader's language.
+ASSIGNED = "ASSIGNED"
+REVIEWED_WHILE_ASSIGNED = "REVIEWED_WHILE_ASSIGNED"
+RELEASED = "RELEASED"
+REMARKS: dict[str, dict[Language, str]] = {
+    ASSIGNED: {Language.EN: "Assigned to {name}.", Language.AR: "أُسند إلى {name}."},
+    REVIEWED_WHILE_ASSIGNED: {
+        Language.EN: "Reviewed while assigned to {name}.",
+        Language.AR: "رُوجع وهو مُسند إلى {name}.",
+    },
+    RELEASED: {
+        Language.EN: "No longer assigned to {name}: the staff role ended.",
+        Language.AR: "لم يعد مُسندًا إلى {name}: انتهى دوره موظفًا.",
+    },
 }
 SAUDI_TIME = dt.timezone(dt.timedelta(hours=3))
 NOBODY = uuid.UUID(int=0)  # a member id no row has: a search that can match nothing
@@ -263,17 +268,16 @@ async def review_request(
         raise DomainError.single("requestId", ErrorCode.NOT_FOUND)
     if status not in REVIEW_MOVES.get(request.status, frozenset()):
         raise DomainError.single("status", ErrorCode.INVALID_TRANSITION, "review_move_not_allowed")
-    internal_note = None
+    remark: dict[str, str] = {}
     if request.assignee_id is not None and request.assignee_id != staff.id:
         # Allowed (a colleague may be away), but the history says so.
         assignee = await Member.get_or_none(id=request.assignee_id)
-        internal_note = ASSIGNED_TO_OTHER_NOTE[staff.preferred_language].format(
-            name=assignee.full_name if assignee else "?"
-        )
+        remark = {"remark": REVIEWED_WHILE_ASSIGNED,
+                  "remark_name": assignee.full_name if assignee else "?"}
     async with in_transaction():
         await _move(
             request, status, actor=Actor.STAFF, actor_member=staff, note=note, now=runtime.now(),
-            field="status", internal_note=internal_note,
+            field="status", **remark,
         )
         # In the same transaction: the notice goes out if and only if the move happened.
         await _notify_member(runtime, request, note)
@@ -313,7 +317,8 @@ async def _move(
     note: str | None,
     now: dt.datetime,
     field: str,
-    internal_note: str | None = None,
+    remark: str | None = None,
+    remark_name: str | None = None,
 ) -> None:
     """Changes the status only if nobody changed it since `request` was read."""
     open_type = request.type.value if status in OPEN_STATUSES else None
@@ -324,7 +329,7 @@ async def _move(
         raise DomainError.single(field, ErrorCode.INVALID_TRANSITION, "request_status_changed")
     await RequestEvent.create(
         request_id=request.id, status=status, note=note, actor=actor,
-        actor_member_id=actor_member.id, at=now, internal_note=internal_note,
+        actor_member_id=actor_member.id, at=now, remark=remark, remark_name=remark_name,
     )
     request.status, request.open_type, request.updated_at = status, open_type, now
 
@@ -358,8 +363,8 @@ async def assign_request(
             )
         await RequestEvent.create(
             request_id=request.id, status=request.status, actor=Actor.STAFF,
-            actor_member_id=staff.id, at=now, internal=True,
-            internal_note=ASSIGNED_NOTE[staff.preferred_language].format(name=assignee.full_name),
+            actor_member_id=staff.id, at=now, internal=True, remark=ASSIGNED,
+            remark_name=assignee.full_name,
         )
     request.assignee_id = assignee.id
     audit.record("request_assigned", request_id=request.id, staff_id=staff.id,
@@ -375,11 +380,10 @@ async def release_assignments(*, runtime: Runtime, staff: Member) -> int:
     if not held:
         return 0
     now = runtime.now()
-    note = UNASSIGNED_NOTE[staff.preferred_language].format(name=staff.full_name)
     await ServiceRequest.filter(id__in=[key for key, _ in held]).update(assignee_id=None)
     await RequestEvent.bulk_create([
         RequestEvent(request_id=key, status=status, actor=Actor.SYSTEM, at=now, internal=True,
-                     internal_note=note)
+                     remark=RELEASED, remark_name=staff.full_name)
         for key, status in held
     ])
     return len(held)
@@ -396,6 +400,12 @@ async def _notify_member(runtime: Runtime, request: ServiceRequest, note: str | 
         status=STATUS_NAMES[request.status][language],
         note=NOTE_LINE[language].format(note=note) if note else "",
     )
+
+
+def remark_text(event: RequestEvent, language: Language) -> str | None:
+    if event.remark is None:
+        return None
+    return REMARKS[event.remark][language].format(name=event.remark_name)
 
 
 def can_see(viewer: Member, request: ServiceRequest) -> bool:

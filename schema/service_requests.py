@@ -68,18 +68,22 @@ class RequestEvent:
     at: dt.datetime = strawberry.field(description="When.")
 
     @classmethod
-    def from_model(cls, row: RequestEventModel, *, staff_view: bool = False) -> RequestEvent:
+    def from_model(
+        cls, row: RequestEventModel, *, staff_view: bool = False, language: Language = Language.AR
+    ) -> RequestEvent:
         note = row.note
-        if staff_view and row.internal_note:
-            note = f"{note} {row.internal_note}" if note else row.internal_note
+        if staff_view and (remark := service_requests.remark_text(row, language)):
+            note = f"{note} {remark}" if note else remark
         return cls(status=row.status, note=note, actor=row.actor, at=row.at)
 
     @classmethod
-    def history(cls, rows: list[RequestEventModel], *, staff_view: bool) -> list[RequestEvent]:
-        """Staff see every step with its staff-only remarks; members never the internal ones
-        (assignments)."""
+    def history(
+        cls, rows: list[RequestEventModel], *, staff_view: bool, language: Language
+    ) -> list[RequestEvent]:
+        """Staff see every step with its staff-only remarks; members never the internal
+        steps (assignments) nor the remarks."""
         return [
-            cls.from_model(row, staff_view=staff_view)
+            cls.from_model(row, staff_view=staff_view, language=language)
             for row in rows
             if staff_view or not row.internal
         ]
@@ -198,12 +202,16 @@ class ServiceRequest(Node):
     def history(self, info: Info) -> list[RequestEvent]:
         # A page loads its histories with it: a plain list here spares an awaitable per item.
         if self.events is not None:
-            return RequestEvent.history(self.events, staff_view=self.staff is not None)
+            return RequestEvent.history(
+                self.events, staff_view=self.staff is not None, language=info.context.language
+            )
         return self._load_history(info)  # type: ignore[return-value]  # graphql-core awaits it
 
     async def _load_history(self, info: Info) -> list[RequestEvent]:
         events = await info.context.loader(service_requests.histories).load(self.pk)
-        return RequestEvent.history(events, staff_view=self.staff is not None)
+        return RequestEvent.history(
+            events, staff_view=self.staff is not None, language=info.context.language
+        )
 
     @strawberry.field(description="The member who applied.")
     async def applicant(self, info: Info) -> Member:

@@ -28,6 +28,7 @@ from tests.support import Inbox, SmsGateway, SmtpHandler
 POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 POSTGRES_REQUIRED = os.environ.get("CI") == "true" or os.environ.get("REQUIRE_POSTGRES") == "1"
 TABLES = [
+    "access_event",
     "question_message",
     "question",
     "request_event",
@@ -123,8 +124,17 @@ async def _empty_tables(url: str) -> None:
     if url.startswith("postgres"):
         await connection.execute_script("TRUNCATE " + ", ".join(f'"{t}"' for t in TABLES) + " CASCADE")
     else:
+        # The access log's triggers refuse DELETE (TRUNCATE bypasses them on PostgreSQL):
+        # set them aside for the clean-up and put them back as they were.
+        _, triggers = await connection.execute_query(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
+        )
+        for trigger in triggers:
+            await connection.execute_script(f'DROP TRIGGER "{trigger["name"]}"')
         for table in TABLES:
             await connection.execute_script(f'DELETE FROM "{table}"')
+        for trigger in triggers:
+            await connection.execute_script(trigger["sql"])
 
 
 @pytest.fixture

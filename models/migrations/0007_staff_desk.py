@@ -60,8 +60,13 @@ class Migration(migrations.Migration):
         ),
         ops.AddField(
             model_name='RequestEvent',
-            name='internal_note',
-            field=fields.TextField(null=True, unique=False),
+            name='remark',
+            field=fields.CharField(null=True, max_length=24),
+        ),
+        ops.AddField(
+            model_name='RequestEvent',
+            name='remark_name',
+            field=fields.CharField(null=True, max_length=200),
         ),
         ops.AddField(
             model_name='ServiceRequest',
