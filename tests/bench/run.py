@@ -12,8 +12,10 @@ wrk (or a Python client) in another process:
    logger during one in-process request, and checked against what the engine executed;
 3. login throughput against the raw argon2 verify rate at the server's hashing
    concurrency, and a cheap query's p99 during a login storm against its idle p99;
-4. with --postgres (which also runs 1-3 on PostgreSQL): a member's first page and a staff
-   queue page deep in the list with 1,000,000 requests against 1,000, as latency ratios.
+4. with --postgres (which also runs 1-3 on PostgreSQL): a member's first page, a staff
+   queue page deep in the list and the staff searches (tests.bench.staff_desk) with
+   1,000,000 requests against 1,000, as latency ratios;
+5. a staff page of 20 with applicants, with the access log off and on, as a ratio.
 
 Every load is bounded in time; the server, wrk and the databases are cleaned up at the end.
 """
@@ -44,7 +46,7 @@ from resolvers.pagination import encode_cursor
 from resolvers.runtime import Runtime
 from resolvers.settings import Settings
 from schema.app import create_app
-from tests.bench import baseline, seed, statements
+from tests.bench import baseline, seed, staff_desk, statements
 from tests.bench.databases import (
     Databases,
     orm,
@@ -474,6 +476,7 @@ class ScaleRun:
     staff_page: Measured | None = None
     deep_row: int = 0
     seeded_in: float = 0.0
+    searches: dict[str, Measured] = field(default_factory=dict)
 
 
 async def scale_run(
@@ -504,12 +507,13 @@ async def scale_run(
             run.deep_row).first()
         assert deep is not None
         cursor = encode_cursor(deep.submitted_at, deep.id)
+        desk_staff_id, found = await staff_desk.searches(seeded.special[0].national_id)
     load = Load(server.url, tool=args.client)
     try:
         await server.start()
         async with httpx.AsyncClient(base_url=server.url, timeout=30) as client:
-            member_token, staff_token = await sign_in(
-                client, [seeded.special[0].national_id, staff_id]
+            member_token, staff_token, desk_token = await sign_in(
+                client, [seeded.special[0].national_id, staff_id, desk_staff_id]
             )
             member_page = await graphql(client, baseline.REQUESTS_QUERY, {"first": 20},
                                         member_token)
@@ -540,6 +544,10 @@ async def scale_run(
                                        seconds=args.seconds, warmup=args.warmup,
                                        name=f"{run.label} staff page",
                                        patience=args.quiet_wait)
+        say(f"scale {run.label}: staff searches")
+        run.searches = await staff_desk.measure_searches(
+            load, server, desk_token, found, args, run.label, measure
+        )
     finally:
         server.stop()
         load.close()
@@ -563,6 +571,7 @@ def report_scale(report: Report, small: ScaleRun, large: ScaleRun) -> None:
         report.add(f"{name:<44}{ms(a.p50_ms):>8}{ms(a.p99_ms):>8}{ms(b.p50_ms):>8}"
                    f"{ms(b.p99_ms):>8}{value:>11.3f}{ratio(b.p99_ms, a.p99_ms):>8.2f}  "
                    f"<= {TARGET_SCALE}  {verdict}")
+    staff_desk.report_searches(report, small.searches, large.searches, TARGET_SCALE, ratio, ms)
     report.add("(latencies in ms; the ratio is judged on p50)")
 
 
@@ -645,6 +654,14 @@ async def main_async(args: argparse.Namespace) -> int:
                 await statement_counts(report, settings, count_token)
         if 3 in args.parts:
             await login_storm(report, load, server, [m.national_id for m in load_members], args)
+        if 5 in args.parts:
+            say("access log: staff page with applicants, log off and on")
+            async with orm(settings):
+                desk_token, cursors = await staff_desk.staff_token_and_cursors(
+                    server, settings, seed.PASSWORD, with_check_digit("199999980"), LOGIN
+                )
+            await staff_desk.access_log_part(report, load, server, desk_token, cursors, args,
+                                             measure, ratio, ms)
         server.stop()
 
         if args.postgres and 4 in args.parts:
@@ -700,8 +717,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         default="production")
     parser.add_argument("--keep", action="store_true",
                         help="keep the databases and the server logs")
-    parser.add_argument("--parts", default="1,2,3,4",
-                        help="which parts to run (1,2,3,4; 4 needs --postgres)")
+    parser.add_argument("--parts", default="1,2,3,4,5",
+                        help="which parts to run (1,2,3,4,5; 4 needs --postgres)")
     parser.add_argument("--quiet-wait", type=float, default=20,
                         help="before each measurement, wait up to this many seconds for "
                              "unrelated processes to go quiet (20)")
