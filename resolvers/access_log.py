@@ -95,7 +95,9 @@ class AccessLog:
             if not batch:
                 return
             try:
-                await AccessEvent.bulk_create(await _not_yet_recorded(batch))
+                rows = await _not_yet_recorded(batch)
+                if rows:
+                    await AccessEvent.bulk_create(rows)
             except Exception:
                 # Kept for the next flush rather than lost; the error is the operator's.
                 log.exception("access log write failed; %d events kept for retry", len(batch))

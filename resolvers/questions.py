@@ -25,7 +25,7 @@ from resolvers.notifications import QUESTION_ANSWERED
 from resolvers.pagination import Page, paginate
 from resolvers.references import next_reference
 from resolvers.runtime import Runtime
-from resolvers.service_requests import NOBODY, lookup_member
+from resolvers.service_requests import NOBODY, exact_reference, lookup_member
 
 REFERENCE_PREFIX = "Q"
 SUBJECT_MAX = 200
@@ -196,8 +196,7 @@ async def all_questions(
     if status is not None:
         query = query.filter(status=status)
     if reference_number is not None:
-        reference = validation.normalize_digits(reference_number).strip().upper()
-        query = query.filter(reference_number=reference)
+        query = query.filter(reference_number=exact_reference(reference_number))
     if national_id is not None:
         member_id = await lookup_member(
             runtime=runtime, staff=staff, national_id=national_id, field="national_id"

@@ -460,8 +460,7 @@ async def all_requests(
     """
     query = _filtered(ServiceRequest.all(), status=search.status, type=search.type)
     if search.reference_number is not None:
-        reference = validation.normalize_digits(search.reference_number).strip().upper()
-        query = query.filter(reference_number=reference)
+        query = query.filter(reference_number=exact_reference(search.reference_number))
     if search.national_id is not None:
         member_id = await lookup_member(
             runtime=runtime, staff=staff, national_id=search.national_id,
@@ -474,15 +473,24 @@ async def all_requests(
         query = query.filter(assignee_id__isnull=True)
     if search.overdue:
         query = query.filter(status=RequestStatus.NEEDS_INFORMATION, respond_by__lt=runtime.now())
-    if search.submitted_from is not None:
+    # The first and last days a calendar has are no bound at all (and would overflow in UTC).
+    if search.submitted_from is not None and search.submitted_from > dt.date.min:
         query = query.filter(submitted_at__gte=saudi_midnight(search.submitted_from))
-    if search.submitted_to is not None:
+    if search.submitted_to is not None and search.submitted_to < dt.date.max:
         query = query.filter(
             submitted_at__lt=saudi_midnight(search.submitted_to + dt.timedelta(days=1))
         )
     return await paginate(
         query, time_field="submitted_at", first=first, after=after, newest_first=False
     )
+
+
+def exact_reference(value: str) -> str:
+    """A reference number as stored (SR-2026-000042); what cannot be one matches nothing."""
+    reference = validation.normalize_digits(value).strip().upper()
+    if len(reference) > 20 or not reference.isascii() or not reference.isprintable():
+        return ""
+    return reference
 
 
 def saudi_midnight(day: dt.date) -> dt.datetime:

@@ -163,6 +163,11 @@ async def test_staff_find_requests_by_reference_national_id_and_dates(client, in
     assert other["referenceNumber"] in references(in_range)
     before = await search(client, staff, submittedTo=(today - dt.timedelta(days=1)).isoformat())
     assert before["totalCount"] == 0
+    whole_calendar = await search(client, staff, submittedFrom="0001-01-01",
+                                  submittedTo="9999-12-31")
+    assert whole_calendar["totalCount"] == 3
+    for odd in ("SR-2026-\x00", "x" * 300, physio["referenceNumber"].lower()[:-1]):
+        assert (await search(client, staff, referenceNumber=odd))["totalCount"] == 0
     nobody = await search(client, staff, nationalId=new_person().national_id)
     assert nobody["totalCount"] == 0 and nobody["edges"] == []
 
