@@ -2,6 +2,7 @@
 
     python server.py                                   serve (migrating first)
     python server.py create-staff NATIONAL_ID --name "NAME" [--mobile 05XXXXXXXX]
+    python server.py disable-staff NATIONAL_ID
     python server.py migrate | export-schema
 """
 
@@ -16,7 +17,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 
-from resolvers.commands import create_staff_command, read_password
+from resolvers.commands import create_staff_command, disable_staff_command, read_password
 from resolvers.database import migrate_database
 from resolvers.logs import configure_logging
 from resolvers.settings import ConfigurationError, Settings
@@ -54,6 +55,10 @@ def main(argv: list[str] | None = None) -> int:
     staff.add_argument("national_id")
     staff.add_argument("--name", required=True)
     staff.add_argument("--mobile", default=None)
+    disable = commands.add_parser(
+        "disable-staff", help="end an account's staff role and every session of it at once"
+    )
+    disable.add_argument("national_id")
     args = parser.parse_args(argv)
 
     if args.command == "export-schema":
@@ -71,6 +76,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "create-staff":
         return asyncio.run(create_staff_command(settings, args, read_password()))
+    if args.command == "disable-staff":
+        return asyncio.run(disable_staff_command(settings, args))
 
     from schema.serve import serve
 

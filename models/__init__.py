@@ -1,8 +1,10 @@
 """Tortoise models. Tortoise discovers them through this package (`models`)."""
 
+from models.access_event import AccessEvent
 from models.code import OneTimeCode
 from models.document import DecisionLetter, Document, InformationRequest
 from models.enums import (
+    AccessPurpose,
     AccountStatus,
     Actor,
     ChallengePurpose,
@@ -47,9 +49,12 @@ __models__ = [
     RecoveryCode,
     Passkey,
     AuthChallenge,
+    AccessEvent,
 ]
 
 __all__ = [
+    "AccessEvent",
+    "AccessPurpose",
     "AccountStatus",
     "Actor",
     "AuthChallenge",

@@ -21,6 +21,13 @@ class ServiceRequest(Model):
     # (member, open_type) pair lets the database refuse a second open request.
     open_type = fields.CharField(max_length=24, null=True)
     idempotency_key = fields.CharField(max_length=100, null=True)
+    # The staff member handling the request, if anyone is.
+    assignee: fields.ForeignKeyNullableRelation[Member] = fields.ForeignKeyField(
+        "models.Member", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    assignee_id: uuid.UUID | None
+    # Set when staff ask for information: past it, a NEEDS_INFORMATION request is overdue.
+    respond_by = fields.DatetimeField(null=True)
     submitted_at = fields.DatetimeField()
     updated_at = fields.DatetimeField()
 
@@ -33,6 +40,9 @@ class ServiceRequest(Model):
             ("member_id", "submitted_at", "id"),
             ("submitted_at", "id"),
             ("status", "submitted_at", "id"),
+            # The staff search: "assigned to me" and "unassigned", alone or with a status.
+            ("assignee_id", "submitted_at", "id"),
+            ("status", "assignee_id", "submitted_at", "id"),
         )
 
 
@@ -50,6 +60,12 @@ class RequestEvent(Model):
     )
     actor_member_id: uuid.UUID | None
     at = fields.DatetimeField()
+    # Staff-only steps (assignments) are hidden from members, and so are remarks: a kind
+    # of remark (resolvers.service_requests.REMARKS) with the staff member it names,
+    # worded in the reader's language when shown.
+    internal = fields.BooleanField(default=False, db_default=False)
+    remark = fields.CharField(max_length=24, null=True)
+    remark_name = fields.CharField(max_length=200, null=True)
 
     class Meta:
         table = "request_event"

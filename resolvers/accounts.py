@@ -28,6 +28,7 @@ from resolvers.errors import DomainError, ErrorCode, ErrorCollector
 from resolvers.notifications import ACTIVATION_CODE, PASSWORD_RESET_CODE
 from resolvers.runtime import Runtime
 from resolvers.second_factor import Challenge
+from resolvers.service_requests import release_assignments
 from resolvers.sessions import IssuedSession
 from resolvers.throttle import (
     LOGIN_FAILURES_PER_ID,
@@ -471,12 +472,18 @@ async def create_staff(
     password_hash = await runtime.passwords.hash(password)
     existing = await Member.get_or_none(national_id=national_id)
     if existing is not None:
-        await Member.filter(id=existing.id).update(
-            role=Role.STAFF, status=AccountStatus.ACTIVE, password_hash=password_hash
-        )
-        await sessions.end_all(runtime=runtime, member_id=existing.id)
+        changes: dict = {"role": Role.STAFF, "full_name": full_name, "password_hash": password_hash}
+        if mobile:
+            changes["mobile"] = mobile
+        # A pending account becomes usable; a LOCKED or DISABLED one stays as it is: whoever
+        # locked or disabled it had a reason, and promoting is not the way to undo it.
+        if existing.status is AccountStatus.PENDING_ACTIVATION:
+            changes["status"] = AccountStatus.ACTIVE
+        async with in_transaction():
+            await Member.filter(id=existing.id).update(**changes)
+            await sessions.end_all(runtime=runtime, member_id=existing.id)
         audit.record("staff_promoted", member_id=existing.id)
-        return existing, False
+        return await Member.get(id=existing.id), False
     member = await Member.create(
         national_id=national_id,
         residency=validation.residency_of(national_id),
@@ -491,3 +498,22 @@ async def create_staff(
     )
     audit.record("staff_created", member_id=member.id)
     return member, True
+
+
+async def disable_staff(*, runtime: Runtime, national_id: str) -> Member:
+    """Ends the staff role and every session of the account at once; the requests it held
+    go back to the unassigned queue."""
+    errors = ErrorCollector()
+    national_id = validation.national_id(errors, "national_id", national_id)
+    errors.raise_if_any()
+    member = await Member.get_or_none(national_id=national_id)
+    if member is None:
+        raise DomainError.single("national_id", ErrorCode.NOT_FOUND)
+    if member.role is not Role.STAFF:
+        raise DomainError.single("national_id", ErrorCode.INVALID, "not_staff")
+    async with in_transaction():
+        await Member.filter(id=member.id).update(role=Role.MEMBER)
+        await sessions.end_all(runtime=runtime, member_id=member.id)
+        released = await release_assignments(runtime=runtime, staff=member)
+    audit.record("staff_disabled", member_id=member.id, released=released)
+    return await Member.get(id=member.id)

@@ -205,6 +205,20 @@ MESSAGES: dict[str, dict[Language, str]] = {
         Language.EN: "The request's status has just changed; reload it and try again.",
         Language.AR: "تغيّرت حالة الطلب للتو؛ أعد تحميله وحاول مرة أخرى.",
     },
+    # The staff desk.
+    "assignee_not_staff": {
+        Language.EN: "Requests can only be assigned to an active staff member.",
+        Language.AR: "لا يُسند الطلب إلا إلى موظف فعّال.",
+    },
+    "not_staff": {Language.EN: "This is not a staff account.", Language.AR: "هذا ليس حساب موظف."},
+    "request_closed": {
+        Language.EN: "This request is closed; only open requests are assigned.",
+        Language.AR: "هذا الطلب مغلق؛ لا تُسند إلا الطلبات المفتوحة.",
+    },
+    "assignment_changed": {
+        Language.EN: "Someone changed this request meanwhile; reload it and try again.",
+        Language.AR: "غيّر أحدهم هذا الطلب للتو؛ أعد تحميله وحاول مرة أخرى.",
+    },
     "unauthenticated": {Language.EN: "Sign in first.", Language.AR: "سجّل الدخول أولًا."},
     "forbidden": {Language.EN: "You are not allowed to do this.", Language.AR: "غير مسموح لك بهذا."},
     "unexpected": {Language.EN: "Unexpected error.", Language.AR: "خطأ غير متوقع."},

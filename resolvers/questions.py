@@ -25,6 +25,7 @@ from resolvers.notifications import QUESTION_ANSWERED
 from resolvers.pagination import Page, paginate
 from resolvers.references import next_reference
 from resolvers.runtime import Runtime
+from resolvers.service_requests import NOBODY, exact_reference, lookup_member
 
 REFERENCE_PREFIX = "Q"
 SUBJECT_MAX = 200
@@ -177,12 +178,27 @@ async def member_questions(
 
 
 async def all_questions(
-    *, status: QuestionStatus | None, first: int | None, after: str | None
+    *,
+    runtime: Runtime,
+    staff: Member,
+    status: QuestionStatus | None,
+    reference_number: str | None = None,
+    national_id: str | None = None,
+    first: int | None,
+    after: str | None,
 ) -> Page[Question]:
-    """Every member's questions, oldest first: the staff's work queue."""
+    """Every member's questions, oldest first: the staff's work queue. A reference number
+    is found by its unique index, a national ID's questions by (member_id, created_at, id)."""
     query = Question.all()
     if status is not None:
         query = query.filter(status=status)
+    if reference_number is not None:
+        query = query.filter(reference_number=exact_reference(reference_number))
+    if national_id is not None:
+        member_id = await lookup_member(
+            runtime=runtime, staff=staff, national_id=national_id, field="national_id"
+        )
+        query = query.filter(member_id=member_id or NOBODY)
     return await paginate(query, time_field="created_at", first=first, after=after,
                           newest_first=False)
 

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from resolvers.access_log import AccessLog
 from resolvers.delivery import Outbox, senders_for, utcnow
 from resolvers.encryption import FileCipher
 from resolvers.links import LinkSigner
@@ -29,6 +30,7 @@ class Runtime:
     links: LinkSigner
     live: Hub = field(default_factory=Hub)
     clock: Callable[[], dt.datetime] = field(default=utcnow)
+    access_log: AccessLog = field(default_factory=AccessLog)
 
     def now(self) -> dt.datetime:
         return self.clock()

@@ -15,6 +15,8 @@ from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from models import (
+    AccessPurpose,
+    AccountStatus,
     Actor,
     DocumentKind,
     InformationRequest,
@@ -28,6 +30,7 @@ from models import (
     ServiceType,
 )
 from resolvers import audit, documents, letters, live, validation
+from resolvers.access_log import record_access
 from resolvers.documents import Upload
 from resolvers.errors import DomainError, ErrorCode, ErrorCollector
 from resolvers.notices import notify_member
@@ -143,6 +146,23 @@ RESPOND_BY_LINE = {
     Language.EN: " Please answer by {date}: sign in and open the request.",
     Language.AR: " يرجى الرد قبل {date}: سجّل الدخول وافتح الطلب.",
 }
+# Staff-only remarks in the history, worded in the reader's language.
+ASSIGNED = "ASSIGNED"
+REVIEWED_WHILE_ASSIGNED = "REVIEWED_WHILE_ASSIGNED"
+RELEASED = "RELEASED"
+REMARKS: dict[str, dict[Language, str]] = {
+    ASSIGNED: {Language.EN: "Assigned to {name}.", Language.AR: "أُسند إلى {name}."},
+    REVIEWED_WHILE_ASSIGNED: {
+        Language.EN: "Reviewed while assigned to {name}.",
+        Language.AR: "رُوجع وهو مُسند إلى {name}.",
+    },
+    RELEASED: {
+        Language.EN: "No longer assigned to {name}: the staff role ended.",
+        Language.AR: "لم يعد مُسندًا إلى {name}: انتهى دوره موظفًا.",
+    },
+}
+SAUDI_TIME = dt.timezone(dt.timedelta(hours=3))
+NOBODY = uuid.UUID(int=0)  # a member id no row has: a search that can match nothing
 
 
 async def submit_request(
@@ -283,6 +303,12 @@ async def review_request(
         if missing:
             raise DomainError.single("status", ErrorCode.DOCUMENTS_MISSING,
                                      kinds=", ".join(kind.value for kind in missing))
+    remark: dict[str, str] = {}
+    if request.assignee_id is not None and request.assignee_id != staff.id:
+        # Allowed (a colleague may be away), but the history says so.
+        assignee = await Member.get_or_none(id=request.assignee_id)
+        remark = {"remark": REVIEWED_WHILE_ASSIGNED,
+                  "remark_name": assignee.full_name if assignee else "?"}
     now = runtime.now()
     letter = None
     if status in DECISIONS:
@@ -294,7 +320,7 @@ async def review_request(
     async with letters.kept(runtime, letter), in_transaction():
         await _move(
             runtime, request, status, actor=Actor.STAFF, actor_member=staff, note=note, now=now,
-            field="status",
+            field="status", **remark,
         )
         if status is RequestStatus.NEEDS_INFORMATION:
             assert note is not None and respond_by is not None
@@ -302,6 +328,11 @@ async def review_request(
                 request_id=request.id, note=note,
                 documents=[kind.value for kind in dict.fromkeys(requested_documents or ())],
                 respond_by=respond_by, requested_at=now,
+            )
+            # Overdue once the answer-by day has ended, Saudi time; kept on the request so the
+            # staff's `overdue` search is one index range.
+            await ServiceRequest.filter(id=request.id).update(
+                respond_by=saudi_midnight(respond_by + dt.timedelta(days=1))
             )
         if letter is not None:
             await letters.record(runtime, letter)
@@ -418,6 +449,8 @@ async def _move(
     note: str | None,
     now: dt.datetime,
     field: str,
+    remark: str | None = None,
+    remark_name: str | None = None,
 ) -> None:
     """Changes the status only if nobody changed it since `request` was read."""
     open_type = request.type.value if status in OPEN_STATUSES else None
@@ -428,10 +461,65 @@ async def _move(
         raise DomainError.single(field, ErrorCode.INVALID_TRANSITION, "request_status_changed")
     await RequestEvent.create(
         request_id=request.id, status=status, note=note, actor=actor,
-        actor_member_id=actor_member.id, at=now,
+        actor_member_id=actor_member.id, at=now, remark=remark, remark_name=remark_name,
     )
     request.status, request.open_type, request.updated_at = status, open_type, now
     live.request_changed(runtime.live, request)
+
+
+async def assign_request(
+    *, runtime: Runtime, staff: Member, request_id: uuid.UUID, assignee_id: uuid.UUID | None
+) -> ServiceRequest:
+    """Gives an open request to a staff member (the caller when `assignee_id` is None)."""
+    assignee = staff
+    if assignee_id is not None and assignee_id != staff.id:
+        found = await Member.get_or_none(id=assignee_id)
+        if found is None or found.role is not Role.STAFF or found.status is not AccountStatus.ACTIVE:
+            raise DomainError.single("assignee_id", ErrorCode.INVALID, "assignee_not_staff")
+        assignee = found
+    request = await ServiceRequest.get_or_none(id=request_id)
+    if request is None:
+        raise DomainError.single("request_id", ErrorCode.NOT_FOUND)
+    if request.status not in OPEN_STATUSES:
+        raise DomainError.single("request_id", ErrorCode.INVALID_TRANSITION, "request_closed")
+    if request.assignee_id == assignee.id:
+        return request
+    now = runtime.now()
+    async with in_transaction():
+        # Only while still open and held by whoever held it when read: no lost update.
+        moved = await ServiceRequest.filter(
+            id=request.id, status__in=list(OPEN_STATUSES), assignee_id=request.assignee_id
+        ).update(assignee_id=assignee.id)
+        if not moved:
+            raise DomainError.single(
+                "request_id", ErrorCode.INVALID_TRANSITION, "assignment_changed"
+            )
+        await RequestEvent.create(
+            request_id=request.id, status=request.status, actor=Actor.STAFF,
+            actor_member_id=staff.id, at=now, internal=True, remark=ASSIGNED,
+            remark_name=assignee.full_name,
+        )
+    request.assignee_id = assignee.id
+    audit.record("request_assigned", request_id=request.id, staff_id=staff.id,
+                 assignee_id=assignee.id)
+    return request
+
+
+async def release_assignments(*, runtime: Runtime, staff: Member) -> int:
+    """The open requests `staff` held go back to the unassigned queue, each with an event."""
+    held = await ServiceRequest.filter(
+        assignee_id=staff.id, status__in=list(OPEN_STATUSES)
+    ).values_list("id", "status")
+    if not held:
+        return 0
+    now = runtime.now()
+    await ServiceRequest.filter(id__in=[key for key, _ in held]).update(assignee_id=None)
+    await RequestEvent.bulk_create([
+        RequestEvent(request_id=key, status=status, actor=Actor.SYSTEM, at=now, internal=True,
+                     remark=RELEASED, remark_name=staff.full_name)
+        for key, status in held
+    ])
+    return len(held)
 
 
 # A decision comes with its letter: the inbox says so.
@@ -462,6 +550,12 @@ async def _notify_member(
     )
 
 
+def remark_text(event: RequestEvent, language: Language) -> str | None:
+    if event.remark is None:
+        return None
+    return REMARKS[event.remark][language].format(name=event.remark_name)
+
+
 def can_see(viewer: Member, request: ServiceRequest) -> bool:
     """A member sees their own requests; staff see everyone's."""
     return viewer.role is Role.STAFF or request.member_id == viewer.id
@@ -482,18 +576,90 @@ async def member_requests(
     )
 
 
+@dataclass(frozen=True)
+class RequestSearch:
+    """What staff narrow their queue by; every criterion given must hold."""
+
+    status: RequestStatus | None = None
+    type: ServiceType | None = None
+    reference_number: str | None = None
+    national_id: str | None = None
+    assigned_to_me: bool = False
+    unassigned: bool = False
+    overdue: bool = False
+    submitted_from: dt.date | None = None
+    submitted_to: dt.date | None = None
+
+
 async def all_requests(
     *,
-    status: RequestStatus | None,
-    type: ServiceType | None,
+    runtime: Runtime,
+    staff: Member,
+    search: RequestSearch,
     first: int | None,
     after: str | None,
 ) -> Page[ServiceRequest]:
-    """Every member's requests, oldest first: the staff's work queue."""
-    query = _filtered(ServiceRequest.all(), status=status, type=type)
+    """Every member's requests matching `search`, oldest first: the staff's work queue.
+
+    Each criterion has an index that leads a page straight to its rows: the reference
+    number's unique index, (member_id, submitted_at, id) for a national ID,
+    (assignee_id, submitted_at, id) and (status, assignee_id, submitted_at, id) for the
+    assignment, (status, submitted_at, id) for overdue, (submitted_at, id) for the dates.
+    """
+    query = _filtered(ServiceRequest.all(), status=search.status, type=search.type)
+    if search.reference_number is not None:
+        query = query.filter(reference_number=exact_reference(search.reference_number))
+    if search.national_id is not None:
+        member_id = await lookup_member(
+            runtime=runtime, staff=staff, national_id=search.national_id,
+            field="filter.national_id",
+        )
+        query = query.filter(member_id=member_id or NOBODY)
+    if search.assigned_to_me:
+        query = query.filter(assignee_id=staff.id)
+    if search.unassigned:
+        query = query.filter(assignee_id__isnull=True)
+    if search.overdue:
+        query = query.filter(status=RequestStatus.NEEDS_INFORMATION, respond_by__lt=runtime.now())
+    # The first and last days a calendar has are no bound at all (and would overflow in UTC).
+    if search.submitted_from is not None and search.submitted_from > dt.date.min:
+        query = query.filter(submitted_at__gte=saudi_midnight(search.submitted_from))
+    if search.submitted_to is not None and search.submitted_to < dt.date.max:
+        query = query.filter(
+            submitted_at__lt=saudi_midnight(search.submitted_to + dt.timedelta(days=1))
+        )
     return await paginate(
         query, time_field="submitted_at", first=first, after=after, newest_first=False
     )
+
+
+def exact_reference(value: str) -> str:
+    """A reference number as stored (SR-2026-000042); what cannot be one matches nothing."""
+    reference = validation.normalize_digits(value).strip().upper()
+    if len(reference) > 20 or not reference.isascii() or not reference.isprintable():
+        return ""
+    return reference
+
+
+def saudi_midnight(day: dt.date) -> dt.datetime:
+    """Dates staff search by are Saudi calendar days."""
+    return dt.datetime.combine(day, dt.time(), tzinfo=SAUDI_TIME)
+
+
+async def lookup_member(
+    *, runtime: Runtime, staff: Member, national_id: str, field: str
+) -> uuid.UUID | None:
+    """The member with this national ID (Arabic-Indic digits accepted), if any; the lookup
+    goes into their access log."""
+    errors = ErrorCollector()
+    cleaned = validation.national_id(errors, field, national_id.strip())
+    errors.raise_if_any()
+    member = await Member.get_or_none(national_id=cleaned)
+    if member is None:
+        return None
+    record_access(runtime, staff=staff, member_id=member.id, purpose=AccessPurpose.MEMBER_LOOKUP,
+                  subject=cleaned, thing=member.id)
+    return member.id
 
 
 def _filtered(

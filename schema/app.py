@@ -65,6 +65,7 @@ def create_app(
                         await task
                 await runtime.outbox.aclose()
                 await runtime.store.aclose()
+                await runtime.access_log.aclose()
                 if tracer_provider is not None:
                     tracer_provider.shutdown()  # sends the spans still batched
                 if settings.prometheus_multiproc_dir:

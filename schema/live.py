@@ -70,10 +70,12 @@ class Subscription:
             key = decode_global_id(request_id, "ServiceRequest")
             if key is None:
                 raise info.context.error("BAD_USER_INPUT", "INVALID")
+        viewer = await info.context.viewer()
+        staff = viewer if viewer is not None and viewer.role is Role.STAFF else None
         try:
             async for row in info.context.runtime.live.stream(socket, "request", key):
                 info.context.loaders.clear()
-                yield ServiceRequest.from_model(row)  # type: ignore[arg-type]
+                yield ServiceRequest.from_model(row, staff)  # type: ignore[arg-type]
         except live.SlowConsumer:
             raise _slow(info) from None
 

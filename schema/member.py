@@ -26,6 +26,7 @@ from schema.base import (
 from schema.context import Info
 
 if TYPE_CHECKING:
+    from schema.access_log import AccessEventConnection
     from schema.notifications import NotificationConnection
     from schema.questions import QuestionConnection
     from schema.security import SecondFactorSettings, SecurityEventConnection, SignInSession
@@ -160,6 +161,7 @@ class Member(Node):
     @strawberry.field(description="How many of this member's notifications are unread.")
     async def unread_notification_count(self) -> int:
         return await inbox.unread_count(member_id=self.pk)
+
     @strawberry.field(description="The member's live sign-ins, the current one included.")
     async def sessions(
         self, info: Info
@@ -185,6 +187,14 @@ class Member(Node):
         from schema.security import member_second_factor
 
         return await member_second_factor(self.pk)
+
+    @strawberry.field(description="Every time staff opened this member's data, and why; newest first.")
+    async def access_log(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Annotated[AccessEventConnection, strawberry.lazy("schema.access_log")]:
+        from schema.access_log import member_access_log
+
+        return await member_access_log(info, member_id=self.pk, first=first, after=after)
 
 
 def mask_iban(iban: str | None) -> str | None:

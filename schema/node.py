@@ -7,8 +7,9 @@ from collections.abc import Awaitable, Callable
 
 import strawberry
 
+from models import AccessPurpose, Role
 from models import Member as MemberModel
-from models import Role
+from resolvers.access_log import record_access
 from schema import documents, notifications, questions, service_requests
 from schema.base import Node, from_global_id
 from schema.context import Info
@@ -22,7 +23,12 @@ async def load_member(info: Info, key: uuid.UUID) -> Member | None:
     if viewer is None or (viewer.id != key and viewer.role is not Role.STAFF):
         return None
     row = viewer if viewer.id == key else await MemberModel.get_or_none(id=key)
-    return Member.from_model(row) if row else None
+    if row is None:
+        return None
+    if row.id != viewer.id:
+        record_access(info.context.runtime, staff=viewer, member_id=row.id,
+                      purpose=AccessPurpose.MEMBER_LOOKUP, subject=row.national_id, thing=row.id)
+    return Member.from_model(row)
 
 
 def loaders() -> dict[str, Loader]:

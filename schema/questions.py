@@ -9,9 +9,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from models import AccessPurpose, Role
 from models import Question as QuestionModel
 from models import QuestionMessage as QuestionMessageModel
 from resolvers import accounts, questions
+from resolvers.access_log import record_access
 from resolvers.pagination import Page
 from schema.base import (
     Actor,
@@ -74,6 +76,7 @@ class Question(Node):
 
     @strawberry.field(description="Oldest first; the first message is the member's question.")
     async def messages(self, info: Info) -> list[QuestionMessage]:
+        await self._opened(info)
         rows = await info.context.loader(questions.messages_of).load(self.pk)
         return [QuestionMessage.from_model(row) for row in rows]
 
@@ -89,8 +92,19 @@ class Question(Node):
 
     @strawberry.field(description="The member who asked.")
     async def asker(self, info: Info) -> Member:
+        await self._opened(info)
         row = await info.context.loader(accounts.members_by_id).load(self.member_id)
         return Member.from_model(row)
+
+    async def _opened(self, info: Info) -> None:
+        """Staff reading the conversation or the asker: one line in the member's log."""
+        viewer = await info.context.viewer()
+        if viewer is not None and viewer.role is Role.STAFF:
+            record_access(
+                info.context.runtime, staff=viewer, member_id=self.member_id,
+                purpose=AccessPurpose.QUESTION_ANSWER, subject=self.reference_number,
+                thing=self.pk,
+            )
 
 
 @strawberry.type(name="QuestionConnection", description="A page of questions.")
@@ -174,10 +188,22 @@ class QuestionQuery:
         after: Annotated[
             str | None, strawberry.argument(description="The endCursor of the previous page.")
         ] = None,
+        reference_number: Annotated[
+            str | None,
+            strawberry.argument(description="Exact reference number, e.g. Q-2026-000042."),
+        ] = None,
+        national_id: Annotated[
+            str | None, strawberry.argument(description="The asker's national ID.")
+        ] = None,
     ) -> QuestionConnection:
-        await info.context.require_staff()
+        staff = await info.context.require_staff()
         return await connection(
-            info, questions.all_questions(status=status, first=first, after=after)
+            info,
+            questions.all_questions(
+                runtime=info.context.runtime, staff=staff, status=status,
+                reference_number=reference_number, national_id=national_id, first=first,
+                after=after,
+            ),
         )
 
 

@@ -11,11 +11,12 @@ from typing import Annotated, Any
 
 import strawberry
 
-from models import Language, Role
+from models import AccessPurpose, Language, Role
 from models import Member as MemberModel
 from models import RequestEvent as RequestEventModel
 from models import ServiceRequest as ServiceRequestModel
 from resolvers import accounts, catalog, documents, letters, service_requests
+from resolvers.access_log import record_access
 from resolvers.pagination import Page
 from schema.base import (
     Actor,
@@ -93,8 +94,25 @@ class RequestEvent:
     at: dt.datetime = strawberry.field(description="When.")
 
     @classmethod
-    def from_model(cls, row: RequestEventModel) -> RequestEvent:
-        return cls(status=row.status, note=row.note, actor=row.actor, at=row.at)
+    def from_model(
+        cls, row: RequestEventModel, *, staff_view: bool = False, language: Language = Language.AR
+    ) -> RequestEvent:
+        note = row.note
+        if staff_view and (remark := service_requests.remark_text(row, language)):
+            note = f"{note} {remark}" if note else remark
+        return cls(status=row.status, note=note, actor=row.actor, at=row.at)
+
+    @classmethod
+    def history(
+        cls, rows: list[RequestEventModel], *, staff_view: bool, language: Language
+    ) -> list[RequestEvent]:
+        """Staff see every step with its staff-only remarks; members never the internal
+        steps (assignments) nor the remarks."""
+        return [
+            cls.from_model(row, staff_view=staff_view, language=language)
+            for row in rows
+            if staff_view or not row.internal
+        ]
 
 
 @strawberry.type(description="What a retirement pension application states.")
@@ -171,15 +189,23 @@ class ServiceRequest(Node):
     updated_at: dt.datetime = strawberry.field(description="When the status last changed.")
     pk: strawberry.Private[uuid.UUID]
     member_id: strawberry.Private[uuid.UUID]
+    assignee_id: strawberry.Private[uuid.UUID | None]
     stated: strawberry.Private[service_requests.Details]
     events: strawberry.Private[list[RequestEventModel] | None] = None
+    # The staff member looking, or None for the applicant: decides what is shown and
+    # whether opening the applicant's data goes into their access log.
+    staff: strawberry.Private[MemberModel | None] = None
 
     @classmethod
-    def from_model(cls, row: ServiceRequestModel) -> ServiceRequest:
+    def from_model(
+        cls, row: ServiceRequestModel, staff: MemberModel | None = None
+    ) -> ServiceRequest:
         return cls(
             id=to_global_id("ServiceRequest", row.id),
             pk=row.id,
             member_id=row.member_id,
+            assignee_id=row.assignee_id,
+            staff=staff,
             reference_number=row.reference_number,
             type=row.type,
             status=row.status,
@@ -193,7 +219,8 @@ class ServiceRequest(Node):
         return Service.of(self.type, info.context.language)
 
     @strawberry.field(description="What the member stated, by the request's type.")
-    def details(self) -> ServiceRequestDetails:
+    def details(self, info: Info) -> ServiceRequestDetails:
+        self._opened(info)
         stated = self.stated
         return DETAILS_TYPES[type(stated)](**dataclasses.asdict(stated))
 
@@ -201,15 +228,20 @@ class ServiceRequest(Node):
     def history(self, info: Info) -> list[RequestEvent]:
         # A page loads its events with it: a plain list here spares an awaitable per item.
         if self.events is not None:
-            return [RequestEvent.from_model(event) for event in self.events]
+            return RequestEvent.history(
+                self.events, staff_view=self.staff is not None, language=info.context.language
+            )
         return self._load_events(info)  # type: ignore[return-value]  # graphql-core awaits it
 
     async def _load_events(self, info: Info) -> list[RequestEvent]:
         events = await info.context.loader(service_requests.events_of).load(self.pk)
-        return [RequestEvent.from_model(event) for event in events]
+        return RequestEvent.history(
+            events, staff_view=self.staff is not None, language=info.context.language
+        )
 
     @strawberry.field(description="The member who applied.")
     async def applicant(self, info: Info) -> Member:
+        self._opened(info)
         row = await info.context.loader(accounts.members_by_id).load(self.member_id)
         return Member.from_model(row)
 
@@ -238,6 +270,24 @@ class ServiceRequest(Node):
         row = await info.context.loader(letters.letters_of).load(self.pk)
         return DecisionLetter.from_model(info, row) if row else None
 
+    @strawberry.field(
+        description="Staff only: the staff member handling the request; null for members."
+    )
+    async def assignee(self, info: Info) -> Member | None:
+        if self.staff is None or self.assignee_id is None:
+            return None
+        row = await info.context.loader(accounts.members_by_id).load(self.assignee_id)
+        return Member.from_model(row) if row else None
+
+    def _opened(self, info: Info) -> None:
+        """Staff reading the applicant or what they stated: one line in the member's log."""
+        if self.staff is not None:
+            record_access(
+                info.context.runtime, staff=self.staff, member_id=self.member_id,
+                purpose=AccessPurpose.REQUEST_REVIEW, subject=self.reference_number,
+                thing=self.pk,
+            )
+
 
 
 @strawberry.type(name="ServiceRequestConnection", description="A page of service requests.")
@@ -245,9 +295,11 @@ class ServiceRequestConnection(Connection[ServiceRequest]):
     pass
 
 
-async def _page(info: Info, fetch: Awaitable[Page[ServiceRequestModel]]) -> ServiceRequestConnection:
+async def _page(
+    info: Info, fetch: Awaitable[Page[ServiceRequestModel]], staff: MemberModel | None
+) -> ServiceRequestConnection:
     connection = ServiceRequestConnection.from_page(
-        await info.context.page(fetch), ServiceRequest.from_model
+        await info.context.page(fetch), lambda row: ServiceRequest.from_model(row, staff)
     )
     if selects(info.selected_fields, ("edges", "node", "history")):
         nodes = [edge.node for edge in connection.edges]
@@ -285,7 +337,13 @@ async def member_requests(
         service_requests.member_requests(
             member_id=member_id, status=status, type=type, first=first, after=after
         ),
+        await staff_viewer(info),
     )
+
+
+async def staff_viewer(info: Info) -> MemberModel | None:
+    viewer = await info.context.viewer()
+    return viewer if viewer is not None and viewer.role is Role.STAFF else None
 
 
 async def load_service_request(info: Info, key: uuid.UUID) -> ServiceRequest | None:
@@ -294,7 +352,9 @@ async def load_service_request(info: Info, key: uuid.UUID) -> ServiceRequest | N
     if viewer is None:
         return None
     row = await info.context.loader(service_requests.requests_by_id).load(key)
-    return ServiceRequest.from_model(row) if row and service_requests.can_see(viewer, row) else None
+    if row is None or not service_requests.can_see(viewer, row):
+        return None
+    return ServiceRequest.from_model(row, viewer if viewer.role is Role.STAFF else None)
 
 
 @strawberry.input(description="Narrows the staff's list of requests.")
@@ -305,6 +365,41 @@ class RequestFilter:
     type: ServiceType | None = strawberry.field(
         default=None, description="Only requests for this service."
     )
+    reference_number: str | None = strawberry.field(
+        default=None, description="Exact reference number, e.g. SR-2026-000042."
+    )
+    national_id: str | None = strawberry.field(
+        default=None,
+        description="The applicant's national ID.",
+    )
+    assigned_to_me: bool | None = strawberry.field(
+        default=None, description="Only requests assigned to the caller."
+    )
+    unassigned: bool | None = strawberry.field(
+        default=None, description="Only requests nobody is assigned to."
+    )
+    overdue: bool | None = strawberry.field(
+        default=None, description="NEEDS_INFORMATION past its respondBy date."
+    )
+    submitted_from: dt.date | None = strawberry.field(
+        default=None, description="Submitted on or after this day (Saudi time)."
+    )
+    submitted_to: dt.date | None = strawberry.field(
+        default=None, description="Submitted on or before this day (Saudi time)."
+    )
+
+    def to_domain(self) -> service_requests.RequestSearch:
+        return service_requests.RequestSearch(
+            status=self.status,
+            type=self.type,
+            reference_number=self.reference_number,
+            national_id=self.national_id,
+            assigned_to_me=bool(self.assigned_to_me),
+            unassigned=bool(self.unassigned),
+            overdue=bool(self.overdue),
+            submitted_from=self.submitted_from,
+            submitted_to=self.submitted_to,
+        )
 
 
 @strawberry.input(description="Applying for a retirement pension.")
@@ -494,7 +589,15 @@ class ProvideInformationInput:
     )
 
 
-@strawberry.type(description="The result of cancelRequest or reviewRequest.")
+@strawberry.input(description="Staff: give a request to a staff member.")
+class AssignRequestInput:
+    request_id: strawberry.ID = strawberry.field(description="The request's global ID.")
+    assignee_id: strawberry.ID | None = strawberry.field(
+        default=None, description="A staff member's ID; yourself when absent."
+    )
+
+
+@strawberry.type(description="The result of cancelRequest, reviewRequest or assignRequest.")
 class ServiceRequestPayload:
     request: ServiceRequest | None = strawberry.field(description="The request after the change.")
     errors: list[UserError] = errors_field()
@@ -522,15 +625,17 @@ class ServiceRequestQuery:
         first: int | None = None,
         after: str | None = None,
     ) -> ServiceRequestConnection:
-        await info.context.require_staff()
+        staff = await info.context.require_staff()
         return await _page(
             info,
             service_requests.all_requests(
-                status=filter.status if filter else None,
-                type=filter.type if filter else None,
+                runtime=info.context.runtime,
+                staff=staff,
+                search=filter.to_domain() if filter else service_requests.RequestSearch(),
                 first=first,
                 after=after,
             ),
+            staff,
         )
 
 
@@ -574,7 +679,7 @@ class ServiceRequestMutation:
             respond_by=input.respond_by,
             verify_url=verify_url(info),
         )
-        return ServiceRequestPayload(request=ServiceRequest.from_model(request))
+        return ServiceRequestPayload(request=ServiceRequest.from_model(request, staff))
 
     @mutation(
         description="While the request is open (SUBMITTED, UNDER_REVIEW, NEEDS_INFORMATION); "
@@ -605,6 +710,19 @@ class ServiceRequestMutation:
             uploads=to_uploads(input.documents),
         )
         return ServiceRequestPayload(request=ServiceRequest.from_model(request))
+
+    @mutation(description="Staff only.")
+    async def assign_request(self, info: Info, input: AssignRequestInput) -> ServiceRequestPayload:
+        staff = await info.context.require_staff()
+        request = await service_requests.assign_request(
+            runtime=info.context.runtime,
+            staff=staff,
+            request_id=key_of(input.request_id, "ServiceRequest", "request_id"),
+            assignee_id=key_of(input.assignee_id, "Member", "assignee_id")
+            if input.assignee_id is not None
+            else None,
+        )
+        return ServiceRequestPayload(request=ServiceRequest.from_model(request, staff))
 
 
 QUERIES = (ServiceRequestQuery,)

@@ -40,6 +40,7 @@ TABLES = [
     "recovery_code",
     "passkey",
     "auth_challenge",
+    "access_event",
     "question_message",
     "question",
     "request_event",
@@ -139,8 +140,17 @@ async def _empty_tables(url: str) -> None:
     if url.startswith("postgres"):
         await connection.execute_script("TRUNCATE " + ", ".join(f'"{t}"' for t in TABLES) + " CASCADE")
     else:
+        # The access log's triggers refuse DELETE (TRUNCATE bypasses them on PostgreSQL):
+        # set them aside for the clean-up and put them back as they were.
+        _, triggers = await connection.execute_query(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
+        )
+        for trigger in triggers:
+            await connection.execute_script(f'DROP TRIGGER "{trigger["name"]}"')
         for table in TABLES:
             await connection.execute_script(f'DELETE FROM "{table}"')
+        for trigger in triggers:
+            await connection.execute_script(trigger["sql"])
 
 
 @pytest.fixture(scope="session")

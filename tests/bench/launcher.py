@@ -15,7 +15,7 @@ import uvicorn
 
 from resolvers.settings import Settings
 from server import configure_logging, create_app
-from tests.bench import baseline
+from tests.bench import baseline, staff_desk
 
 
 def settings_for(
@@ -65,6 +65,7 @@ def main(argv: list[str] | None = None) -> None:
     configure_logging(production=settings.production)
     app = create_app(settings)
     app.router.routes.extend(baseline.routes(app.state.runtime))
+    app.router.routes.extend(staff_desk.routes(app.state.runtime))
     uvicorn.run(
         app,
         host="127.0.0.1",

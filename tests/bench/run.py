@@ -18,6 +18,7 @@ wrk (or a Python client) in another process:
 6. live events (tests.bench.live, on PostgreSQL whichever engine 1-3 use): delivery latency
    p50/p99 of an event from one server process to 1,000 sockets open on another, and the
    memory those sockets cost.
+7. a staff page of 20 with applicants, with the access log off and on, as a ratio.
 
 Every load is bounded in time; the server, wrk and the databases are cleaned up at the end.
 """
@@ -48,7 +49,7 @@ from resolvers.pagination import encode_cursor
 from resolvers.runtime import Runtime
 from resolvers.settings import Settings
 from schema.app import create_app
-from tests.bench import baseline, live, seed, statements, uploads
+from tests.bench import baseline, live, seed, staff_desk, statements, uploads
 from tests.bench.databases import (
     Databases,
     orm,
@@ -478,6 +479,7 @@ class ScaleRun:
     staff_page: Measured | None = None
     deep_row: int = 0
     seeded_in: float = 0.0
+    searches: dict[str, Measured] = field(default_factory=dict)
 
 
 async def scale_run(
@@ -508,12 +510,13 @@ async def scale_run(
             run.deep_row).first()
         assert deep is not None
         cursor = encode_cursor(deep.submitted_at, deep.id)
+        desk_staff_id, found = await staff_desk.searches(seeded.special[0].national_id)
     load = Load(server.url, tool=args.client)
     try:
         await server.start()
         async with httpx.AsyncClient(base_url=server.url, timeout=30) as client:
-            member_token, staff_token = await sign_in(
-                client, [seeded.special[0].national_id, staff_id]
+            member_token, staff_token, desk_token = await sign_in(
+                client, [seeded.special[0].national_id, staff_id, desk_staff_id]
             )
             member_page = await graphql(client, baseline.REQUESTS_QUERY, {"first": 20},
                                         member_token)
@@ -544,6 +547,10 @@ async def scale_run(
                                        seconds=args.seconds, warmup=args.warmup,
                                        name=f"{run.label} staff page",
                                        patience=args.quiet_wait)
+        say(f"scale {run.label}: staff searches")
+        run.searches = await staff_desk.measure_searches(
+            load, server, desk_token, found, args, run.label, measure
+        )
     finally:
         server.stop()
         load.close()
@@ -567,6 +574,7 @@ def report_scale(report: Report, small: ScaleRun, large: ScaleRun) -> None:
         report.add(f"{name:<44}{ms(a.p50_ms):>8}{ms(a.p99_ms):>8}{ms(b.p50_ms):>8}"
                    f"{ms(b.p99_ms):>8}{value:>11.3f}{ratio(b.p99_ms, a.p99_ms):>8.2f}  "
                    f"<= {TARGET_SCALE}  {verdict}")
+    staff_desk.report_searches(report, small.searches, large.searches, TARGET_SCALE, ratio, ms)
     report.add("(latencies in ms; the ratio is judged on p50)")
 
 
@@ -649,6 +657,14 @@ async def main_async(args: argparse.Namespace) -> int:
                 await statement_counts(report, settings, count_token)
         if 3 in args.parts:
             await login_storm(report, load, server, [m.national_id for m in load_members], args)
+        if 7 in args.parts:
+            say("access log: staff page with applicants, log off and on")
+            async with orm(settings):
+                desk_token, cursors = await staff_desk.staff_token_and_cursors(
+                    server, settings, seed.PASSWORD, with_check_digit("199999980"), LOGIN
+                )
+            await staff_desk.access_log_part(report, load, server, desk_token, cursors, args,
+                                             measure, ratio, ms)
         server.stop()
         if 5 in args.parts:
             say("uploads")
@@ -662,7 +678,7 @@ async def main_async(args: argparse.Namespace) -> int:
             for run in (small, large):
                 await scale_run(databases, run, args, secret)
             report_scale(report, small, large)
-        if 5 in args.parts:
+        if 6 in args.parts:
             report.add()
             await live.live_fanout(report, databases, args, secret)
         report.add()
@@ -711,8 +727,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         default="production")
     parser.add_argument("--keep", action="store_true",
                         help="keep the databases and the server logs")
-    parser.add_argument("--parts", default="1,2,3,4,5,6",
-                        help="which parts to run (1-6; 4 needs --postgres; 5 is uploads, 6 live events)")
+    parser.add_argument("--parts", default="1,2,3,4,5,6,7",
+                        help="which parts to run (1-7; 4 needs --postgres; 5 uploads, 6 live events, 7 access log)")
     parser.add_argument("--quiet-wait", type=float, default=20,
                         help="before each measurement, wait up to this many seconds for "
                              "unrelated processes to go quiet (20)")

@@ -64,7 +64,7 @@ SERVICE_REQUEST = Table(
     "service_request",
     ServiceRequest,
     ("id", "reference_number", "member_id", "type", "status", "details", "open_type",
-     "idempotency_key", "submitted_at", "updated_at"),
+     "idempotency_key", "submitted_at", "updated_at", "assignee_id", "respond_by"),
     json_columns=(5,),
 )
 REQUEST_EVENT = Table(
@@ -221,6 +221,8 @@ DAY = dt.timedelta(days=1)
 class Generator:
     def __init__(self, *, password_hash: str, now: dt.datetime, seed: int = 2026) -> None:
         self.rng = random.Random(seed)
+        # The staff desk's columns draw from their own stream: the other rows stay the same.
+        self.desk_rng = random.Random(seed + 1)
         self.now = now
         self.password_hash = password_hash
         self.staff_ids: list[uuid.UUID] = []
@@ -356,10 +358,22 @@ class Generator:
                 uuid.uuid4().hex if rng.random() < 0.4 else None,
                 submitted,
                 updated,
+                *self._desk(status, updated),
             ))
             made.append((request_id, submitted))
         self.seeded.counts["requests"] += count
         return made
+
+    def _desk(
+        self, status: RequestStatus, updated: dt.datetime
+    ) -> tuple[uuid.UUID | None, dt.datetime | None]:
+        """Who handles the request (closed ones were handled; 60% of open ones are taken)
+        and, while it needs information, the date to answer by (two weeks)."""
+        rng = self.desk_rng
+        assignee = (rng.choice(self.staff_ids)
+                    if status not in OPEN or rng.random() < 0.6 else None)
+        respond_by = (updated + 14 * DAY if status is RequestStatus.NEEDS_INFORMATION else None)
+        return assignee, respond_by
 
     def _history(
         self,
