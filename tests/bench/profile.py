@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import math
 import pstats
 import secrets
 import time
@@ -85,11 +86,14 @@ async def profiled(
         response = await send()  # type: ignore[misc]
         assert response.status_code == 200, response.text
         assert "errors" not in response.json(), response.text
-    started, cpu = time.perf_counter(), time.process_time()
-    for _ in range(args.requests):
-        await send()  # type: ignore[misc]
-    plain = (time.perf_counter() - started) / args.requests
-    plain_cpu = (time.process_time() - cpu) / args.requests
+    # The least of five batches: other processes on the machine only ever add to it.
+    plain, plain_cpu = math.inf, math.inf
+    for _ in range(5):
+        started, cpu = time.perf_counter(), time.process_time()
+        for _ in range(args.requests // 5):
+            await send()  # type: ignore[misc]
+        plain = min(plain, (time.perf_counter() - started) / (args.requests // 5))
+        plain_cpu = min(plain_cpu, (time.process_time() - cpu) / (args.requests // 5))
     if args.cprofile:
         profile = cProfile.Profile()
         started = time.perf_counter()
@@ -98,7 +102,7 @@ async def profiled(
             await send()  # type: ignore[misc]
         profile.disable()
         elapsed = time.perf_counter() - started
-        pstats.Stats(profile).sort_stats(args.cprofile).print_stats(40)
+        pstats.Stats(profile).sort_stats(args.cprofile).print_stats(args.lines)
     else:
         profiler = Profiler(interval=args.interval / 1000, async_mode="disabled")
         started = time.perf_counter()
@@ -108,7 +112,8 @@ async def profiled(
         elapsed = time.perf_counter() - started
         print(profiler.output_text(unicode=True, color=False, show_all=args.all,
                                    short_mode=False, flat=args.flat))
-    print(f"{args.requests} requests: {plain * 1000:.3f} ms each, CPU {plain_cpu * 1000:.3f} ms, "
+    print(f"{args.requests} requests: least of 5 batches {plain * 1000:.3f} ms each, CPU "
+          f"{plain_cpu * 1000:.3f} ms; "
           f"{elapsed / args.requests * 1000:.3f} ms profiled (client included)")
 
 
@@ -122,6 +127,7 @@ def main() -> None:
     parser.add_argument("--interval", type=float, default=1, help="sampling, ms (1)")
     parser.add_argument("--cprofile", choices=("tottime", "cumulative"), default=None,
                         help="cProfile instead of pyinstrument, sorted so")
+    parser.add_argument("--lines", type=int, default=40, help="cProfile lines printed (40)")
     parser.add_argument("--flat", action="store_true", help="self time per function")
     parser.add_argument("--independent", action="store_true", help="the independent raw app")
     args = parser.parse_args()
