@@ -4,10 +4,20 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import strawberry
-from graphql import GraphQLError, NoSchemaIntrospectionCustomRule
+from graphql import (
+    ASTValidationRule,
+    DocumentNode,
+    GraphQLError,
+    NoSchemaIntrospectionCustomRule,
+    OperationType,
+    get_operation_ast,
+    parse,
+    specified_rules,
+)
 from strawberry.extensions import (
     MaskErrors,
     MaxAliasesLimiter,
@@ -16,6 +26,7 @@ from strawberry.extensions import (
     ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.schema import validate_document
 from strawberry.tools import merge_types
 from strawberry.utils.logging import StrawberryLogger
 
@@ -45,6 +56,35 @@ def _should_mask(error: GraphQLError) -> bool:
 
 
 class Schema(strawberry.Schema):
+    document_rules: tuple[type[ASTValidationRule], ...] = tuple(specified_rules)
+    """Every validation rule a document passes (build_schema adds the limits)."""
+
+    def prepare(self, query: str, operation_name: str | None) -> Prepared | None:
+        """The parsed and validated document for the lean POST path (schema/view.py), or
+        None when it does not parse, validate or name one query or mutation: then the
+        request takes strawberry's whole path, which answers those errors."""
+        try:
+            document = parse(query, max_tokens=MAX_TOKENS)
+        except GraphQLError:
+            return None
+        operation = get_operation_ast(document, operation_name)
+        if operation is None or operation.operation not in LEAN_OPERATIONS:
+            return None
+        if validate_document(self._schema, document, self.document_rules):
+            return None
+        return Prepared(document, operation.operation)
+
+    def finish_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
+        """What the Rules extension does to an executed operation's errors: log them, then
+        mask every one that is a bug."""
+        self.process_errors(errors)
+        return [
+            GraphQLError(MASKED, nodes=error.nodes, source=error.source,
+                         positions=error.positions, path=error.path, original_error=None)
+            if _should_mask(error) else error
+            for error in errors
+        ]
+
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
         """Bugs are logged with their traceback; refusals the client caused, in one quiet line."""
         for error in errors:
@@ -56,7 +96,17 @@ class Schema(strawberry.Schema):
                          extra={"event": "graphql_error", "code": code})
 
 
-def build_schema(*, production: bool) -> strawberry.Schema:
+@dataclass(frozen=True)
+class Prepared:
+    document: DocumentNode
+    operation: OperationType
+
+
+MASKED = "Unexpected error."
+LEAN_OPERATIONS = frozenset({OperationType.QUERY, OperationType.MUTATION})
+
+
+def build_schema(*, production: bool) -> Schema:
     # Each limiter builds its validation rule once, here; ValidationCache can only hit
     # when the same rule classes come with every request.
     rules = (
@@ -70,7 +120,7 @@ def build_schema(*, production: bool) -> strawberry.Schema:
         extension costs every request its hooks (the benchmark shows it)."""
 
         def __init__(self) -> None:
-            super().__init__(should_mask_error=_should_mask, error_message="Unexpected error.")
+            super().__init__(should_mask_error=_should_mask, error_message=MASKED)
 
         def on_operation(self) -> Iterator[None]:
             context = self.execution_context
@@ -78,10 +128,12 @@ def build_schema(*, production: bool) -> strawberry.Schema:
             context.validation_rules = context.validation_rules + rules
             yield from super().on_operation()
 
-    return Schema(
+    schema = Schema(
         query=Query,
         mutation=Mutation,
         types=[Node],
         extensions=[ParserCache, ValidationCache, Rules],
         config=StrawberryConfig(disable_field_suggestions=production),
     )
+    schema.document_rules = (*specified_rules, *rules)
+    return schema

@@ -20,14 +20,14 @@ from resolvers.settings import Settings
 from schema import build_schema
 from schema.graphiql import static_app
 from schema.middleware import BodySizeLimit
-from schema.view import GraphQLView
+from schema.view import LeanGraphQLView
 
 
 def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette:
     """The ASGI app. Tests that prepare the database themselves pass manage_database=False."""
     runtime = Runtime.from_settings(settings)
     schema = build_schema(production=settings.production)
-    graphql = GraphQLView(schema, runtime)
+    graphql = LeanGraphQLView(schema, runtime)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
