@@ -67,7 +67,7 @@ class RequestEvent:
     at: dt.datetime = strawberry.field(description="When.")
 
     @classmethod
-    def from_model(cls, row: RequestEventModel) -> RequestEvent:
+    def from_model(cls, row: RequestEventModel | service_requests.Step) -> RequestEvent:
         return cls(status=row.status, note=row.note, actor=row.actor, at=row.at)
 
 
@@ -146,7 +146,7 @@ class ServiceRequest(Node):
     pk: strawberry.Private[uuid.UUID]
     member_id: strawberry.Private[uuid.UUID]
     stated: strawberry.Private[service_requests.Details]
-    events: strawberry.Private[list[RequestEventModel] | None] = None
+    events: strawberry.Private[list[RequestEventModel] | list[service_requests.Step] | None] = None
 
     @classmethod
     def from_model(cls, row: ServiceRequestModel) -> ServiceRequest:
@@ -200,7 +200,7 @@ async def _page(info: Info, fetch: Awaitable[Page[ServiceRequestModel]]) -> Serv
     )
     if selects(info.selected_fields, ("edges", "node", "history")):
         nodes = [edge.node for edge in connection.edges]
-        histories = await service_requests.histories([node.pk for node in nodes])
+        histories = await service_requests.history_steps([node.pk for node in nodes])
         for node, events in zip(nodes, histories, strict=True):
             node.events = events
     return connection
