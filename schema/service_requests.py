@@ -145,7 +145,7 @@ class ServiceRequest(Node):
     updated_at: dt.datetime = strawberry.field(description="When the status last changed.")
     pk: strawberry.Private[uuid.UUID]
     member_id: strawberry.Private[uuid.UUID]
-    stated: strawberry.Private[service_requests.Details]
+    row: strawberry.Private[ServiceRequestModel]
     events: strawberry.Private[list[RequestEventModel] | list[service_requests.Step] | None] = None
 
     @classmethod
@@ -159,8 +159,13 @@ class ServiceRequest(Node):
             status=row.status,
             submitted_at=row.submitted_at,
             updated_at=row.updated_at,
-            stated=service_requests.details_of(row),
+            row=row,
         )
+
+    @property
+    def stated(self) -> service_requests.Details:
+        """What the member stated, read from the row only when asked for."""
+        return service_requests.details_of(self.row)
 
     @strawberry.field(description="The service applied for, in the caller's language.")
     def service(self, info: Info) -> Service:
