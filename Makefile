@@ -26,7 +26,8 @@ lint: $(STAMP)
 schema: $(STAMP)
 	$(PY) server.py export-schema
 
-# Throughput, latency and SQL counts against a raw baseline (tests/bench). BENCH_ARGS is
+# Throughput, latency and SQL counts against an independent raw app and the in-app raw
+# routes (tests/bench), in alternating rounds. BENCH_ARGS is
 # passed on, e.g. make bench BENCH_ARGS="--seconds 5".
 bench: $(STAMP) bench-tools
 	$(PY) -m tests.bench.run $(BENCH_ARGS)

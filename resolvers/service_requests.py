@@ -681,6 +681,28 @@ async def events_of(request_ids: Sequence[uuid.UUID]) -> list[list[RequestEvent]
     return [by_request[key] for key in request_ids]
 
 
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One event of a request's history, as a page shows it (no ORM object)."""
+
+    status: RequestStatus
+    note: str | None
+    actor: Actor
+    at: dt.datetime
+
+
+async def history_steps(request_ids: Sequence[uuid.UUID]) -> list[list[Step]]:
+    """`histories` for a page: the same one query, read as plain values (building an ORM
+    object per event was a fifth of a page's time)."""
+    rows = await RequestEvent.filter(request_id__in=list(request_ids)).order_by(
+        "at", "id"
+    ).values_list("request_id", "status", "note", "actor", "at")
+    by_request: dict[uuid.UUID, list[Step]] = defaultdict(list)
+    for request_id, status, note, actor, at in rows:
+        by_request[request_id].append(Step(status, note, actor, at))
+    return [by_request[key] for key in request_ids]
+
+
 async def requests_by_id(request_ids: Sequence[uuid.UUID]) -> list[ServiceRequest | None]:
     rows = {row.id: row for row in await ServiceRequest.filter(id__in=list(request_ids))}
     return [rows.get(key) for key in request_ids]

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from tortoise import connections
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
@@ -60,20 +63,59 @@ async def start(
 
 
 async def authenticate(*, runtime: Runtime, access_token: str) -> Session | None:
-    """The live session behind a bearer token, with its member loaded; None otherwise."""
-    session = (
-        await Session.filter(
-            # Tokens issued before a key rotation were hashed under a previous key.
-            access_token_hash__in=runtime.keyring.digests(access_token),
-            revoked_at__isnull=True,
-            access_expires_at__gt=runtime.now(),
-        )
-        .select_related("member")
-        .first()
-    )
+    """The live session behind a bearer token, with its member loaded; None otherwise.
+
+    Read from the database on every request (no cache): logout and revokeSession end a
+    session on the next request, on every server process. Tokens issued before a key
+    rotation were hashed under a previous key."""
+    session = await live_session(runtime.keyring.digests(access_token), now=runtime.now())
     if session is None or session.member.status is not AccountStatus.ACTIVE:
         return None
     return session
+
+
+async def live_session(access_digests: Sequence[str], *, now: dt.datetime) -> Session | None:
+    """The unrevoked, unexpired session whose access token hashes to one of `access_digests`
+    (one digest per key the token may have been hashed under), with its member.
+
+    One statement on the session's unique index, written once per engine and number of
+    digests: building the ORM's join cost more than the rest of a `me` request. asyncpg
+    prepares it once per connection and sqlite3 keeps it in its statement cache."""
+    connection = connections.get("default")
+    statement, session_columns, member_columns = _live_session_statement(
+        connection.capabilities.dialect, len(access_digests)
+    )
+    expires = Session._meta.fields_map["access_expires_at"].to_db_value(now, Session)
+    _, rows = await connection.execute_query(statement, [*access_digests, expires])
+    if not rows:
+        return None
+    values = tuple(rows[0])
+    split = len(session_columns)
+    session = Session._init_from_db(**dict(zip(session_columns, values[:split], strict=True)))
+    member = Member._init_from_db(**dict(zip(member_columns, values[split:], strict=True)))
+    object.__setattr__(session, "_member", member)  # as select_related("member") leaves it
+    return session
+
+
+@functools.cache
+def _live_session_statement(
+    dialect: str, digests: int
+) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    """The statement and the columns it reads (known once Tortoise has set the models up)."""
+    session_columns = tuple(Session._meta.fields_db_projection.values())
+    member_columns = tuple(Member._meta.fields_db_projection.values())
+    marks = [f"${n}" if dialect == "postgres" else "?" for n in range(1, digests + 2)]
+    columns = ", ".join(
+        [f's."{column}"' for column in session_columns]
+        + [f'm."{column}"' for column in member_columns]
+    )
+    statement = (
+        f'SELECT {columns} FROM "{Session._meta.db_table}" s '
+        f'JOIN "{Member._meta.db_table}" m ON m."id" = s."member_id" '
+        f'WHERE s."access_token_hash" IN ({", ".join(marks[:-1])}) '
+        f'AND s."revoked_at" IS NULL AND s."access_expires_at" > {marks[-1]} LIMIT 1'
+    )
+    return statement, session_columns, member_columns
 
 
 async def by_refresh_token(*, runtime: Runtime, refresh_token: str) -> Session | None:

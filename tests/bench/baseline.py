@@ -1,4 +1,5 @@
-"""The raw baseline: the GraphQL queries' answers, from plain Starlette endpoints.
+"""The in-app raw baseline: the GraphQL queries' answers, from plain Starlette endpoints
+mounted in the product's own app (tests/bench/independent.py is the one that shares nothing).
 
 Each endpoint makes the same session check (resolvers.sessions.authenticate with the
 bearer token) and the same reads with the same Tortoise models as the GraphQL query it

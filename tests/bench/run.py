@@ -1,17 +1,21 @@
-"""`make bench`: the API's throughput, latency and SQL counts against a raw baseline.
+"""`make bench`: the API's throughput, latency and SQL counts against raw baselines.
 
-    python -m tests.bench.run [--postgres] [--seconds N] [--connections N] [--keep]
+    python -m tests.bench.run [--postgres] [--seconds N] [--rounds N] [--connections N] [--keep]
 
-Starts the server (tests.bench.launcher: create_app plus the raw baseline routes) on
-127.0.0.1 in a subprocess, seeds realistic data into a fresh database, and measures with
-wrk (or a Python client) in another process:
+Starts the server (tests.bench.launcher: create_app plus the in-app raw routes) and the
+independent raw app (tests.bench.independent: its own process, no product code) on
+127.0.0.1 in subprocesses, seeds realistic data into a fresh database, checks both raw sides
+answer exactly what GraphQL answers, and measures with wrk (or a Python client) in another
+process:
 
-1. throughput and p50/p99 of `me { profile }` and `me { requests(first: 20) }`, GraphQL
-   against the raw baseline (tests.bench.baseline), after checking they answer the same;
+1. throughput and p50/p99 of `me { profile }` and `me { requests(first: 20) }`: GraphQL
+   against the independent raw app (the targets) and against the in-app raw routes
+   (tests.bench.baseline: the GraphQL layer alone), in alternating rounds;
 2. SQL statements per request for first: 1, 20 and 100, counted on the "tortoise.db_client"
    logger during one in-process request, and checked against what the engine executed;
 3. login throughput against the raw argon2 verify rate at the server's hashing
-   concurrency, and a cheap query's p99 during a login storm against its idle p99;
+   concurrency, and the p99 of a cheap query and of `me` during a login storm against
+   their idle p99;
 4. with --postgres (which also runs 1-3 on PostgreSQL): a member's first page and a staff
    queue page deep in the list with 1,000,000 requests against 1,000, as latency ratios;
 5. a 5 MiB PDF upload's throughput against writing the same bytes to disk (tests.bench.uploads).
@@ -27,10 +31,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import math
 import os
 import platform
 import secrets
+import statistics
 import sys
 import time
 from collections.abc import Awaitable, Callable, Iterable
@@ -106,6 +112,7 @@ class Measured:
 
 
 ATTEMPTS = 3  # per measurement, when other processes disturbed it or restarted PostgreSQL
+# (--attempts sets it)
 BUSY_ELSEWHERE = 0.15  # cores used by unrelated processes that make a measurement suspect
 suspect: list[str] = []  # measurements that stayed disturbed, for the end of the report
 
@@ -248,62 +255,84 @@ def ratio(top: float, bottom: float) -> float:
 
 
 async def throughput(
-    report: Report, load: Load, server: Server, tokens: list[str], args: argparse.Namespace
+    report: Report, sides: dict[str, tuple[Load, Server]], tokens: list[str],
+    args: argparse.Namespace,
 ) -> None:
+    """Each query from the product, from the independent raw app and from the in-app raw
+    routes, in alternating rounds: background load hits every side of a ratio alike."""
     first = 20
+    auth = {"auth": "Bearer @ITEM@", "items": tuple(tokens)}
     cases = [
-        (
-            "me { profile }",
-            Shape("POST", "/graphql", body=graphql_body(baseline.ME_QUERY),
-                  auth="Bearer @ITEM@", items=tuple(tokens), expect='"nationalId"'),
-            Shape("GET", "/bench/raw/me", auth="Bearer @ITEM@", items=tuple(tokens),
-                  expect='"nationalId"'),
-            TARGET_ME,
-        ),
-        (
-            f"me {{ requests(first: {first}) }}",
-            Shape("POST", "/graphql",
-                  body=graphql_body(baseline.REQUESTS_QUERY, {"first": first}),
-                  auth="Bearer @ITEM@", items=tuple(tokens), expect='"referenceNumber"'),
-            Shape("GET", f"/bench/raw/requests?first={first}", auth="Bearer @ITEM@",
-                  items=tuple(tokens), expect='"referenceNumber"'),
-            TARGET_LIST,
-        ),
+        ("me { profile }", TARGET_ME, '"nationalId"', {
+            "GraphQL": Shape("POST", "/graphql", body=graphql_body(baseline.ME_QUERY), **auth),
+            "independent": Shape("GET", "/raw/me", **auth),
+            "in-app": Shape("GET", "/bench/raw/me", **auth),
+        }),
+        (f"me {{ requests(first: {first}) }}", TARGET_LIST, '"referenceNumber"', {
+            "GraphQL": Shape("POST", "/graphql",
+                             body=graphql_body(baseline.REQUESTS_QUERY, {"first": first}), **auth),
+            "independent": Shape("GET", f"/raw/requests?first={first}", **auth),
+            "in-app": Shape("GET", f"/bench/raw/requests?first={first}", **auth),
+        }),
     ]
-    report.add(f"== 1. Throughput: {args.connections} connections, {args.seconds:g} s each "
-               f"after {args.warmup:g} s of warm-up; {len(tokens)} members' tokens round-robin")
-    report.add(f"{'':<28}{'GraphQL':-^39}  {'raw Starlette baseline':-^39}")
+    report.add(f"== 1. Throughput: {args.connections} connections, {args.rounds} alternating "
+               f"rounds of {args.seconds:g} s per side after {args.warmup:g} s of warm-up; "
+               f"{len(tokens)} members' tokens round-robin")
+    report.add("GraphQL: the product; independent: tests/bench/independent.py, its own process "
+               "sharing no code with the product; in-app: raw routes inside the product's app "
+               "(its middleware and sessions.authenticate), the GraphQL layer's cost alone")
     columns = f"{'req/s':>7}{'p50':>7}{'p99':>7}{'srv':>6}{'db':>5}{'CPU':>7}"
-    report.add(f"{'query':<28}{columns}  {columns}  {'GraphQL/raw':>11}  target")
-    cpu_ratios: list[tuple[str, float]] = []
-    for name, graphql_shape, raw_shape, goal in cases:
-        say(f"throughput: {name}")
-        measured = []
-        for kind, shape in (("GraphQL", graphql_shape), ("raw", raw_shape)):
-            measured.append(await measure(
-                load, server, shape, connections=args.connections, seconds=args.seconds,
-                warmup=args.warmup, name=f"{name} {kind}", patience=args.quiet_wait,
-            ))
-        g, r = measured
-        value = ratio(g.result.rps, r.result.rps)
-        verdict = report.target(f"{name} GraphQL/raw throughput", f"{value:.3f}",
-                                f">= {goal}", value >= goal)
-        report.add(f"{name:<28}{_figures(g)}  {_figures(r)}  {value:>11.3f}  >= {goal}  {verdict}")
-        cpu_ratios.append((name, ratio(r.cpu_ms_per_request, g.cpu_ms_per_request)))
-    report.add("(req/s; p50, p99: latency in ms; srv, db: CPU of the server process and of "
-               "PostgreSQL, 100% = one core of 2 (SQLite runs inside the server); CPU: server "
-               "CPU ms per request)")
-    report.add("cross-check, raw/GraphQL server CPU per request (what the throughput ratio "
-               "would be with the server's core to itself): " + ", ".join(
-                   f"{name} {value:.3f}" for name, value in cpu_ratios))
+    report.add(f"{'query':<28}{'side':<13}{columns}  {'GraphQL/side':>12}  rounds")
+    cpu_ratios: list[str] = []
+    for name, goal, expect, shapes in cases:
+        runs: dict[str, list[Measured]] = {kind: [] for kind in shapes}
+        for round_number in range(1, args.rounds + 1):
+            for kind, shape in shapes.items():
+                say(f"throughput: {name}, {kind}, round {round_number}/{args.rounds}")
+                load, server = sides["independent" if kind == "independent" else "product"]
+                runs[kind].append(await measure(
+                    load, server, dataclasses.replace(shape, expect=expect),
+                    connections=args.connections, seconds=args.seconds,
+                    warmup=args.warmup if round_number == 1 else min(args.warmup, 1),
+                    name=f"{name} {kind} round {round_number}", patience=args.quiet_wait,
+                ))
+        product = runs["GraphQL"]
+        report.add(f"{name:<28}{'GraphQL':<13}{_figures(product)}")
+        for kind in ("independent", "in-app"):
+            each = [ratio(g.result.rps, r.result.rps) for g, r in zip(product, runs[kind],
+                                                                      strict=True)]
+            value = statistics.median(each)
+            line = (f"{'':<28}{kind:<13}{_figures(runs[kind])}  {value:>12.3f}  "
+                    + " ".join(f"{one:.3f}" for one in each))
+            if kind == "independent":
+                verdict = report.target(f"{name} GraphQL/independent raw", f"{value:.3f}",
+                                        f">= {goal}", value >= goal)
+                line += f"  target >= {goal} {verdict}"
+            report.add(line)
+            cpu_ratios.append(f"{name} vs {kind} {ratio(_cpu_ms(runs[kind]), _cpu_ms(product)):.3f}")
+    report.add("(req/s over all rounds; p50, p99: latency in ms, median of the rounds; srv, db: "
+               "CPU of the serving process and of PostgreSQL, 100% = one core of 2 (SQLite runs "
+               "inside the server); CPU: server CPU ms per request; GraphQL/side: the median of "
+               "the rounds' throughput ratios, each round's after it)")
+    report.add("cross-check, side/GraphQL server CPU per request (what the throughput ratio "
+               "would be with the server's core to itself): " + ", ".join(cpu_ratios))
 
 
-def _figures(measured: Measured) -> str:
-    result, cpu = measured.result, measured.cpu
-    return (f"{result.rps:>7.0f}{ms(result.p50_ms):>7}{ms(result.p99_ms):>7}"
-            f"{cpu['server']:>6.0%}"
-            + (f"{cpu['database']:>5.0%}" if measured.postgres else f"{'-':>5}")
-            + f"{measured.cpu_ms_per_request:>7.2f}")
+def _cpu_ms(runs: list[Measured]) -> float:
+    return ratio(sum(one.server_cpu * one.result.seconds * 1000 for one in runs),
+                 sum(one.result.requests for one in runs))
+
+
+def _figures(runs: list[Measured]) -> str:
+    requests = sum(one.result.requests for one in runs)
+    seconds = sum(one.result.seconds for one in runs)
+    p50 = statistics.median(one.result.p50_ms for one in runs)
+    p99 = statistics.median(one.result.p99_ms for one in runs)
+    server = statistics.mean(one.cpu["server"] for one in runs)
+    database = statistics.mean(one.cpu["database"] for one in runs)
+    return (f"{ratio(requests, seconds):>7.0f}{ms(p50):>7}{ms(p99):>7}{server:>6.0%}"
+            + (f"{database:>5.0%}" if runs[0].postgres else f"{'-':>5}")
+            + f"{_cpu_ms(runs):>7.2f}")
 
 
 # ---------------------------------------------------------- 2. SQL statements
@@ -395,7 +424,7 @@ def argon2_rate(settings: Settings, seconds: float) -> float:
 
 
 async def login_storm(
-    report: Report, load: Load, server: Server, national_ids: list[str],
+    report: Report, load: Load, server: Server, national_ids: list[str], tokens: list[str],
     args: argparse.Namespace,
 ) -> None:
     settings = server.settings()
@@ -404,8 +433,14 @@ async def login_storm(
         body=graphql_body(LOGIN, {"input": {"nationalId": "@ITEM@", "password": seed.PASSWORD}}),
         items=tuple(national_ids), expect='"accessToken"',
     )
-    cheap = Shape("POST", "/graphql", body=graphql_body(CHEAP_QUERY), expect='"services"',
-                  delay_ms=args.probe_delay_ms)
+    probes = {
+        f"cheap query `{CHEAP_QUERY}`": Shape(
+            "POST", "/graphql", body=graphql_body(CHEAP_QUERY), expect='"services"',
+            delay_ms=args.probe_delay_ms),
+        "`me { profile }`": Shape(
+            "POST", "/graphql", body=graphql_body(baseline.ME_QUERY), auth="Bearer @ITEM@",
+            items=tuple(tokens), expect='"nationalId"', delay_ms=args.probe_delay_ms),
+    }
 
     say("login: raw argon2 verify rate")
 
@@ -419,28 +454,32 @@ async def login_storm(
     storm = await measure(load, server, login, connections=args.login_connections,
                           seconds=args.seconds, warmup=args.warmup, name="login storm",
                           patience=args.quiet_wait)
-    say("login: cheap query, idle")
-    idle = await measure(load, server, cheap, connections=args.probe_connections,
-                         seconds=args.seconds, warmup=args.warmup, name="cheap query idle",
-                         patience=args.quiet_wait)
-    say("login: cheap query during a login storm")
 
-    async def storm_and_probe() -> tuple[tuple[Result, Result], dict[str, float], int, str]:
-        await load.run(login, connections=args.login_connections, seconds=args.warmup)
-        meter = CpuMeter(server)
-        during_storm, probed = await asyncio.gather(
-            load.run(login, connections=args.login_connections, seconds=args.seconds),
-            load.run(cheap, connections=args.probe_connections, seconds=args.seconds),
-        )
-        failed = during_storm.failed + probed.failed
-        return (during_storm, probed), meter.shares(), failed, f"{failed} failed responses"
+    def probing(with_storm: bool) -> Callable[
+        [], Awaitable[tuple[list[Result], dict[str, float], int, str]]
+    ]:
+        """The paced probes side by side (with the storm first, when asked); each probe on
+        its own connections."""
+        async def once() -> tuple[list[Result], dict[str, float], int, str]:
+            shapes = [login] * with_storm + list(probes.values())
+            await asyncio.gather(*(load.run(shape, connections=_connections(shape, args),
+                                            seconds=args.warmup) for shape in shapes))
+            meter = CpuMeter(server)
+            results = list(await asyncio.gather(*(
+                load.run(shape, connections=_connections(shape, args), seconds=args.seconds)
+                for shape in shapes)))
+            failed = sum(result.failed for result in results)
+            return results, meter.shares(), failed, f"{failed} failed responses"
+        return once
 
-    (during_storm, probed), storm_cpu = await attempts(
-        server, "cheap query during the login storm", args.quiet_wait, storm_and_probe
+    say("login: probes, idle")
+    idle, _ = await attempts(server, "probes idle", args.quiet_wait, probing(False))
+    say("login: probes during a login storm")
+    (during_storm, *probed), storm_cpu = await attempts(
+        server, "probes during the login storm", args.quiet_wait, probing(True)
     )
 
     login_ratio = ratio(storm.result.rps, raw)
-    p99_ratio = ratio(probed.p99_ms, idle.result.p99_ms)
     report.add()
     report.add(f"== 3. Login: argon2id m={settings.argon2_memory_kib} KiB "
                f"t={settings.argon2_time_cost} p={settings.argon2_parallelism}, hashing "
@@ -455,16 +494,25 @@ async def login_storm(
                f"{ms(storm.result.p99_ms)} ms  server CPU {storm.server_cpu:.0%}"
                + (f", db {storm.cpu['database']:.0%}" if storm.postgres else ""))
     report.add(f"    login / raw argon2 verify  {login_ratio:.3f}  >= {TARGET_LOGIN}  {verdict}")
-    verdict = report.target("cheap query p99, login storm / idle", f"{p99_ratio:.3f}",
-                            f"<= {TARGET_P99:g}", p99_ratio <= TARGET_P99)
-    report.add(f"cheap query `{CHEAP_QUERY}`, {args.probe_connections} connections paced "
-               f"{args.probe_delay_ms} ms apart:")
-    report.add(f"    idle            {idle.result.rps:>6.0f} req/s  p50 {ms(idle.result.p50_ms)} ms"
-               f"  p99 {ms(idle.result.p99_ms)} ms")
-    report.add(f"    login storm     {probed.rps:>6.0f} req/s  p50 {ms(probed.p50_ms)} ms  "
-               f"p99 {ms(probed.p99_ms)} ms   (logins meanwhile: {during_storm.rps:.1f} /s, "
-               f"{args.login_connections} connections; server CPU {storm_cpu['server']:.0%})")
-    report.add(f"    p99 storm/idle  {p99_ratio:.3f}  <= {TARGET_P99:g}  {verdict}")
+    report.add(f"paced probes, {args.probe_connections} connections each, "
+               f"{args.probe_delay_ms} ms apart, side by side (logins meanwhile: "
+               f"{during_storm.rps:.1f} /s, {args.login_connections} connections; server CPU "
+               f"{storm_cpu['server']:.0%}):")
+    for (name, _), quiet_one, stormy in zip(probes.items(), idle, probed, strict=True):
+        p99_ratio = ratio(stormy.p99_ms, quiet_one.p99_ms)
+        label = "me" if name.startswith("`me") else "cheap query"
+        verdict = report.target(f"{label} p99, login storm / idle", f"{p99_ratio:.3f}",
+                                f"<= {TARGET_P99:g}", p99_ratio <= TARGET_P99)
+        report.add(f"  {name}")
+        report.add(f"    idle            {quiet_one.rps:>6.0f} req/s  p50 "
+                   f"{ms(quiet_one.p50_ms)} ms  p99 {ms(quiet_one.p99_ms)} ms")
+        report.add(f"    login storm     {stormy.rps:>6.0f} req/s  p50 {ms(stormy.p50_ms)} ms"
+                   f"  p99 {ms(stormy.p99_ms)} ms")
+        report.add(f"    p99 storm/idle  {p99_ratio:.3f}  <= {TARGET_P99:g}  {verdict}")
+
+
+def _connections(shape: Shape, args: argparse.Namespace) -> int:
+    return args.probe_connections if shape.delay_ms else args.login_connections
 
 
 # --------------------------------------------------------------- 4. at scale
@@ -585,6 +633,7 @@ async def main_async(args: argparse.Namespace) -> int:
     databases = Databases(keep=args.keep)
     load: Load | None = None
     server: Server | None = None
+    independent: Server | None = None
     report = Report()
     secret = secrets.token_urlsafe(48)
     load_before = load_average()
@@ -601,6 +650,9 @@ async def main_async(args: argparse.Namespace) -> int:
                         log_path=databases.workdir / "server.log", launcher=args.launcher,
                         hashing_concurrency=args.hashing_concurrency)
         settings = server.settings()
+        independent = Server(database_url=url, secret_key=secret, app_env=args.app_env,
+                             log_path=databases.workdir / "independent.log",
+                             launcher="tests.bench.independent")
         load = Load(server.url, tool=args.client)
 
         say(f"seeding {engine}")
@@ -615,23 +667,32 @@ async def main_async(args: argparse.Namespace) -> int:
         load_members = seeded.special[:LOAD_MEMBERS]
         count_member = seeded.special[LOAD_MEMBERS]
 
-        say("starting the server")
-        await server.start()
-        async with httpx.AsyncClient(base_url=server.url, timeout=30) as client:
+        say("starting the server and the independent raw app")
+        await asyncio.gather(server.start(), independent.start())
+        async with httpx.AsyncClient(base_url=server.url, timeout=30) as client, \
+                httpx.AsyncClient(base_url=independent.url, timeout=30) as raw_client:
             tokens = await sign_in(client, [m.national_id for m in load_members])
             (count_token,) = await sign_in(client, [count_member.national_id])
             identical = {}
             for name, query, variables, path in (
-                ("me", baseline.ME_QUERY, None, "/bench/raw/me"),
+                ("me", baseline.ME_QUERY, None, "me"),
                 ("requests(first: 20)", baseline.REQUESTS_QUERY, {"first": 20},
-                 "/bench/raw/requests?first=20"),
+                 "requests?first=20"),
             ):
-                answer = await graphql(client, query, variables, tokens[0])
-                raw = await client.get(path, headers={"Authorization": f"Bearer {tokens[0]}",
-                                                      "Accept-Language": "en"})
-                identical[name] = answer == raw.json()
-                if not identical[name]:
-                    print(f"GraphQL: {answer}\nraw:     {raw.json()}", file=sys.stderr)
+                for token in (tokens[0], tokens[-1]):
+                    answer = await graphql(client, query, variables, token)
+                    headers = {"Authorization": f"Bearer {token}", "Accept-Language": "en"}
+                    for side, answered in (
+                        ("in-app", await client.get(f"/bench/raw/{path}", headers=headers)),
+                        ("independent", await raw_client.get(f"/raw/{path}", headers=headers)),
+                    ):
+                        same = answer == answered.json()
+                        identical[f"{name} {side}"] = identical.get(f"{name} {side}", True) and same
+                        if not same:
+                            print(f"GraphQL: {answer}\n{side}: {answered.json()}", file=sys.stderr)
+            if not all(identical.values()):
+                raise RuntimeError("the raw apps do not answer what GraphQL answers: " + ", ".join(
+                    name for name, same in identical.items() if not same))
 
         report.add("GOSI self-service API benchmark")
         report.add(f"machine: {os.cpu_count()} cores, {platform.python_implementation()} "
@@ -650,13 +711,20 @@ async def main_async(args: argparse.Namespace) -> int:
         report.add()
 
         if 1 in args.parts:
-            await throughput(report, load, server, tokens, args)
+            raw_load = Load(independent.url, tool=args.client)
+            try:
+                await throughput(report, {"product": (load, server),
+                                          "independent": (raw_load, independent)}, tokens, args)
+            finally:
+                raw_load.close()
+        independent.stop()
         if 2 in args.parts:
             say("SQL statements per request")
             async with orm(settings):
                 await statement_counts(report, settings, count_token)
         if 3 in args.parts:
-            await login_storm(report, load, server, [m.national_id for m in load_members], args)
+            await login_storm(report, load, server, [m.national_id for m in load_members],
+                              tokens, args)
         if 7 in args.parts:
             say("access log: staff page with applicants, log off and on")
             async with orm(settings):
@@ -694,8 +762,9 @@ async def main_async(args: argparse.Namespace) -> int:
         report.print()
         return 0
     finally:
-        if server is not None:
-            server.stop()
+        for process in (server, independent):
+            if process is not None:
+                process.stop()
         if load is not None:
             load.close()
         await databases.close()
@@ -732,6 +801,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--quiet-wait", type=float, default=20,
                         help="before each measurement, wait up to this many seconds for "
                              "unrelated processes to go quiet (20)")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="alternating rounds of each throughput comparison (3)")
+    parser.add_argument("--attempts", type=int, default=ATTEMPTS,
+                        help="tries per measurement while other processes disturb it (3)")
     parser.add_argument("--hashing-concurrency", type=int, default=None,
                         help="the server's HASHING_CONCURRENCY (default: Settings' default)")
     parser.add_argument("--launcher", default="tests.bench.launcher",
@@ -743,6 +816,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    global ATTEMPTS
+    ATTEMPTS = max(1, args.attempts)
     return asyncio.run(main_async(args))
 
 

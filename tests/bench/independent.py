@@ -1,0 +1,257 @@
+"""The independent raw app: the same JSON as two GraphQL queries, sharing nothing with the product.
+
+    python -m tests.bench.independent --database-url URL --port PORT --secret-key KEY
+
+Plain Starlette routes with no middleware, in a process of its own (uvicorn, httptools, uvloop,
+one worker, no access log), over the product's database through Tortoise's own connection with
+hand-written SQL. It imports nothing from schema/, resolvers/, models/ or server.py (nor from
+the benchmark modules that do): it refuses to start if any of them got loaded, and
+tests/test_bench_independent.py checks its imports. What it knows of the product (the token
+digest, the tables, the service names) it states itself, and run.py checks its answers equal
+the product's before measuring.
+
+    GET /raw/me                = { me { ...profile } }
+    GET /raw/requests?first=N  = { me { requests(first: N) { edges { node {
+                                   referenceNumber status service { name } history { status at }
+                                 } } } } }
+
+One statement per request for `me` (the session joined to its member by the token's digest,
+on the session's unique index) and two for the list (the same join for the member's id, then
+the page joined with its events).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import hashlib
+import hmac
+import sys
+import warnings
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import orjson
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+from tortoise import Tortoise
+from tortoise.backends.base.client import BaseDBAsyncClient
+
+FORBIDDEN = ("schema", "resolvers", "models", "server", "tests.bench.baseline",
+             "tests.bench.launcher", "tests.bench.run", "tests.bench.seed", "tests.support")
+"""Modules (and their submodules) of the product that this app must not load."""
+
+MAX_PAGE_SIZE = 100
+
+SERVICE_NAMES = {
+    "RETIREMENT_PENSION": ("Retirement pension", "معاش التقاعد"),
+    "DISABILITY_PENSION": ("Disability pension", "معاش العجز"),
+    "HEALTH_INSURANCE": ("Health insurance for pensioners", "التأمين الصحي للمتقاعدين"),
+    "PHYSIOTHERAPY": ("Physiotherapy", "العلاج الطبيعي"),
+    "WORK_INJURY": ("Work injury", "إصابة العمل"),
+    "UNEMPLOYMENT_BENEFIT": ("SANED unemployment benefit", "ساند - التعويض عن التعطل"),
+}
+"""(English, Arabic) name of each service, as the product's catalog words them."""
+
+MEMBER_COLUMNS = (
+    "m.id, m.national_id, m.residency, m.full_name, m.date_of_birth, m.mobile, m.email, "
+    "m.preferred_channel, m.preferred_language, m.address, m.iban, m.status, m.role, m.created_at"
+)
+VIEWER = (
+    f"SELECT {MEMBER_COLUMNS} FROM session s JOIN member m ON m.id = s.member_id "
+    "WHERE s.access_token_hash = {0} AND s.revoked_at IS NULL AND s.access_expires_at > {1} "
+    "AND m.status = 'ACTIVE'"
+)
+VIEWER_ID = (
+    "SELECT s.member_id FROM session s JOIN member m ON m.id = s.member_id "
+    "WHERE s.access_token_hash = {0} AND s.revoked_at IS NULL AND s.access_expires_at > {1} "
+    "AND m.status = 'ACTIVE'"
+)
+PAGE = (
+    "SELECT r.id, r.reference_number, r.status, r.type, e.status AS event_status, e.at "
+    "FROM (SELECT id, reference_number, status, type, submitted_at FROM service_request "
+    "WHERE member_id = {0} ORDER BY submitted_at DESC, id DESC LIMIT {1}) r "
+    "LEFT JOIN request_event e ON e.request_id = r.id "
+    "ORDER BY r.submitted_at DESC, r.id DESC, e.at, e.id"
+)
+UNAUTHENTICATED = orjson.dumps({"data": {"me": None}})
+
+
+def check_independent() -> None:
+    """Refuses to run when any module of the product was loaded into this process."""
+    loaded = sorted(
+        name for name in sys.modules
+        if any(name == bad or name.startswith(bad + ".") for bad in FORBIDDEN)
+    )
+    if loaded:
+        raise SystemExit(f"the independent app loaded product modules: {', '.join(loaded)}")
+
+
+class Statements:
+    """The SQL in the engine's own placeholders; datetimes as the engine stores them."""
+
+    def __init__(self, database_url: str) -> None:
+        self.sqlite = database_url.startswith("sqlite")
+        marks = ("?", "?") if self.sqlite else ("$1", "$2")
+        self.viewer = VIEWER.format(*marks)
+        self.viewer_id = VIEWER_ID.format(*marks)
+        self.page = PAGE.format(*marks)
+
+    def now(self) -> Any:
+        now = dt.datetime.now(dt.UTC)
+        return now.isoformat(" ") if self.sqlite else now
+
+    def datetime(self, value: Any) -> str:
+        if isinstance(value, str):
+            return dt.datetime.fromisoformat(value).isoformat()
+        return value.isoformat()
+
+    def date(self, value: Any) -> str:
+        return value if isinstance(value, str) else value.isoformat()
+
+
+def digester(secret_key: str) -> Callable[[str], str]:
+    """The product's keyed token digest: HMAC-SHA256 under a key derived from SECRET_KEY."""
+    key = hmac.new(secret_key.encode(), b"token-hash", hashlib.sha256).digest()
+
+    def digest(token: str) -> str:
+        return hmac.new(key, token.encode(), hashlib.sha256).hexdigest()
+
+    return digest
+
+
+def build_app(*, database_url: str, secret_key: str) -> Starlette:
+    sql = Statements(database_url)
+    digest = digester(secret_key)
+    database: dict[str, BaseDBAsyncClient] = {}  # the connection, opened by the lifespan
+
+    def token_of(request: Request) -> str | None:
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        token = token.strip()
+        return token if scheme.lower() == "bearer" and token else None
+
+    async def me(request: Request) -> Response:
+        token = token_of(request)
+        if token is None:
+            return Response(UNAUTHENTICATED, media_type="application/json")
+        rows = await database["default"].execute_query_dict(sql.viewer, [digest(token), sql.now()])
+        if not rows:
+            return Response(UNAUTHENTICATED, media_type="application/json")
+        return Response(
+            orjson.dumps({"data": {"me": profile(rows[0], sql)}}), media_type="application/json"
+        )
+
+    async def member_requests(request: Request) -> Response:
+        token = token_of(request)
+        if token is None:
+            return Response(UNAUTHENTICATED, media_type="application/json")
+        connection = database["default"]
+        rows = await connection.execute_query_dict(sql.viewer_id, [digest(token), sql.now()])
+        if not rows:
+            return Response(UNAUTHENTICATED, media_type="application/json")
+        first = max(0, min(int(request.query_params.get("first", 20)), MAX_PAGE_SIZE))
+        english = request.headers.get("accept-language", "").lower().startswith("en")
+        edges: list[dict[str, Any]] = []
+        current: Any = None
+        history: list[dict[str, str]] = []
+        for row in await connection.execute_query_dict(sql.page, [rows[0]["member_id"], first]):
+            if row["id"] != current:
+                current = row["id"]
+                history = []
+                names = SERVICE_NAMES[row["type"]]
+                edges.append({"node": {
+                    "referenceNumber": row["reference_number"],
+                    "status": row["status"],
+                    "service": {"name": names[0] if english else names[1]},
+                    "history": history,
+                }})
+            if row["event_status"] is not None:
+                history.append({"status": row["event_status"], "at": sql.datetime(row["at"])})
+        return Response(
+            orjson.dumps({"data": {"me": {"requests": {"edges": edges}}}}),
+            media_type="application/json",
+        )
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        url = database_url.replace("postgresql://", "postgres://", 1)
+        with warnings.catch_warnings():
+            # Tortoise wants an app; this one has no models, only the connection.
+            warnings.simplefilter("ignore", RuntimeWarning)
+            tortoise = await Tortoise.init(config={
+                "connections": {"default": url},
+                "apps": {"raw": {"models": [__name__], "default_connection": "default"}},
+            })
+        database["default"] = tortoise.connections.get("default")
+        try:
+            yield
+        finally:
+            await tortoise.close_connections()
+
+    async def ready(request: Request) -> Response:
+        await database["default"].execute_query("SELECT 1")
+        return Response(b'{"status":"ok"}', media_type="application/json")
+
+    return Starlette(
+        routes=[
+            Route("/raw/me", me, methods=["GET"]),
+            Route("/raw/requests", member_requests, methods=["GET"]),
+            Route("/readyz", ready, methods=["GET"]),
+        ],
+        lifespan=lifespan,
+    )
+
+
+def profile(row: dict[str, Any], sql: Statements) -> dict[str, Any]:
+    address = row["address"]
+    if isinstance(address, str | bytes):
+        address = orjson.loads(address)
+    iban = row["iban"]
+    return {
+        "nationalId": row["national_id"],
+        "residency": row["residency"],
+        "fullName": row["full_name"],
+        "dateOfBirth": sql.date(row["date_of_birth"]),
+        "mobile": row["mobile"],
+        "email": row["email"],
+        "preferredChannel": row["preferred_channel"],
+        "preferredLanguage": row["preferred_language"],
+        "address": {
+            "city": address["city"],
+            "district": address.get("district"),
+            "street": address.get("street"),
+            "buildingNumber": address.get("buildingNumber"),
+            "postalCode": address.get("postalCode"),
+        } if address and address.get("city") else None,
+        "iban": "*" * (len(iban) - 4) + iban[-4:] if iban else None,
+        "status": row["status"],
+        "role": row["role"],
+        "createdAt": sql.datetime(row["created_at"]),
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--secret-key", required=True)
+    args, _ = parser.parse_known_args(argv)  # the product's launcher options are ignored
+    check_independent()
+    uvicorn.run(
+        build_app(database_url=args.database_url, secret_key=args.secret_key),
+        host="127.0.0.1",
+        port=args.port,
+        access_log=False,
+        log_config=None,
+        http="httptools",
+        loop="uvloop",
+        lifespan="on",
+    )
+
+
+if __name__ == "__main__":
+    main()
