@@ -15,7 +15,6 @@ import re
 import unicodedata
 import uuid
 import zlib
-from collections import defaultdict
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -25,6 +24,7 @@ import puremagic
 from models import Actor, Document, DocumentKind, ServiceRequest
 from resolvers import catalog
 from resolvers.errors import ErrorCode, ErrorCollector
+from resolvers.pagination import grouped
 from resolvers.runtime import Runtime
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -208,10 +208,7 @@ async def record(
 async def documents_of(request_ids: Sequence[uuid.UUID]) -> list[list[Document]]:
     """The documents of each request, oldest first, in one query."""
     rows = await Document.filter(request_id__in=list(request_ids)).order_by("uploaded_at", "id")
-    by_request: dict[uuid.UUID, list[Document]] = defaultdict(list)
-    for row in rows:
-        by_request[row.request_id].append(row)
-    return [by_request[key] for key in request_ids]
+    return grouped(rows, request_ids, key=lambda row: row.request_id)
 
 
 def missing_kinds(request: ServiceRequest, attached: Sequence[Document]) -> list[DocumentKind]:

@@ -6,6 +6,8 @@ import base64
 import binascii
 import datetime as dt
 import uuid
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -16,6 +18,8 @@ from tortoise.queryset import QuerySet
 from resolvers.errors import DomainError, ErrorCode
 
 T = TypeVar("T", bound=Model)
+K = TypeVar("K")
+Row = TypeVar("Row")
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -87,3 +91,14 @@ async def paginate(
         has_previous_page=after is not None,
         matching=query,
     )
+
+
+def grouped(
+    rows: Iterable[Row], keys: Sequence[K], *, key: Callable[[Row], K]
+) -> list[list[Row]]:
+    """`rows` split by `key`, one list per entry of `keys` and in their order (a DataLoader's
+    batch answer); the rows keep their order within each list."""
+    by_key: dict[K, list[Row]] = defaultdict(list)
+    for row in rows:
+        by_key[key(row)].append(row)
+    return [by_key[wanted] for wanted in keys]

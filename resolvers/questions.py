@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
 from collections.abc import Sequence
 
 from tortoise.transactions import in_transaction
@@ -22,7 +21,7 @@ from resolvers import audit, validation
 from resolvers.errors import DomainError, ErrorCode, ErrorCollector
 from resolvers.notices import notify_member
 from resolvers.notifications import QUESTION_ANSWERED
-from resolvers.pagination import Page, paginate
+from resolvers.pagination import Page, grouped, paginate
 from resolvers.references import next_reference
 from resolvers.runtime import Runtime
 from resolvers.service_requests import NOBODY, exact_reference, lookup_member
@@ -208,9 +207,6 @@ async def messages_of(question_ids: Sequence[uuid.UUID]) -> list[list[QuestionMe
     messages = await QuestionMessage.filter(question_id__in=list(question_ids)).order_by(
         "created_at", "id"
     )
-    by_question: dict[uuid.UUID, list[QuestionMessage]] = defaultdict(list)
-    for message in messages:
-        by_question[message.question_id].append(message)
-    return [by_question[key] for key in question_ids]
+    return grouped(messages, question_ids, key=lambda message: message.question_id)
 
 

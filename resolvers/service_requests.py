@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import uuid
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -35,7 +34,7 @@ from resolvers.documents import Upload
 from resolvers.errors import DomainError, ErrorCode, ErrorCollector
 from resolvers.notices import notify_member
 from resolvers.notifications import REQUEST_STATUS_CHANGED
-from resolvers.pagination import Page, paginate
+from resolvers.pagination import Page, grouped, paginate
 from resolvers.references import next_reference
 from resolvers.runtime import Runtime
 
@@ -675,32 +674,7 @@ def _filtered(
 async def events_of(request_ids: Sequence[uuid.UUID]) -> list[list[RequestEvent]]:
     """The events of each request, oldest first, in one query for all of them."""
     events = await RequestEvent.filter(request_id__in=list(request_ids)).order_by("at", "id")
-    by_request: dict[uuid.UUID, list[RequestEvent]] = defaultdict(list)
-    for event in events:
-        by_request[event.request_id].append(event)
-    return [by_request[key] for key in request_ids]
-
-
-@dataclass(frozen=True, slots=True)
-class Step:
-    """One event of a request's history, as a page shows it (no ORM object)."""
-
-    status: RequestStatus
-    note: str | None
-    actor: Actor
-    at: dt.datetime
-
-
-async def history_steps(request_ids: Sequence[uuid.UUID]) -> list[list[Step]]:
-    """`histories` for a page: the same one query, read as plain values (building an ORM
-    object per event was a fifth of a page's time)."""
-    rows = await RequestEvent.filter(request_id__in=list(request_ids)).order_by(
-        "at", "id"
-    ).values_list("request_id", "status", "note", "actor", "at")
-    by_request: dict[uuid.UUID, list[Step]] = defaultdict(list)
-    for request_id, status, note, actor, at in rows:
-        by_request[request_id].append(Step(status, note, actor, at))
-    return [by_request[key] for key in request_ids]
+    return grouped(events, request_ids, key=lambda event: event.request_id)
 
 
 async def requests_by_id(request_ids: Sequence[uuid.UUID]) -> list[ServiceRequest | None]:

@@ -7,7 +7,7 @@ import uuid
 import pytest
 
 from resolvers.errors import DomainError, ErrorCode
-from resolvers.pagination import decode_cursor, encode_cursor
+from resolvers.pagination import decode_cursor, encode_cursor, grouped
 
 KEY = uuid.UUID("8c2d4c8e-6a43-4f0b-9a51-0d7f3c1e2b4a")
 
@@ -55,3 +55,15 @@ def test_a_malformed_cursor_is_an_invalid_after(cursor: str):
     with pytest.raises(DomainError) as raised:
         decode_cursor(cursor)
     assert [(e.field, e.code) for e in raised.value.errors] == [("after", ErrorCode.INVALID)]
+
+
+@pytest.mark.parametrize(
+    ("rows", "keys", "expected"),
+    [
+        ([("a", 1), ("b", 2), ("a", 3)], ["a", "b"], [[("a", 1), ("a", 3)], [("b", 2)]]),
+        ([("a", 1)], ["b", "a", "c"], [[], [("a", 1)], []]),
+        ([], ["a"], [[]]),
+    ],
+)
+def test_a_batch_answer_has_one_list_per_key_in_the_keys_order(rows, keys, expected):
+    assert grouped(rows, keys, key=lambda row: row[0]) == expected
