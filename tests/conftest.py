@@ -184,6 +184,12 @@ def settings(
     )
 
 
+@pytest.fixture(autouse=True)
+def _healthy_sms_gateway(sms_gateway: SmsGateway) -> None:
+    """Every test starts with a gateway that answers (fault tests make it fail or hang)."""
+    sms_gateway.reset()
+
+
 @pytest.fixture
 async def app(settings: Settings, database_url: str, sms_gateway: SmsGateway):
     await _empty_tables(database_url)

@@ -50,7 +50,7 @@ async def test_rate_limits_survive_redis_going_away_and_are_shared_again_when_it
         async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
             person = await signed_up(client, inbox)
             assert (await client.get("/readyz")).json() == {
-                "status": "ok", "database": "up", "redis": "up"}
+                "status": "ok", "database": "up", "documentStore": "up", "redis": "up"}
             assert codes(await login(client, person.national_id, "wrong-password-1")) == [
                 "INVALID_CREDENTIALS"]
 

@@ -26,6 +26,24 @@ BEGIN SELECT RAISE(ABORT, 'access_event is append-only: DELETE refused'); END;
 """
 
 
+POSTGRES_DROP_APPEND_ONLY = """
+DROP TRIGGER IF EXISTS access_event_append_only ON access_event;
+DROP FUNCTION IF EXISTS access_event_append_only();
+"""
+SQLITE_DROP_APPEND_ONLY = """
+DROP TRIGGER IF EXISTS access_event_no_update;
+DROP TRIGGER IF EXISTS access_event_no_delete;
+"""
+
+
+async def allow_rewrites(apps, schema_editor) -> None:
+    """Migrating back: the table goes, and its triggers before it."""
+    postgres = schema_editor.DIALECT == "postgres"
+    await schema_editor.client.execute_script(
+        POSTGRES_DROP_APPEND_ONLY if postgres else SQLITE_DROP_APPEND_ONLY
+    )
+
+
 async def append_only(apps, schema_editor) -> None:
     postgres = schema_editor.DIALECT == "postgres"
     await schema_editor.client.execute_script(
@@ -86,5 +104,5 @@ class Migration(migrations.Migration):
             model_name='ServiceRequest',
             index=Index(fields=['status', 'assignee_id', 'submitted_at', 'id']),
         ),
-        ops.RunPython(append_only),
+        ops.RunPython(append_only, reverse_code=allow_rewrites),
     ]

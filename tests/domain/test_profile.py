@@ -15,7 +15,8 @@ async def test_a_pending_contact_change_lapses_with_its_code_after_ten_minutes(
     member = await active_member()
     mobile = new_mobile()
     _, delivery = await profile.update_profile(
-        runtime=runtime, member=member, changes=ProfileChanges(mobile=mobile)
+        runtime=runtime, member=member, changes=ProfileChanges(mobile=mobile),
+        authenticated_at=runtime.now(),  # just signed in: no step-up needed
     )
     assert delivery is not None and delivery.expires_at == clock.at + profile.codes.CODE_LIFETIME
 
