@@ -22,10 +22,11 @@ from typing import Protocol
 import puremagic
 
 from models import Actor, Document, DocumentKind, ServiceRequest
-from resolvers import catalog
-from resolvers.errors import ErrorCode, ErrorCollector
+from resolvers import audit, catalog
+from resolvers.errors import DomainError, ErrorCode, ErrorCollector
 from resolvers.pagination import grouped
 from resolvers.runtime import Runtime
+from resolvers.store import StoreUnavailable
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_FILES = 10
@@ -168,7 +169,11 @@ async def stored(runtime: Runtime, files: Sequence[Checked]) -> AsyncIterator[li
                 raise RuntimeError("an upload changed between its check and its storing")
             document_id = uuid.uuid4()
             key = f"{DOCUMENTS_PREFIX}/{document_id}"
-            await runtime.store.put(key, runtime.cipher.seal(content))
+            try:
+                await runtime.store.put(key, runtime.cipher.seal(content))
+            except StoreUnavailable:
+                audit.record("document_store_unavailable", operation="put")
+                raise DomainError.single("documents", ErrorCode.STORE_UNAVAILABLE) from None
             done.append(StoredFile(checked=item, id=document_id, storage_key=key))
         yield done
     except BaseException:

@@ -101,6 +101,10 @@ MESSAGES: dict[str, dict[Language, str]] = {
         Language.EN: "A request takes at most {max} files.",
         Language.AR: "يقبل الطلب {max} ملفات على الأكثر.",
     },
+    "STORE_UNAVAILABLE": {
+        Language.EN: "Documents cannot be stored right now; nothing was changed. Try again in a minute.",
+        Language.AR: "تعذّر حفظ المستندات الآن ولم يتغير شيء. حاول مرة أخرى بعد دقيقة.",
+    },
     "DOCUMENTS_MISSING": {
         Language.EN: "Required documents are not attached yet: {kinds}.",
         Language.AR: "لم تُرفق المستندات المطلوبة بعد: {kinds}.",

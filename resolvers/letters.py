@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from models import DecisionLetter, Member, RequestStatus, ServiceRequest, ServiceType
-from resolvers import catalog
+from resolvers import audit, catalog
+from resolvers.errors import DomainError, ErrorCode
 from resolvers.letter_pdf import LetterContent, render_letter
 from resolvers.runtime import Runtime
+from resolvers.store import StoreUnavailable
 
 # No 0/O, 1/I/L: a code read aloud or typed from paper is not mistaken.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -119,7 +121,12 @@ async def kept(runtime: Runtime, letter: PreparedLetter | None) -> AsyncIterator
     if letter is None:
         yield
         return
-    await runtime.store.put(letter.storage_key, runtime.cipher.seal(letter.pdf))
+    try:
+        await runtime.store.put(letter.storage_key, runtime.cipher.seal(letter.pdf))
+    except StoreUnavailable:
+        # No decision without its letter: the review waits for the store.
+        audit.record("document_store_unavailable", operation="put")
+        raise DomainError.single("status", ErrorCode.STORE_UNAVAILABLE) from None
     try:
         yield
     except BaseException:

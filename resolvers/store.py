@@ -19,6 +19,22 @@ from resolvers.settings import ConfigurationError, Settings
 READ_CHUNK = 256 * 1024
 
 
+class StoreUnavailable(Exception):
+    """The store did not take or give a file: down, unreachable, refusing, full."""
+
+
+@contextlib.asynccontextmanager
+async def _failures_as_unavailable() -> AsyncIterator[None]:
+    # What a store that is away raises varies (OSError, botocore's errors, time-outs); the
+    # rules only need to know that it is away.
+    try:
+        yield
+    except (StoredFileMissing, asyncio.CancelledError):
+        raise
+    except Exception as error:
+        raise StoreUnavailable(f"{type(error).__name__}: {error}") from error
+
+
 class StoredFileMissing(Exception):
     pass
 
@@ -54,7 +70,8 @@ class FolderStore:
         return path
 
     async def put(self, key: str, data: bytes) -> None:
-        await asyncio.to_thread(self._write, self._path(key), data)
+        async with _failures_as_unavailable():
+            await asyncio.to_thread(self._write, self._path(key), data)
 
     @staticmethod
     def _write(path: Path, data: bytes) -> None:
@@ -72,6 +89,8 @@ class FolderStore:
             handle = await asyncio.to_thread(open, path, "rb")
         except FileNotFoundError as error:
             raise StoredFileMissing(key) from error
+        except OSError as error:
+            raise StoreUnavailable(f"{type(error).__name__}: {error}") from error
         try:
             while chunk := await asyncio.to_thread(handle.read, READ_CHUNK):
                 yield chunk
@@ -153,13 +172,15 @@ class S3Store:
         return f"{self.prefix}{key}"
 
     async def put(self, key: str, data: bytes) -> None:
-        await self.client.put_object(Bucket=self.bucket, Key=self._key(key), Body=data)
+        async with _failures_as_unavailable():
+            await self.client.put_object(Bucket=self.bucket, Key=self._key(key), Body=data)
 
     async def get(self, key: str) -> AsyncIterator[bytes]:
-        try:
-            response = await self.client.get_object(Bucket=self.bucket, Key=self._key(key))
-        except self.client.exceptions.NoSuchKey as error:
-            raise StoredFileMissing(key) from error
+        async with _failures_as_unavailable():
+            try:
+                response = await self.client.get_object(Bucket=self.bucket, Key=self._key(key))
+            except self.client.exceptions.NoSuchKey as error:
+                raise StoredFileMissing(key) from error
         async with response["Body"] as body:
             while chunk := await body.read(READ_CHUNK):
                 yield chunk

@@ -17,7 +17,7 @@ from resolvers.encryption import SealedFileError
 from resolvers.i18n import negotiate_language
 from resolvers.links import Grant, LinkExpired, LinkInvalid, LinkKind
 from resolvers.runtime import Runtime
-from resolvers.store import StoredFileMissing
+from resolvers.store import StoredFileMissing, StoreUnavailable
 from schema.documents import VERIFICATIONS_PER_IP
 
 PRIVATE_HEADERS = {
@@ -70,6 +70,12 @@ async def download(request: Request) -> Response:
     except (StoredFileMissing, SealedFileError, StopAsyncIteration):
         audit.record("stored_file_unreadable", key=key)
         return PlainTextResponse("Not found.", status_code=404, headers=PRIVATE_HEADERS)
+    except StoreUnavailable:
+        audit.record("document_store_unavailable", operation="get")
+        return PlainTextResponse(
+            "The document store is not answering; try again in a minute.", status_code=503,
+            headers={**PRIVATE_HEADERS, "Retry-After": "60"},
+        )
     audit.record("file_downloaded", kind=grant.kind.value, id=grant.key, viewer_id=grant.viewer_id)
 
     async def body() -> AsyncIterator[bytes]:

@@ -19,7 +19,7 @@ from resolvers.runtime import Runtime
 from resolvers.settings import Settings
 from schema.app import create_app
 from tests.support import JPEG, PDF, PNG, gql, gql_upload, signed_up
-from tests.test_service_requests import MY_REQUESTS, SAMPLE_DETAILS
+from tests.test_service_requests import CANCEL, MY_REQUESTS, SAMPLE_DETAILS
 
 SUBMIT_WITH_DOCUMENTS = """
 mutation Submit($input: SubmitRequestInput!) {
@@ -171,3 +171,36 @@ async def test_readiness_reports_a_store_that_does_not_answer(client, settings, 
             response = await other.get("/readyz")
     assert response.status_code == 503
     assert response.json()["documentStore"] == "down"
+
+
+async def test_a_store_that_is_away_refuses_uploads_clearly_and_keeps_nothing(
+    client, inbox, app, settings, tmp_path, engine
+):
+    if engine != "sqlite":
+        pytest.skip("a store that is away does not depend on the database engine: run on SQLite")
+    person = await signed_up(client, inbox)
+    kept = await submit_with(client, person, [("MEDICAL_REPORT", "report.pdf", PDF)])
+    (document,) = kept["request"]["documents"]
+    await gql(client, CANCEL, {"input": {"requestId": kept["request"]["id"]}},
+              token=person.access_token)
+    (tmp_path / "a-file").write_bytes(b"")
+    away = (
+        # A port nothing listens on: the S3 store is unreachable.
+        dataclasses.replace(settings, s3_endpoint_url="http://127.0.0.1:9")
+        if settings.document_store_url.startswith("s3://")
+        else dataclasses.replace(settings, document_store_url=f"file://{tmp_path}/a-file/store")
+    )
+    application = create_app(away, manage_database=False)
+    async with application.router.lifespan_context(application):
+        transport = httpx.ASGITransport(app=application)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as other:
+            refused = await submit_with(other, person, [("MEDICAL_REPORT", "report.pdf", PDF)])
+            download = await other.get(document["downloadUrl"])
+            listed = await gql(other, MY_REQUESTS, token=person.access_token)
+    assert refused == {"request": None, "errors": [{"field": "documents", "code": "STORE_UNAVAILABLE"}]}
+    assert download.status_code == 503 and download.headers["retry-after"] == "60"
+    # Nothing half-written: only the first, cancelled request, and its one document.
+    assert listed["data"]["me"]["requests"]["totalCount"] == 1
+    assert await Document.all().count() == 1
+    # The store back, the same link works again.
+    assert (await client.get(document["downloadUrl"])).content == PDF
