@@ -35,7 +35,7 @@ pytestmark = pytest.mark.slow
 
 # Each operation's cases, shrinking aside. Failed sign-ins count against the 100 an hour
 # per IP; sign_in_again needs the member to stay under it.
-EXAMPLES_PER_OPERATION = 50
+EXAMPLES_PER_OPERATION = 25
 MASKED = "Unexpected error."
 # GraphQL errors a resolver raises on purpose; anything else stopping a field is a bug.
 DELIBERATE_ERRORS = {"UNAUTHENTICATED", "FORBIDDEN", "BAD_USER_INPUT", "RATE_LIMITED"}

@@ -27,7 +27,7 @@ from tests.support import Inbox, Person, signed_up
 pytestmark = pytest.mark.slow
 
 CLIENTS = 200
-DURATION_SECONDS = 20
+DURATION_SECONDS = 10
 MEMBERS = 20
 CLIENT_TIMEOUT_SECONDS = 30
 MASKED = "Unexpected error."
