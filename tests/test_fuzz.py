@@ -99,6 +99,7 @@ class Target:
     url: str
     member: Person
     http: requests.Session
+    engine: str
     outcomes: Counter[str] = field(default_factory=Counter)
 
     def headers(self) -> dict[str, str]:
@@ -171,7 +172,7 @@ def target(
     logs = tmp_path_factory.mktemp("fuzz")
     with running_servers(1, server_environment(settings, redis_url=redis_url), logs) as (url,):
         with requests.Session() as http:
-            fuzzed = Target(url=url, member=signed_up_member(url, inbox), http=http)
+            fuzzed = Target(url=url, member=signed_up_member(url, inbox), http=http, engine=engine)
             OWN_IDS[:] = own_objects(url, fuzzed.member)
             yield fuzzed
     print(f"\nfuzz[{engine}{' + Redis' if redis_url else ''}] "
@@ -232,6 +233,10 @@ def outcome(body: dict[str, Any]) -> str:
 )
 @schema.parametrize()
 def test_no_input_makes_the_server_fail(case, target: Target):
+    if target.engine != "postgres":
+        # The suite's time budget: the generated cases run on the production engine, whose
+        # rules are the stricter (NUL, encodings); the cases they found run on both below.
+        pytest.skip("the generated cases run on PostgreSQL")
     response = case.call(base_url=f"{target.url}/graphql", session=target.http,
                          headers=target.headers(), timeout=30)
     if case.operation.definition.field_name in ENDS_SESSION:
