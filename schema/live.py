@@ -28,7 +28,7 @@ from resolvers.i18n import translate
 from schema.base import decode_global_id
 from schema.context import Context, Info
 from schema.notifications import Notification
-from schema.service_requests import ServiceRequest
+from schema.service_requests import ServiceRequest, staff_viewer
 
 
 def _socket(info: Info) -> live.Socket:
@@ -70,8 +70,7 @@ class Subscription:
             key = decode_global_id(request_id, "ServiceRequest")
             if key is None:
                 raise info.context.error("BAD_USER_INPUT", "INVALID")
-        viewer = await info.context.viewer()
-        staff = viewer if viewer is not None and viewer.role is Role.STAFF else None
+        staff = await staff_viewer(info)
         try:
             async for row in info.context.runtime.live.stream(socket, "request", key):
                 info.context.loaders.clear()
