@@ -9,7 +9,7 @@ from typing import Any
 
 import strawberry
 import structlog
-from graphql import GraphQLError, GraphQLSyntaxError, NoSchemaIntrospectionCustomRule
+from graphql import GraphQLError, GraphQLSyntaxError, NoSchemaIntrospectionCustomRule, specified_rules
 from strawberry.extensions import (
     MaskErrors,
     MaxAliasesLimiter,
@@ -20,6 +20,8 @@ from strawberry.extensions import (
 from strawberry.extensions.query_depth_limiter import IgnoreContext
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
+from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
 from strawberry.utils.logging import StrawberryLogger
 
 from resolvers.errors import DomainError
@@ -36,6 +38,7 @@ from schema import (
     tracing,
 )
 from schema.base import Node
+from schema.execution import Executor
 from schema.metrics import observe_operation
 
 MAX_DEPTH = 10
@@ -84,7 +87,52 @@ def _should_mask(error: GraphQLError) -> bool:
     return original is not None and not isinstance(original, GraphQLError | DomainError)
 
 
+MASKED_MESSAGE = "Unexpected error."
+
+
+def anonymised(error: GraphQLError) -> GraphQLError:
+    """A bug's error as the client sees it: where it happened, not what it was."""
+    return GraphQLError(
+        message=MASKED_MESSAGE, nodes=error.nodes, source=error.source,
+        positions=error.positions, path=error.path, original_error=None,
+    )
+
+
+def finish_operation(operation: Any, seconds: float, errors: list[GraphQLError]) -> list[GraphQLError]:
+    """Counts the run in the metrics and masks the bugs among its errors."""
+    masked = sum(1 for error in errors if _should_mask(error))
+    observe_operation(operation, seconds, errors, masked)
+    if not masked:
+        return errors
+    return [anonymised(error) if _should_mask(error) else error for error in errors]
+
+
 class Schema(strawberry.Schema):
+    # Queries and mutations run through it; None (tracing on) keeps Strawberry's path.
+    executor: Executor | None = None
+
+    async def execute(  # noqa: PLR0917
+        self,
+        query: str | None,
+        variable_values: dict[str, Any] | None = None,
+        context_value: Any | None = None,
+        root_value: Any | None = None,
+        operation_name: str | None = None,
+        allowed_operation_types: Any = None,
+        operation_extensions: dict[str, Any] | None = None,
+    ) -> ExecutionResult:
+        if self.executor is None:
+            return await super().execute(
+                query, variable_values, context_value, root_value, operation_name,
+                allowed_operation_types, operation_extensions,
+            )
+        return await self.executor.execute(
+            query, variable_values=variable_values, context_value=context_value,
+            root_value=root_value, operation_name=operation_name,
+            allowed_operation_types=allowed_operation_types or {OperationType.QUERY, OperationType.MUTATION},
+            operation_extensions=operation_extensions,
+        )
+
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
         """Bugs are logged with their traceback; refusals the client caused, in one quiet line.
         Errors that carry no code yet (parse, validation, limits, variables) get theirs here."""
@@ -111,11 +159,14 @@ def build_schema(*, production: bool, tracer_provider: Any = None) -> strawberry
     )
 
     class Rules(MaskErrors):
-        """The limits, introspection switch and error masking in one extension: each
-        extension costs every request its hooks (the benchmark shows it)."""
+        """The limits, introspection switch and error masking on Strawberry's path
+        (subscriptions, tracing); the Executor applies the same ones to the rest."""
 
         def __init__(self) -> None:
-            super().__init__(should_mask_error=_should_mask, error_message="Unexpected error.")
+            super().__init__(should_mask_error=_should_mask, error_message=MASKED_MESSAGE)
+
+        def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+            return anonymised(error)
 
         def on_operation(self) -> Iterator[None]:
             context = self.execution_context
@@ -130,7 +181,7 @@ def build_schema(*, production: bool, tracer_provider: Any = None) -> strawberry
             next(masking, None)  # masks the errors
             observe_operation(context, time.perf_counter() - started, errors, masked)
 
-    return Schema(
+    schema = Schema(
         query=Query,
         mutation=Mutation,
         subscription=live.Subscription,
@@ -143,3 +194,9 @@ def build_schema(*, production: bool, tracer_provider: Any = None) -> strawberry
             disable_field_suggestions=production, scalar_map=documents.SCALARS
         ),
     )
+    if tracer_provider is None:
+        schema.executor = Executor(
+            schema._schema, rules=(*specified_rules, *rules), max_tokens=MAX_TOKENS,
+            process_errors=schema._process_errors, finish=finish_operation,
+        )
+    return schema

@@ -64,8 +64,9 @@ class Server:
     async def start(self) -> None:
         command = [
             sys.executable, "-m", self.launcher,
-            "--database-url", self.database_url, "--port", str(self.port),
-            "--secret-key", self.secret_key, "--app-env", self.app_env,
+            # `=`: a urlsafe key may begin with "-", which argparse would read as an option.
+            f"--database-url={self.database_url}", "--port", str(self.port),
+            f"--secret-key={self.secret_key}", "--app-env", self.app_env,
             "--unused-port", str(self.unused_port),
         ]
         if self.hashing_concurrency is not None:

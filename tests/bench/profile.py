@@ -102,7 +102,10 @@ async def profiled(
             await send()  # type: ignore[misc]
         profile.disable()
         elapsed = time.perf_counter() - started
-        pstats.Stats(profile).sort_stats(args.cprofile).print_stats(args.lines)
+        stats = pstats.Stats(profile).sort_stats(args.cprofile)
+        stats.print_stats(args.lines)
+        if args.callers:
+            stats.print_callers(args.callers)
     else:
         profiler = Profiler(interval=args.interval / 1000, async_mode="disabled")
         started = time.perf_counter()
@@ -128,6 +131,7 @@ def main() -> None:
     parser.add_argument("--cprofile", choices=("tottime", "cumulative"), default=None,
                         help="cProfile instead of pyinstrument, sorted so")
     parser.add_argument("--lines", type=int, default=40, help="cProfile lines printed (40)")
+    parser.add_argument("--callers", default=None, help="cProfile: who calls the functions matching this")
     parser.add_argument("--flat", action="store_true", help="self time per function")
     parser.add_argument("--independent", action="store_true", help="the independent raw app")
     args = parser.parse_args()

@@ -1,0 +1,158 @@
+"""The lean execution path answers exactly what Strawberry's own path and graphql-core's
+executor answer: the same data, the same errors (message, path, code), the same refusals."""
+
+from __future__ import annotations
+
+import enum
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+import strawberry
+from graphql import execute, parse
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from strawberry.types.graphql import OperationType
+
+from schema import build_schema
+from schema.base import Language
+from schema.execution import PlainFieldsExecutionContext
+
+
+@strawberry.enum
+class Colour(enum.Enum):
+    RED = "red"
+    BLUE = "blue"
+
+
+class Broken:
+    @property
+    def name(self) -> str:
+        raise RuntimeError("the property failed")
+
+
+@strawberry.type
+class Leaf:
+    name: str
+    nickname: str | None
+    colour: Colour
+    count: int
+    ratio: float | None
+
+    @strawberry.field
+    async def later(self) -> str:
+        return self.name.upper()
+
+
+@strawberry.type
+class Tree:
+    title: str
+    leaves: list[Leaf]
+    first: Leaf | None
+
+
+def _leaf(**values: Any) -> Leaf:
+    defaults: dict[str, Any] = {"name": "a", "nickname": None, "colour": Colour.RED, "count": 1,
+                                "ratio": 0.5}
+    return Leaf(**{**defaults, **values})
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    def tree(self) -> Tree:
+        return Tree(title="t", first=_leaf(name="first"), leaves=[
+            _leaf(name="b", nickname="bee", colour=Colour.BLUE, count=2, ratio=None),
+            _leaf(name=None),  # null where the schema promises a value
+            _leaf(colour="green"),  # not a Colour at all
+            _leaf(count="many"),  # does not serialize as Int
+            Broken(),  # type: ignore[list-item]
+        ])
+
+
+TOY = strawberry.Schema(query=Query)
+
+TOY_DOCUMENTS = [
+    "{ tree { title leaves { name nickname colour count ratio } } }",
+    "{ tree { first { name later colour } leaves { later } } }",
+    "{ tree { t: title title again: title first { n: name name } } }",
+    "query($with: Boolean!) { tree { leaves { name @include(if: $with) count @skip(if: $with) } } }",
+    "{ tree { ...Parts first { ...LeafParts } } } fragment Parts on Tree { title } "
+    "fragment LeafParts on Leaf { __typename name colour }",
+    "{ tree { leaves { ... on Leaf { ratio nickname } } } }",
+]
+
+
+@pytest.mark.parametrize("document", TOY_DOCUMENTS)
+@pytest.mark.parametrize("include", [True, False])
+async def test_plain_fields_answer_what_graphql_core_answers(document: str, include: bool):
+    parsed = parse(document)
+    answers = []
+    for executor_class in (StrawberryGraphQLCoreExecutionContext, PlainFieldsExecutionContext):
+        result = execute(TOY._schema, parsed, variable_values={"with": include},
+                         executor_class=executor_class)
+        if hasattr(result, "__await__"):
+            result = await result
+        answers.append(result.formatted)
+    assert answers[0] == answers[1]
+    assert answers[0].get("data") is not None or answers[0]["errors"]
+
+
+PRODUCT_DOCUMENTS = [
+    ("{ __typename }", None, None),
+    ("query Catalog { services { type name } }", None, None),
+    ("{ services { type name", None, None),  # syntax
+    ("{ services { nam } }", None, None),  # unknown field (suggestions depend on the mode)
+    ("{ " + " ".join(f"a{i}: __typename" for i in range(20)) + " }", None, None),  # aliases
+    ("{ " + "__typename " * 2100 + "}", None, None),  # tokens
+    ("query($first: Int) { services { type } }", {"first": "ten"}, None),  # variable value
+    ("{ __schema { queryType { name } } }", None, None),  # introspection
+    ("{ me { requests(first: 5) { edges { node { history { status } } } } } } ", None, None),
+    ("query A { __typename } query B { services { type } }", None, "B"),
+    ("query A { __typename } query B { services { type } }", None, None),  # which one?
+]
+
+
+def _context() -> Any:
+    # What the catalog reads of a request's context; `me` without a session is null.
+    async def viewer() -> None:
+        return None
+
+    return SimpleNamespace(language=Language.EN, viewer=viewer, request=None)
+
+
+@pytest.mark.parametrize("production", [True, False])
+@pytest.mark.parametrize(("document", "variables", "operation"), PRODUCT_DOCUMENTS)
+async def test_the_lean_path_answers_what_strawberry_answers(
+    production: bool, document: str, variables: dict | None, operation: str | None
+):
+    lean = build_schema(production=production)
+    strawberry_path = build_schema(production=production)
+    strawberry_path.executor = None  # the schema with tracing on runs this way
+    answers = []
+    for schema in (strawberry_path, lean):
+        result = await schema.execute(document, variable_values=variables,
+                                      context_value=_context(), operation_name=operation)
+        answers.append(({"data": result.data},
+                        [error.formatted for error in result.errors or []]))
+    assert answers[0] == answers[1]
+
+
+@pytest.mark.parametrize(
+    ("document", "operation", "allowed", "refusal"),
+    [
+        ("query A { __typename }", "C", None, CannotGetOperationTypeError),
+        ("mutation { logout(input: {}) { errors { code } } }", None, {OperationType.QUERY},
+         InvalidOperationTypeError),
+    ],
+)
+async def test_the_lean_path_refuses_what_strawberry_refuses(
+    document: str, operation: str | None, allowed: set | None, refusal: type[Exception]
+):
+    lean = build_schema(production=True)
+    strawberry_path = build_schema(production=True)
+    strawberry_path.executor = None
+    for schema in (strawberry_path, lean):
+        with pytest.raises(refusal):
+            await schema.execute(document, context_value=_context(), operation_name=operation,
+                                 allowed_operation_types=allowed)
