@@ -54,8 +54,9 @@ def plain_field(parent_type: GraphQLObjectType, field: GraphQLField | None) -> P
     if definition is None or definition.base_resolver is not None \
             or definition.default_resolver is not getattr:
         return None
-    non_null = isinstance(field.type, GraphQLNonNull)
-    leaf = field.type.of_type if non_null else field.type
+    field_type = field.type
+    non_null = isinstance(field_type, GraphQLNonNull)
+    leaf = field_type.of_type if isinstance(field_type, GraphQLNonNull) else field_type
     if not is_leaf_type(leaf):
         return None
     return definition.python_name, leaf, non_null
@@ -226,7 +227,7 @@ class Executor:
             result = execute(
                 self.schema, prepared.document, root_value=root_value,
                 context_value=context_value, variable_values=variable_values,
-                operation_name=operation_name, is_awaitable=optimized_is_awaitable,
+                operation_name=operation_name, is_awaitable=optimized_is_awaitable,  # type: ignore[arg-type]
                 executor_class=PlainFieldsExecutionContext,
                 operation_extensions=operation_extensions,
             )
