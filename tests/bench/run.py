@@ -266,12 +266,15 @@ async def throughput(
         ("me { profile }", TARGET_ME, '"nationalId"', {
             "GraphQL": Shape("POST", "/graphql", body=graphql_body(baseline.ME_QUERY), **auth),
             "independent": Shape("GET", "/raw/me", **auth),
+            "floor": Shape("POST", "/floor/graphql", body=graphql_body(baseline.ME_QUERY), **auth),
             "in-app": Shape("GET", "/bench/raw/me", **auth),
         }),
         (f"me {{ requests(first: {first}) }}", TARGET_LIST, '"referenceNumber"', {
             "GraphQL": Shape("POST", "/graphql",
                              body=graphql_body(baseline.REQUESTS_QUERY, {"first": first}), **auth),
             "independent": Shape("GET", f"/raw/requests?first={first}", **auth),
+            "floor": Shape("POST", "/floor/graphql",
+                           body=graphql_body(baseline.REQUESTS_QUERY, {"first": first}), **auth),
             "in-app": Shape("GET", f"/bench/raw/requests?first={first}", **auth),
         }),
     ]
@@ -279,7 +282,9 @@ async def throughput(
                f"rounds of {args.seconds:g} s per side after {args.warmup:g} s of warm-up; "
                f"{len(tokens)} members' tokens round-robin")
     report.add("GraphQL: the product; independent: tests/bench/independent.py, its own process "
-               "sharing no code with the product; in-app: raw routes inside the product's app "
+               "sharing no code with the product; floor: the same app's statements and JSON "
+               "through a bare Strawberry schema and graphql-core's execute (the least GraphQL "
+               "costs on this stack); in-app: raw routes inside the product's app "
                "(its middleware and sessions.authenticate), the GraphQL layer's cost alone")
     columns = f"{'req/s':>7}{'p50':>7}{'p99':>7}{'srv':>6}{'db':>5}{'CPU':>7}"
     report.add(f"{'query':<28}{'side':<13}{columns}  {'GraphQL/side':>12}  rounds")
@@ -289,7 +294,7 @@ async def throughput(
         for round_number in range(1, args.rounds + 1):
             for kind, shape in shapes.items():
                 say(f"throughput: {name}, {kind}, round {round_number}/{args.rounds}")
-                load, server = sides["independent" if kind == "independent" else "product"]
+                load, server = sides["independent" if kind in ("independent", "floor") else "product"]
                 runs[kind].append(await measure(
                     load, server, dataclasses.replace(shape, expect=expect),
                     connections=args.connections, seconds=args.seconds,
@@ -298,7 +303,7 @@ async def throughput(
                 ))
         product = runs["GraphQL"]
         report.add(f"{name:<28}{'GraphQL':<13}{_figures(product)}")
-        for kind in ("independent", "in-app"):
+        for kind in ("independent", "floor", "in-app"):
             each = [ratio(g.result.rps, r.result.rps) for g, r in zip(product, runs[kind],
                                                                       strict=True)]
             value = statistics.median(each)
@@ -309,6 +314,12 @@ async def throughput(
                                         f">= {goal}", value >= goal)
                 line += f"  target >= {goal} {verdict}"
             report.add(line)
+            if kind == "floor":
+                ceiling = [ratio(f.result.rps, r.result.rps)
+                           for f, r in zip(runs["floor"], runs["independent"], strict=True)]
+                report.add(f"{'':<28}{'floor/independent (the ceiling of GraphQL/independent)':<53}"
+                           f"  {statistics.median(ceiling):>12.3f}  "
+                           + " ".join(f"{one:.3f}" for one in ceiling))
             cpu_ratios.append(f"{name} vs {kind} {ratio(_cpu_ms(runs[kind]), _cpu_ms(product)):.3f}")
     report.add("(req/s over all rounds; p50, p99: latency in ms, median of the rounds; srv, db: "
                "CPU of the serving process and of PostgreSQL, 100% = one core of 2 (SQLite runs "
@@ -685,6 +696,8 @@ async def main_async(args: argparse.Namespace) -> int:
                     for side, answered in (
                         ("in-app", await client.get(f"/bench/raw/{path}", headers=headers)),
                         ("independent", await raw_client.get(f"/raw/{path}", headers=headers)),
+                        ("floor", await raw_client.post("/floor/graphql", headers=headers, json={
+                            "query": query, "variables": variables})),
                     ):
                         same = answer == answered.json()
                         identical[f"{name} {side}"] = identical.get(f"{name} {side}", True) and same
