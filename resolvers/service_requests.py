@@ -7,7 +7,7 @@ import datetime as dt
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from tortoise.exceptions import IntegrityError
 from tortoise.queryset import QuerySet
@@ -549,7 +549,7 @@ async def _notify_member(
     )
 
 
-def remark_text(event: RequestEvent, language: Language) -> str | None:
+def remark_text(event: RequestEvent | HistoryStep, language: Language) -> str | None:
     if event.remark is None:
         return None
     return REMARKS[event.remark][language].format(name=event.remark_name)
@@ -671,10 +671,27 @@ def _filtered(
     return query
 
 
-async def events_of(request_ids: Sequence[uuid.UUID]) -> list[list[RequestEvent]]:
+class HistoryStep(NamedTuple):
+    """What a request's history shows of an event: read as plain values, because building
+    a model for each of a page's events was a quarter of the page's time."""
+
+    request_id: uuid.UUID
+    status: RequestStatus
+    note: str | None
+    actor: Actor
+    at: dt.datetime
+    internal: bool
+    remark: str | None
+    remark_name: str | None
+
+
+async def events_of(request_ids: Sequence[uuid.UUID]) -> list[list[HistoryStep]]:
     """The events of each request, oldest first, in one query for all of them."""
-    events = await RequestEvent.filter(request_id__in=list(request_ids)).order_by("at", "id")
-    return grouped(events, request_ids, key=lambda event: event.request_id)
+    rows = await RequestEvent.filter(request_id__in=list(request_ids)).order_by(
+        "at", "id"
+    ).values_list(*HistoryStep._fields)
+    return grouped([HistoryStep(*row) for row in rows], request_ids,
+                   key=lambda step: step.request_id)
 
 
 async def requests_by_id(request_ids: Sequence[uuid.UUID]) -> list[ServiceRequest | None]:

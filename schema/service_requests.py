@@ -95,7 +95,8 @@ class RequestEvent:
 
     @classmethod
     def from_model(
-        cls, row: RequestEventModel, *, staff_view: bool = False, language: Language = Language.AR
+        cls, row: RequestEventModel | service_requests.HistoryStep, *, staff_view: bool = False,
+        language: Language = Language.AR,
     ) -> RequestEvent:
         note = row.note
         if staff_view and (remark := service_requests.remark_text(row, language)):
@@ -104,7 +105,8 @@ class RequestEvent:
 
     @classmethod
     def history(
-        cls, rows: list[RequestEventModel], *, staff_view: bool, language: Language
+        cls, rows: Sequence[RequestEventModel | service_requests.HistoryStep], *, staff_view: bool,
+        language: Language,
     ) -> list[RequestEvent]:
         """Staff see every step with its staff-only remarks; members never the internal
         steps (assignments) nor the remarks."""
@@ -190,8 +192,9 @@ class ServiceRequest(Node):
     pk: strawberry.Private[uuid.UUID]
     member_id: strawberry.Private[uuid.UUID]
     assignee_id: strawberry.Private[uuid.UUID | None]
-    stated: strawberry.Private[service_requests.Details]
-    events: strawberry.Private[list[RequestEventModel] | None] = None
+    # The row, for what only some queries ask (the details, parsed when asked).
+    model: strawberry.Private[ServiceRequestModel]
+    events: strawberry.Private[list[service_requests.HistoryStep] | None] = None
     # The staff member looking, or None for the applicant: decides what is shown and
     # whether opening the applicant's data goes into their access log.
     staff: strawberry.Private[MemberModel | None] = None
@@ -211,7 +214,7 @@ class ServiceRequest(Node):
             status=row.status,
             submitted_at=row.submitted_at,
             updated_at=row.updated_at,
-            stated=service_requests.details_of(row),
+            model=row,
         )
 
     @strawberry.field(description="The service applied for, in the caller's language.")
@@ -221,7 +224,7 @@ class ServiceRequest(Node):
     @strawberry.field(description="What the member stated, by the request's type.")
     def details(self, info: Info) -> ServiceRequestDetails:
         self._opened(info)
-        stated = self.stated
+        stated = service_requests.details_of(self.model)
         return DETAILS_TYPES[type(stated)](**dataclasses.asdict(stated))
 
     @strawberry.field(description="Oldest first; the first event is SUBMITTED.")
