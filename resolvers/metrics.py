@@ -7,9 +7,6 @@ worker writes its numbers there and /metrics adds them up, whichever worker answ
 from __future__ import annotations
 
 import os
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.multiprocess import MultiProcessCollector, mark_process_dead
@@ -47,7 +44,7 @@ DELIVERY_FAILURES = Counter(
 )
 HASHING_WAIT = Histogram(
     "gosi_hashing_wait_seconds",
-    "Time a password hash waited for a free hashing slot (HASHING_CONCURRENCY).",
+    "Time a password hash waited for a free hashing thread (HASHING_CONCURRENCY).",
     buckets=(0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
 )
 RATE_LIMIT_REFUSALS = Counter(
@@ -77,15 +74,6 @@ HTTP_IN_PROGRESS = Gauge(
 RETENTION_DELETED = Counter(
     "gosi_retention_deleted_total", "Rows deleted by the retention job, by table.", ["table"]
 )
-
-
-@contextmanager
-def timed(histogram: Histogram) -> Iterator[None]:
-    started = time.perf_counter()
-    try:
-        yield
-    finally:
-        histogram.observe(time.perf_counter() - started)
 
 
 def process_ended(multiprocess_dir: str) -> None:

@@ -1,6 +1,6 @@
 """Where a request's time goes: the product's app in this process, under pyinstrument.
 
-    python -m tests.bench.profile [--query me|list|cheap] [--requests N] [--engine sqlite|postgres]
+    python -m tests.bench.profile [--query me|list|cheap|login] [--requests N] [--engine sqlite|postgres]
 
 Seeds a small fresh database, signs a member in, then sends N requests of one kind straight
 to the ASGI app (no sockets: the HTTP client's own frames are in the tree, under `client`)
@@ -57,14 +57,17 @@ async def main_async(args: argparse.Namespace) -> None:
                                                 base_url="http://bench")
                         await profiled(args, raw, headers, prefix="/raw")
                 else:
-                    await profiled(args, client, headers, prefix="/bench/raw" if args.raw else None)
+                    login = {"input": {"nationalId": seeded.special[0].national_id,
+                                       "password": seed.PASSWORD}}
+                    await profiled(args, client, headers, prefix="/bench/raw" if args.raw else None,
+                                   login=login)
     finally:
         await databases.close()
 
 
 async def profiled(
     args: argparse.Namespace, client: httpx.AsyncClient, headers: dict[str, str],
-    prefix: str | None,
+    prefix: str | None, login: dict | None = None,
 ) -> None:
     if prefix is not None:
         path = {"me": "/me", "list": "/requests?first=20"}[args.query]
@@ -76,6 +79,7 @@ async def profiled(
             "me": (baseline.ME_QUERY, None),
             "list": (baseline.REQUESTS_QUERY, {"first": 20}),
             "cheap": ("query Services { services { type } }", None),
+            "login": (LOGIN, login),
         }[args.query]
 
         def send() -> object:
@@ -122,7 +126,7 @@ async def profiled(
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--query", choices=("me", "list", "cheap"), default="me")
+    parser.add_argument("--query", choices=("me", "list", "cheap", "login"), default="me")
     parser.add_argument("--requests", type=int, default=1000)
     parser.add_argument("--engine", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--raw", action="store_true", help="the in-app raw routes")
