@@ -9,6 +9,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -58,11 +59,13 @@ def seaweedfs(folder: Path, timeout: float = 30.0) -> Iterator[ObjectStore | str
     ports = {name: _port_pair() for name in ("master", "volume", "filer", "s3")}
     log = open(folder / "weed.log", "wb")
     process = subprocess.Popen(
-        [binary, "server", f"-dir={folder}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1", "-s3",
+        # Its logs and local sockets stay in the test's folder, not in /tmp after the run.
+        [binary, f"-logdir={folder}", "server", f"-dir={folder}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1", "-s3",
          f"-master.port={ports['master']}", f"-volume.port={ports['volume']}",
          f"-filer.port={ports['filer']}", f"-s3.port={ports['s3']}",
          "-s3.port.iceberg=0", "-s3.port.lance=0", "-master.volumeSizeLimitMB=64",
-         "-volume.max=0", "-volume.preStopSeconds=0"],
+         "-volume.max=0", "-volume.preStopSeconds=0",
+         f"-filer.localSocket={folder / 'filer.sock'}", f"-s3.localSocket={folder / 's3.sock'}"],
         stdout=log, stderr=subprocess.STDOUT,
     )
     store = ObjectStore(endpoint_url=f"http://127.0.0.1:{ports['s3']}")
@@ -74,6 +77,11 @@ def seaweedfs(folder: Path, timeout: float = 30.0) -> Iterator[ObjectStore | str
         process.kill()
         process.wait()
         log.close()
+        # The gRPC sockets have no flag of their own: SeaweedFS puts them in the temp folder.
+        for name, port in ports.items():
+            Path(tempfile.gettempdir(), f"seaweedfs-{name}-grpc-{port + 10000}.sock").unlink(
+                missing_ok=True
+            )
 
 
 def _create_bucket(store: ObjectStore, process: subprocess.Popen, timeout: float) -> str | None:
