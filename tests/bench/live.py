@@ -71,6 +71,10 @@ async def post(http: httpx.AsyncClient, query: str, variables: dict, token: str 
     answer = response.json()
     if answer.get("errors"):
         raise RuntimeError(f"GraphQL errors: {answer['errors']}")
+    refused = [field for field, payload in answer["data"].items()
+               if isinstance(payload, dict) and payload.get("errors")]
+    if refused:  # a refused mutation raises no event: say so rather than wait for one
+        raise RuntimeError(f"refused: {answer['data']}")
     return answer["data"]
 
 
@@ -145,8 +149,10 @@ async def live_fanout(report: Report, databases: Databases, args: argparse.Names
 
             started = time.perf_counter()
             receipts = [asyncio.ensure_future(receipt(s, started, status)) for s in sockets]
-            await post(http, REVIEW, {"input": {"requestId": request_id, "status": status}},
-                       staff_token)
+            review = {"requestId": request_id, "status": status}
+            if status == "NEEDS_INFORMATION":  # the member must be told what is missing
+                review["note"] = "Please attach the physiotherapist's referral."
+            await post(http, REVIEW, {"input": review}, staff_token)
             mutations.append((time.perf_counter() - started) * 1000)
             times = await asyncio.gather(*receipts)
             deliveries.extend(times)

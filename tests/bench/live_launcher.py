@@ -1,4 +1,4 @@
-"""The bench's server for part 5 (live events): tests.bench.launcher's app, with room for
+"""The bench's server for part 6 (live events): tests.bench.launcher's app, with room for
 1,000 sockets of one staff account.
 
     python -m tests.bench.live_launcher --database-url URL --port PORT --secret-key KEY
@@ -27,13 +27,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--hashing-concurrency", type=int, default=None)
     args = parser.parse_args(argv)
 
-    configure_logging()
     settings = dataclasses.replace(
         settings_for(database_url=args.database_url, port=args.port, secret_key=args.secret_key,
                      app_env=args.app_env, unused_port=args.unused_port,
                      hashing_concurrency=args.hashing_concurrency),
         live_sockets_per_member=SOCKETS_PER_MEMBER,
     )
+    configure_logging(production=settings.production)
     uvicorn.run(create_app(settings), host="127.0.0.1", port=args.port, access_log=False,
                 log_config=None, http="httptools", loop="uvloop", lifespan="on",
                 ws="websockets-sansio")
