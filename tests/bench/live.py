@@ -89,7 +89,7 @@ async def live_fanout(report: Report, databases: Databases, args: argparse.Names
     try:
         url = await databases.create_postgres("live")
     except Exception as error:  # the figure needs two processes on one PostgreSQL database
-        report.add(f"5. live events: skipped, PostgreSQL at 127.0.0.1:5432 is needed ({error})")
+        report.add(f"== 6. Live events: skipped, PostgreSQL at 127.0.0.1:5432 is needed ({error})")
         return
     receiver, sender = (
         Server(database_url=url, secret_key=secret, app_env=args.app_env,
@@ -163,7 +163,7 @@ async def live_fanout(report: Report, databases: Databases, args: argparse.Names
     grown = max(0, after - before)
     met = report.target("live event p99, 1,000 sockets on another process",
                         f"{p99:.1f} ms", f"<= {TARGET_P99_MS:.0f} ms", p99 <= TARGET_P99_MS)
-    report.add("5. live events: one process raises, 1,000 sockets on another receive "
+    report.add("== 6. Live events: one process raises, 1,000 sockets on another receive "
                "(PostgreSQL LISTEN/NOTIFY)")
     report.add(f"   delivery latency from the mutation's start, {len(deliveries):,} deliveries: "
                f"p50 {p50:.1f} ms, p99 {p99:.1f} ms ({met})")

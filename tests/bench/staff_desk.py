@@ -162,7 +162,7 @@ async def access_log_part(
     off, on = measured["off"].result, measured["on"].result
     value = ratio(on.rps, off.rps)
     report.add()
-    report.add(f"== 5. Access log: a staff page of 20 with applicants (20 REQUEST_REVIEW "
+    report.add(f"== 7. Access log: a staff page of 20 with applicants (20 REQUEST_REVIEW "
                f"events), {connections} connections, {len(cursors)} pages round-robin")
     report.add(f"{'':<24}{'req/s':>8}{'p50':>8}{'p99':>8}")
     for name, result in (("access log off", off), ("access log on", on)):
