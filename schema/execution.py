@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import time
+import weakref
 from collections.abc import Callable, Collection
 from typing import Any
 
@@ -42,7 +43,10 @@ from strawberry.utils.operation import get_first_operation, get_operation_type
 # graphql-core's whole path (a resolver, arguments, an object or list type).
 PlainField = tuple[str, GraphQLLeafType, bool] | None
 _UNKNOWN = object()
-_plain_fields: dict[tuple[str, str], PlainField] = {}
+# Per object type (of whichever schema: tests build several), per field name.
+_plain_fields: weakref.WeakKeyDictionary[GraphQLObjectType, dict[str, PlainField]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def plain_field(parent_type: GraphQLObjectType, field: GraphQLField | None) -> PlainField:
@@ -85,13 +89,17 @@ class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
         awaitable_fields: list[str] = []
         is_awaitable = self.is_awaitable
         type_name = parent_type.name
+        plans = _plain_fields.get(parent_type)
+        if plans is None:
+            plans = _plain_fields[parent_type] = {}
         try:
             for response_name, field_details_list in grouped_field_set.items():
                 field_name = field_details_list[0].node.name.value
-                plan = _plain_fields.get((type_name, field_name), _UNKNOWN)
+                plan = plans.get(field_name, _UNKNOWN)
                 if plan is _UNKNOWN:
-                    plan = plain_field(parent_type, self.schema.get_field(parent_type, field_name))
-                    _plain_fields[type_name, field_name] = plan
+                    plan = plans[field_name] = plain_field(
+                        parent_type, self.schema.get_field(parent_type, field_name)
+                    )
                 if plan is not None:
                     value = _plain_value(plan, source_value)  # type: ignore[arg-type]
                     if value is not Undefined:
