@@ -19,9 +19,9 @@ from strawberry.extensions import (
 )
 from strawberry.extensions.query_depth_limiter import IgnoreContext
 from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.schema import DEFAULT_ALLOWED_OPERATION_TYPES
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionResult
-from strawberry.types.graphql import OperationType
 from strawberry.utils.logging import StrawberryLogger
 
 from resolvers.errors import DomainError
@@ -129,7 +129,7 @@ class Schema(strawberry.Schema):
         return await self.executor.execute(
             query, variable_values=variable_values, context_value=context_value,
             root_value=root_value, operation_name=operation_name,
-            allowed_operation_types=allowed_operation_types or {OperationType.QUERY, OperationType.MUTATION},
+            allowed_operation_types=allowed_operation_types or DEFAULT_ALLOWED_OPERATION_TYPES,
             operation_extensions=operation_extensions,
         )
 
