@@ -109,7 +109,7 @@ def create_app(
         ],
         middleware=[
             # Outermost: CORS preflights and 413s get the headers too.
-            Middleware(SecurityHeaders),
+            Middleware(SecurityHeaders, https=settings.https),
             Middleware(RequestContext),
             Middleware(RequestsInFlight),
             Middleware(
