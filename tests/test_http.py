@@ -156,6 +156,26 @@ async def test_the_verification_page_is_never_framed(client):
     assert page.headers["x-frame-options"] == "DENY"
 
 
+# Each misspelling graphql-core would answer with "Did you mean ...?".
+MISSPELLED = [
+    "{ me { requests(statuss: SUBMITTED) { totalCount } } }",  # an argument
+    "query Q($s: RequestStatuss) { me { requests(status: $s) { totalCount } } }",  # a type
+    "{ me { requests(status: SUBMITED) { totalCount } } }",  # an enum value
+    'mutation { login(input: {nationalId: "1", passwrd: "x"}) { errors { code } } }',  # an input field
+    "{ mee { id } }",  # a field
+]
+
+
+async def test_production_suggests_no_name_in_any_message(production_client, client):
+    for document in MISSPELLED:
+        answered = (await production_client.post("/graphql", json={"query": document})).json()
+        messages = [error["message"] for error in answered["errors"]]
+        assert messages and not any("Did you mean" in message for message in messages), messages
+        # Development still helps.
+        helped = (await client.post("/graphql", json={"query": document})).json()
+        assert any("Did you mean" in error["message"] for error in helped["errors"]), document
+
+
 async def test_development_suggests_field_names(client):
     typo = await client.post("/graphql", json={"query": "{ mee { id } }"})
     assert "Did you mean 'me'?" in typo.json()["errors"][0]["message"]
