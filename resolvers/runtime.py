@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from resolvers.access_log import AccessLog
+from resolvers.deferred import Deferred
 from resolvers.delivery import Outbox, senders_for, utcnow
 from resolvers.encryption import FileCipher
 from resolvers.links import LinkSigner
@@ -31,6 +32,7 @@ class Runtime:
     live: Hub = field(default_factory=Hub)
     clock: Callable[[], dt.datetime] = field(default=utcnow)
     access_log: AccessLog = field(default_factory=AccessLog)
+    deferred: Deferred = field(default_factory=Deferred)
 
     def now(self) -> dt.datetime:
         return self.clock()
