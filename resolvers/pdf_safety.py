@@ -178,7 +178,8 @@ def _actions_of(obj: object) -> list[object]:
     found: list[object] = [obj] if obj.get("/Type") == pikepdf.Name.Action else []
     # An /A or /OpenAction that is an array is a destination (a page and a view), no action.
     found.extend([obj.get("/A"), obj.get("/OpenAction")])
-    chained = obj.get("/Next")
+    # /Next chains actions only in an action; in an outline item it is the next item.
+    chained = obj.get("/Next") if isinstance(obj.get("/S"), pikepdf.Name) else None
     found.extend(chained if isinstance(chained, pikepdf.Array) else [chained])
     triggers = obj.get("/AA")
     if isinstance(triggers, pikepdf.Dictionary):

@@ -129,6 +129,9 @@ HOSTILE = [
         **PAGES, 3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
                     b" /AA << /O << /S /GoTo /D [3 0 R /Fit] /Next [<< /S /J#61vaScript >>] >> >> >>",
         1: b"<< /Type /Catalog /Pages 2 0 R >>"})),
+    ("data import chained after a harmless action", with_catalog(
+        b"/OpenAction << /S /GoTo /D [3 0 R /Fit] /Next 10 0 R >>",
+        more={10: b"<< /S /ImportData /F (x.fdf) >>"})),
     ("last stream past the decoding limit",
      build({**PAGES, 1: b"<< /Type /Catalog /Pages 2 0 R >>", 5: zeros_stream(60 * 1024 * 1024)})),
 ]
@@ -137,11 +140,15 @@ HOSTILE = [
 BOMB = build({**PAGES, 1: b"<< /Type /Catalog /Pages 2 0 R >>", 5: zeros_stream(200 * 1024 * 1024)})
 
 # What ordinary writers produce, and must still be kept: object and xref streams, a link to a
-# web page, a page label and a transparency group (their /S is no action), a page to open on,
-# and a photo whose JPEG bytes are hex-encoded before the codec.
+# web page, a page label and a transparency group (their /S is no action), bookmarks, a page
+# to open on, and a photo whose JPEG bytes are hex-encoded before the codec.
 HARMLESS = with_catalog(
-    b"/OpenAction [3 0 R /Fit] /PageLabels << /Nums [0 << /S /D >>] >>",
+    b"/OpenAction [3 0 R /Fit] /PageLabels << /Nums [0 << /S /D >>] >> /Outlines 13 0 R",
     more={
+        # Bookmarks: /Next there is the next bookmark, not a chained action.
+        13: b"<< /Type /Outlines /First 14 0 R /Last 15 0 R /Count 2 >>",
+        14: b"<< /Title (Report) /Parent 13 0 R /Next 15 0 R /A << /S /GoTo /D [3 0 R /Fit] >> >>",
+        15: b"<< /Title (Annex) /Parent 13 0 R /Prev 14 0 R /Dest [3 0 R /Fit] >>",
         10: b"<< /Type /Annot /Subtype /Link /Rect [0 0 10 10]"
             b" /A << /S /URI /URI (https://www.gosi.gov.sa/) >> >>",
         12: b"<< /S /Transparency /CS /DeviceRGB >>",
