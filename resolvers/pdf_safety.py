@@ -19,6 +19,8 @@ import io
 import re
 import sys
 
+import structlog
+
 # Bounds of one scan; reaching any of them refuses the file.
 DECODED_MAX = 50 * 1024 * 1024  # all streams decoded, together
 OBJECTS_MAX = 200_000
@@ -48,6 +50,7 @@ ACTIVE_TYPES = {"/EmbeddedFile", "/FileAttachment", "/RichMedia", "/Screen", "/M
 # Image codecs qpdf leaves encoded; such a stream is an image's pixels, never structure.
 IMAGE_FILTERS = {"/DCTDecode", "/JPXDecode", "/JBIG2Decode", "/CCITTFaxDecode"}
 
+log = structlog.stdlib.get_logger("gosi.uploads")
 _scans: asyncio.Semaphore | None = None
 
 
@@ -68,8 +71,14 @@ async def is_inert(content: bytes) -> bool:
             with contextlib.suppress(ProcessLookupError):
                 child.kill()
             await child.wait()
+            log.info("pdf_refused", reason="scan over its time limit")
             return False
-    return child.returncode == 0 and answer == VERDICT_SAFE
+    if child.returncode == 0 and answer == VERDICT_SAFE:
+        return True
+    # The child names what it found (names only, never the file's text).
+    log.info("pdf_refused", reason=answer[:100].decode("ascii", "replace") or
+             f"scan ended with status {child.returncode}")
+    return False
 
 
 def refusal(content: bytes) -> str | None:
