@@ -24,22 +24,14 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionResult
 from strawberry.utils.logging import StrawberryLogger
 
-from resolvers.errors import DomainError
-from schema import (
-    accounts,
-    documents,
-    live,
-    node,
-    notifications,
-    profile,
-    questions,
-    security,
-    service_requests,
-    tracing,
-)
+from resolvers.platform.errors import DomainError
+from schema import accounts, documents, live, node, profile, questions, security
+from schema import inbox as notifications
 from schema.base import Node
 from schema.execution import Executor
-from schema.metrics import observe_operation
+from schema.http import tracing
+from schema.http.metrics import observe_operation
+from schema.service_requests import types as service_requests
 
 MAX_DEPTH = 10
 MAX_ALIASES = 15

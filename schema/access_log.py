@@ -10,7 +10,7 @@ import strawberry
 
 from models import AccessEvent as AccessEventModel
 from models import enums
-from resolvers import access_log
+from resolvers.security import access_log
 from schema.connections import Connection
 from schema.context import Info
 

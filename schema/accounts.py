@@ -8,10 +8,11 @@ import strawberry
 
 from models import Member as MemberModel
 from models import enums
-from resolvers import accounts, sessions
-from resolvers.codes import CodeDelivery as DomainCodeDelivery
-from resolvers.second_factor import Challenge as DomainChallenge
-from resolvers.sessions import IssuedSession
+from resolvers.accounts import sign_in as accounts
+from resolvers.security import sessions
+from resolvers.security.codes import CodeDelivery as DomainCodeDelivery
+from resolvers.security.second_factor import Challenge as DomainChallenge
+from resolvers.security.sessions import IssuedSession
 from schema.base import Language, NotificationChannel, UserError
 from schema.context import Info
 from schema.member import Member

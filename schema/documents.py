@@ -16,9 +16,10 @@ from models import DecisionLetter as DecisionLetterModel
 from models import Document as DocumentModel
 from models import InformationRequest as InformationRequestModel
 from models import Role
-from resolvers import letters, service_requests
+from resolvers import letters
 from resolvers.documents import Upload as UploadedDocument
-from resolvers.links import Grant, LinkKind
+from resolvers.platform.links import Grant, LinkKind
+from resolvers.service_requests import workflow as service_requests
 from schema.base import Actor, DocumentKind, Node, RequestStatus, ServiceType, to_global_id
 from schema.context import Info
 

@@ -23,12 +23,12 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
 from strawberry.types.unset import UNSET, UnsetType
 
 from models import Role
-from resolvers import live
-from resolvers.i18n import translate
+from resolvers.platform import live
+from resolvers.platform.i18n import translate
 from schema.base import decode_global_id
 from schema.context import Context, Info
-from schema.notifications import Notification
-from schema.service_requests import ServiceRequest, staff_viewer
+from schema.inbox import Notification
+from schema.service_requests.types import ServiceRequest, staff_viewer
 
 
 def _socket(info: Info) -> live.Socket:

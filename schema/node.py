@@ -9,11 +9,13 @@ import strawberry
 
 from models import AccessPurpose, Role
 from models import Member as MemberModel
-from resolvers.access_log import record_access
-from schema import documents, notifications, questions, service_requests
+from resolvers.security.access_log import record_access
+from schema import documents, questions
+from schema import inbox as notifications
 from schema.base import Node, from_global_id
 from schema.context import Info
 from schema.member import Member
+from schema.service_requests import types as service_requests
 
 Loader = Callable[[Info, uuid.UUID], Awaitable[Node | None]]
 

@@ -12,9 +12,10 @@ import strawberry
 from models import AccessPurpose, Role
 from models import Question as QuestionModel
 from models import QuestionMessage as QuestionMessageModel
-from resolvers import accounts, questions
-from resolvers.access_log import record_access
-from resolvers.pagination import Page
+from resolvers import questions
+from resolvers.accounts import sign_in as accounts
+from resolvers.platform.pagination import Page
+from resolvers.security.access_log import record_access
 from schema.base import (
     Actor,
     Node,
@@ -30,7 +31,7 @@ from schema.member import Member
 from schema.payloads import errors_field, mutation
 
 if TYPE_CHECKING:
-    from schema.service_requests import ServiceRequest
+    from schema.service_requests.types import ServiceRequest
 
 
 
@@ -83,10 +84,10 @@ class Question(Node):
     @strawberry.field(description="The asker's service request this question is about, if any.")
     async def related_request(
         self, info: Info
-    ) -> Annotated[ServiceRequest, strawberry.lazy("schema.service_requests")] | None:
+    ) -> Annotated[ServiceRequest, strawberry.lazy("schema.service_requests.types")] | None:
         if self.related_request_id is None:
             return None
-        from schema.service_requests import load_service_request
+        from schema.service_requests.types import load_service_request
 
         return await load_service_request(info, self.related_request_id)
 

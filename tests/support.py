@@ -258,7 +258,7 @@ async def signed_up(client: httpx.AsyncClient, inbox: Inbox, person: Person | No
 
 async def signed_in_staff(client: httpx.AsyncClient, app) -> Person:
     """A staff account made the way `server.py create-staff` makes one, then signed in."""
-    from resolvers import accounts
+    from resolvers.accounts import sign_in as accounts
 
     person = new_person()
     await accounts.create_staff(

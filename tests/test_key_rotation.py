@@ -7,8 +7,8 @@ import httpx
 import pytest
 
 from models import Session
-from resolvers.settings import ConfigurationError, Settings
-from resolvers.tokens import Keyring
+from resolvers.platform.settings import ConfigurationError, Settings
+from resolvers.platform.tokens import Keyring
 from tests.servers import running_servers, server_environment
 from tests.support import ACTIVATE, LOGIN, gql, new_person, register, signed_up
 

@@ -11,8 +11,8 @@ import httpx
 import pytest
 from tortoise import connections
 
-from resolvers import accounts
-from resolvers.runtime import Runtime
+from resolvers.accounts import sign_in as accounts
+from resolvers.platform.runtime import Runtime
 from tests.servers import running_servers, server_environment
 from tests.sockets import NOTIFICATION_RECEIVED, REQUEST_UPDATED, live_socket
 from tests.support import LOGIN, gql, new_person

@@ -8,7 +8,7 @@ import pytest
 from tortoise import connections
 
 from models import AccessEvent
-from resolvers import accounts
+from resolvers.accounts import sign_in as accounts
 from tests.support import LOGIN, Person, gql, new_person, signed_up
 
 SUBMIT = """

@@ -11,9 +11,9 @@ import time
 import pytest
 
 from models import Member, Notification, NotificationKind
-from resolvers import live
-from resolvers.live import Event, Hub, RedisTransport
-from resolvers.settings import Settings
+from resolvers.platform import live
+from resolvers.platform.live import Event, Hub, RedisTransport
+from resolvers.platform.settings import Settings
 from tests.servers import fresh_redis_or_skip
 from tests.sockets import (
     NOTIFICATION_RECEIVED,

@@ -19,8 +19,8 @@ from typing import Protocol
 
 import httpx
 
-from resolvers import accounts
-from resolvers.runtime import Runtime
+from resolvers.accounts import sign_in as accounts
+from resolvers.platform.runtime import Runtime
 from tests.bench import seed
 from tests.bench.databases import Databases, orm, seed_database
 from tests.bench.process import Server

@@ -50,11 +50,11 @@ import orjson
 from argon2.exceptions import VerifyMismatchError
 
 from models import ServiceRequest
-from resolvers import accounts
-from resolvers.pagination import encode_cursor
-from resolvers.runtime import Runtime
-from resolvers.settings import Settings
-from schema.app import create_app
+from resolvers.accounts import sign_in as accounts
+from resolvers.platform.pagination import encode_cursor
+from resolvers.platform.runtime import Runtime
+from resolvers.platform.settings import Settings
+from schema.http.app import create_app
 from tests.bench import baseline, live, seed, staff_desk, statements, uploads
 from tests.bench.databases import (
     Databases,

@@ -21,9 +21,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from models import Member, RequestStatus, Role, ServiceRequest
-from resolvers import accounts
-from resolvers.pagination import encode_cursor
-from resolvers.runtime import Runtime
+from resolvers.accounts import sign_in as accounts
+from resolvers.platform.pagination import encode_cursor
+from resolvers.platform.runtime import Runtime
 from tests.bench.load import Load, Shape
 
 if TYPE_CHECKING:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from models import NotificationChannel
-from resolvers import accounts
-from resolvers.errors import DomainError, ErrorCode
-from resolvers.runtime import Runtime
+from resolvers.accounts import sign_in as accounts
+from resolvers.platform.errors import DomainError, ErrorCode
+from resolvers.platform.runtime import Runtime
 from tests.domain.conftest import FakeClock, last_code_sent_to
 from tests.support import STRONG_PASSWORD, new_mobile, new_national_id
 

@@ -7,10 +7,10 @@ import uuid
 
 import pytest
 
-from resolvers import service_requests
-from resolvers.errors import DomainError, ErrorCode
-from resolvers.runtime import Runtime
-from resolvers.service_requests import Physiotherapy, RetirementPension
+from resolvers.platform.errors import DomainError, ErrorCode
+from resolvers.platform.runtime import Runtime
+from resolvers.service_requests import workflow as service_requests
+from resolvers.service_requests.workflow import Physiotherapy, RetirementPension
 from tests.domain.conftest import FakeClock, active_member
 
 

@@ -1,0 +1,1 @@
+"""The GraphQL surface of service requests: types, inputs, mutations."""
