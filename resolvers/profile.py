@@ -17,7 +17,7 @@ from models import (
     SecurityEventKind,
 )
 from resolvers import validation
-from resolvers.accounts.sign_in import Address, clean_address
+from resolvers.accounts.registration import Address, clean_address
 from resolvers.messages.notices import notify_member
 from resolvers.messages.templates import (
     CONTACT_CHANGE_CODE,

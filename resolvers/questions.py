@@ -25,7 +25,7 @@ from resolvers.platform.errors import DomainError, ErrorCode, ErrorCollector
 from resolvers.platform.pagination import Page, grouped, paginate
 from resolvers.platform.references import next_reference
 from resolvers.platform.runtime import Runtime
-from resolvers.service_requests.workflow import NOBODY, exact_reference, lookup_member
+from resolvers.service_requests.search import NOBODY, exact_reference, lookup_member
 
 REFERENCE_PREFIX = "Q"
 SUBJECT_MAX = 200

@@ -19,7 +19,7 @@ from strawberry.types import Info as StrawberryInfo
 from models import Language, Member, Role, Session
 from resolvers.platform.errors import DomainError
 from resolvers.platform.i18n import negotiate_language, translate
-from resolvers.platform.live import Socket
+from resolvers.platform.live.events import Socket
 from resolvers.platform.pagination import Page
 from resolvers.platform.runtime import Runtime
 from resolvers.security import sessions

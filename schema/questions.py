@@ -13,9 +13,8 @@ from models import AccessPurpose, Role
 from models import Question as QuestionModel
 from models import QuestionMessage as QuestionMessageModel
 from resolvers import questions
-from resolvers.accounts import sign_in as accounts
+from resolvers.accounts import sign_in
 from resolvers.platform.pagination import Page
-from resolvers.security.access_log import record_access
 from schema.base import (
     Actor,
     Node,
@@ -94,15 +93,15 @@ class Question(Node):
     @strawberry.field(description="The member who asked.")
     async def asker(self, info: Info) -> Member:
         await self._opened(info)
-        row = await info.context.loader(accounts.members_by_id).load(self.member_id)
+        row = await info.context.loader(sign_in.members_by_id).load(self.member_id)
         return Member.from_model(row)
 
     async def _opened(self, info: Info) -> None:
         """Staff reading the conversation or the asker: one line in the member's log."""
         viewer = await info.context.viewer()
         if viewer is not None and viewer.role is Role.STAFF:
-            record_access(
-                info.context.runtime, staff=viewer, member_id=self.member_id,
+            info.context.runtime.access_log.record(
+                staff=viewer, member_id=self.member_id,
                 purpose=AccessPurpose.QUESTION_ANSWER, subject=self.reference_number,
                 thing=self.pk,
             )

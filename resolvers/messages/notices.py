@@ -9,7 +9,7 @@ from typing import Any
 
 from models import Language, Member, Notification, NotificationChannel, NotificationKind
 from resolvers.messages.templates import Template
-from resolvers.platform import live
+from resolvers.platform.live import hub
 from resolvers.platform.runtime import Runtime
 
 TITLE_MAX = 200
@@ -51,7 +51,7 @@ async def notify_member(
         question_id=question_id,
         created_at=runtime.now(),
     )
-    live.notification_created(runtime.live, notification)
+    hub.notification_created(runtime.live, notification)
     if channel is None:
         channel, destination = preferred_destination(member)
     else:

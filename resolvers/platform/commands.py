@@ -9,7 +9,7 @@ import sys
 from tortoise import Tortoise, connections
 
 from models import AccountStatus, Member
-from resolvers.accounts import sign_in as accounts
+from resolvers import staff
 from resolvers.platform.database import migrate_database
 from resolvers.platform.errors import DomainError
 from resolvers.platform.runtime import Runtime
@@ -20,7 +20,7 @@ async def create_staff_command(settings: Settings, args: argparse.Namespace, pas
     await migrate_database(settings)
     await Tortoise.init(config=settings.tortoise_config())
     try:
-        member, created = await accounts.create_staff(
+        member, created = await staff.create_staff(
             runtime=Runtime.from_settings(settings),
             national_id=args.national_id,
             full_name=args.name,
@@ -44,7 +44,7 @@ async def disable_staff_command(settings: Settings, args: argparse.Namespace) ->
     await migrate_database(settings)
     await Tortoise.init(config=settings.tortoise_config())
     try:
-        member = await accounts.disable_staff(
+        member = await staff.disable_staff(
             runtime=Runtime.from_settings(settings), national_id=args.national_id
         )
     except DomainError as error:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from resolvers.platform.delivery import Outbox, senders_for, utcnow
 from resolvers.platform.encryption import FileCipher
 from resolvers.platform.links import LinkSigner
-from resolvers.platform.live import Hub
+from resolvers.platform.live.hub import Hub
 from resolvers.platform.passwords import Passwords
 from resolvers.platform.settings import Settings
 from resolvers.platform.store import DocumentStore, store_for
@@ -31,6 +31,10 @@ class Runtime:
     live: Hub = field(default_factory=Hub)
     clock: Callable[[], dt.datetime] = field(default=utcnow)
     access_log: AccessLog = field(default_factory=AccessLog)
+
+    def __post_init__(self) -> None:
+        # One clock for the rules and the access log: a clock moved in a test moves both.
+        self.access_log.clock = self.now
 
     def now(self) -> dt.datetime:
         return self.clock()

@@ -1,6 +1,6 @@
 """Who opened whose data: the access log members read, written without slowing staff down.
 
-Staff reading a member's personal data call `record_access`; it returns at once. Events wait
+Staff reading a member's personal data call `AccessLog.record`; it returns at once. Events wait
 in memory and are written together, at most FLUSH_DELAY seconds later (sooner when BATCH
 are waiting, and before a member reads their log). One staff member opening the same thing
 for the same purpose again within WINDOW adds nothing. The table is append-only: this
@@ -14,14 +14,12 @@ import contextlib
 import datetime as dt
 import logging
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from models import AccessEvent, AccessPurpose, Member
+from resolvers.platform.delivery import utcnow
 from resolvers.platform.pagination import Page, paginate
-
-if TYPE_CHECKING:
-    from resolvers.platform.runtime import Runtime
 
 WINDOW = dt.timedelta(hours=1)
 FLUSH_DELAY = 0.5
@@ -52,12 +50,36 @@ class Access:
 class AccessLog:
     """The pending events of one process, and when each key was last recorded."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], dt.datetime] = utcnow) -> None:
+        # The Runtime hands its own clock here, so a clock moved in a test moves this one too.
+        self.clock = clock
         self.pending: list[Access] = []
         self.recent: dict[Key, dt.datetime] = {}
         self._timer: asyncio.TimerHandle | None = None
         self._flushing: set[asyncio.Task[None]] = set()
         self._lock = asyncio.Lock()
+
+    def record(
+        self,
+        *,
+        staff: Member,
+        member_id: uuid.UUID,
+        purpose: AccessPurpose,
+        subject: str,
+        thing: uuid.UUID | str,
+    ) -> None:
+        """Notes that `staff` opened member `member_id`'s data for `purpose`; returns at once.
+
+        `subject` is what the member will read (SR-2026-000042, a document's kind); `thing` is
+        the key of what was opened (the request's, question's or document's id), which the
+        deduplication compares. Staff opening their own data is not recorded.
+        """
+        if staff.id == member_id:
+            return
+        self.add(Access(
+            member_id=member_id, staff_id=staff.id, staff_name=staff.full_name, purpose=purpose,
+            subject=subject[:100], thing=str(thing)[:64], at=self.clock(),
+        ))
 
     def add(self, access: Access) -> None:
         last = self.recent.get(access.key)
@@ -139,34 +161,11 @@ async def _not_yet_recorded(batch: list[Access]) -> list[AccessEvent]:
     return rows
 
 
-def record_access(
-    runtime: Runtime,
-    *,
-    staff: Member,
-    member_id: uuid.UUID,
-    purpose: AccessPurpose,
-    subject: str,
-    thing: uuid.UUID | str,
-) -> None:
-    """Notes that `staff` opened member `member_id`'s data for `purpose`; returns at once.
-
-    `subject` is what the member will read (SR-2026-000042, a document's kind); `thing` is
-    the key of what was opened (the request's, question's or document's id), which the
-    deduplication compares. Staff opening their own data is not recorded.
-    """
-    if staff.id == member_id:
-        return
-    runtime.access_log.add(Access(
-        member_id=member_id, staff_id=staff.id, staff_name=staff.full_name, purpose=purpose,
-        subject=subject[:100], thing=str(thing)[:64], at=runtime.now(),
-    ))
-
-
 async def member_access_log(
-    runtime: Runtime, *, member_id: uuid.UUID, first: int | None, after: str | None
+    access_log: AccessLog, *, member_id: uuid.UUID, first: int | None, after: str | None
 ) -> Page[AccessEvent]:
     """One member's access log, newest first, with what this process still holds written."""
-    await runtime.access_log.flush()
+    await access_log.flush()
     return await paginate(
         AccessEvent.filter(member_id=member_id), time_field="at", first=first, after=after,
         newest_first=True,

@@ -18,7 +18,6 @@ from resolvers.platform.i18n import negotiate_language
 from resolvers.platform.links import Grant, LinkExpired, LinkInvalid, LinkKind
 from resolvers.platform.runtime import Runtime
 from resolvers.platform.store import StoredFileMissing, StoreUnavailable
-from resolvers.security.access_log import record_access
 from resolvers.service_requests import catalog
 from schema.documents import VERIFICATIONS_PER_IP
 
@@ -35,8 +34,8 @@ async def record_document_view(runtime: Runtime, grant: Grant, document: Documen
     staff = await Member.get_or_none(id=grant.viewer_id)
     request = await ServiceRequest.get_or_none(id=document.request_id)
     if staff is not None and request is not None:
-        record_access(
-            runtime, staff=staff, member_id=request.member_id, purpose=AccessPurpose.DOCUMENT_VIEW,
+        runtime.access_log.record(
+            staff=staff, member_id=request.member_id, purpose=AccessPurpose.DOCUMENT_VIEW,
             subject=document.kind.value, thing=document.id,
         )
 

@@ -1,4 +1,4 @@
-"""Service requests: the catalog, applying, the review workflow, and the lists."""
+"""Service request types: catalog, details, the request node and its connection; the query."""
 
 from __future__ import annotations
 
@@ -16,19 +16,16 @@ from models import Member as MemberModel
 from models import RequestEvent as RequestEventModel
 from models import ServiceRequest as ServiceRequestModel
 from resolvers import documents, letters
-from resolvers.accounts import sign_in as accounts
+from resolvers.accounts import sign_in
 from resolvers.platform.pagination import Page
-from resolvers.security.access_log import record_access
-from resolvers.service_requests import catalog
-from resolvers.service_requests import workflow as service_requests
+from resolvers.service_requests import catalog, loaders, search, workflow
+from resolvers.service_requests import details as service_requests_details
 from schema.base import (
     Actor,
     DocumentKind,
     Node,
     RequestStatus,
     ServiceType,
-    UserError,
-    key_of,
     to_global_id,
 )
 from schema.connections import Connection
@@ -36,13 +33,10 @@ from schema.context import Info
 from schema.documents import (
     DecisionLetter,
     Document,
-    DocumentUploadInput,
     InformationRequest,
-    to_uploads,
-    verify_url,
 )
 from schema.member import Member
-from schema.payloads import errors_field, mutation
+from schema.service_requests.inputs import RequestFilter
 
 
 @strawberry.type(description="A document a service asks for.")
@@ -98,17 +92,17 @@ class RequestEvent:
 
     @classmethod
     def from_model(
-        cls, row: RequestEventModel | service_requests.HistoryStep, *, staff_view: bool = False,
+        cls, row: RequestEventModel | loaders.HistoryStep, *, staff_view: bool = False,
         language: Language = Language.AR,
     ) -> RequestEvent:
         note = row.note
-        if staff_view and (remark := service_requests.remark_text(row, language)):
+        if staff_view and (remark := workflow.remark_text(row, language)):
             note = f"{note} {remark}" if note else remark
         return cls(status=row.status, note=note, actor=row.actor, at=row.at)
 
     @classmethod
     def history(
-        cls, rows: Sequence[RequestEventModel | service_requests.HistoryStep], *, staff_view: bool,
+        cls, rows: Sequence[RequestEventModel | loaders.HistoryStep], *, staff_view: bool,
         language: Language,
     ) -> list[RequestEvent]:
         """Staff see every step with its staff-only remarks; members never the internal
@@ -176,12 +170,12 @@ ServiceRequestDetails = Annotated[
 ]
 
 DETAILS_TYPES: dict[type, type] = {
-    service_requests.RetirementPension: RetirementPensionDetails,
-    service_requests.DisabilityPension: DisabilityPensionDetails,
-    service_requests.HealthInsurance: HealthInsuranceDetails,
-    service_requests.Physiotherapy: PhysiotherapyDetails,
-    service_requests.WorkInjury: WorkInjuryDetails,
-    service_requests.UnemploymentBenefit: UnemploymentBenefitDetails,
+    service_requests_details.RetirementPension: RetirementPensionDetails,
+    service_requests_details.DisabilityPension: DisabilityPensionDetails,
+    service_requests_details.HealthInsurance: HealthInsuranceDetails,
+    service_requests_details.Physiotherapy: PhysiotherapyDetails,
+    service_requests_details.WorkInjury: WorkInjuryDetails,
+    service_requests_details.UnemploymentBenefit: UnemploymentBenefitDetails,
 }
 
 
@@ -197,7 +191,7 @@ class ServiceRequest(Node):
     assignee_id: strawberry.Private[uuid.UUID | None]
     # The row, for what only some queries ask (the details, parsed when asked).
     model: strawberry.Private[ServiceRequestModel]
-    events: strawberry.Private[list[service_requests.HistoryStep] | None] = None
+    events: strawberry.Private[list[loaders.HistoryStep] | None] = None
     # The staff member looking, or None for the applicant: decides what is shown and
     # whether opening the applicant's data goes into their access log.
     staff: strawberry.Private[MemberModel | None] = None
@@ -227,7 +221,7 @@ class ServiceRequest(Node):
     @strawberry.field(description="What the member stated, by the request's type.")
     def details(self, info: Info) -> ServiceRequestDetails:
         self._opened(info)
-        stated = service_requests.details_of(self.model)
+        stated = service_requests_details.details_of(self.model)
         return DETAILS_TYPES[type(stated)](**dataclasses.asdict(stated))
 
     @strawberry.field(description="Oldest first; the first event is SUBMITTED.")
@@ -240,7 +234,7 @@ class ServiceRequest(Node):
         return self._load_events(info)  # type: ignore[return-value]  # graphql-core awaits it
 
     async def _load_events(self, info: Info) -> list[RequestEvent]:
-        events = await info.context.loader(service_requests.events_of).load(self.pk)
+        events = await info.context.loader(loaders.events_of).load(self.pk)
         return RequestEvent.history(
             events, staff_view=self.staff is not None, language=info.context.language
         )
@@ -248,7 +242,7 @@ class ServiceRequest(Node):
     @strawberry.field(description="The member who applied.")
     async def applicant(self, info: Info) -> Member:
         self._opened(info)
-        row = await info.context.loader(accounts.members_by_id).load(self.member_id)
+        row = await info.context.loader(sign_in.members_by_id).load(self.member_id)
         return Member.from_model(row)
 
     @strawberry.field(description="Oldest first.")
@@ -266,12 +260,12 @@ class ServiceRequest(Node):
     async def information_request(self, info: Info) -> InformationRequest | None:
         if self.status is not RequestStatus.NEEDS_INFORMATION:
             return None
-        row = await info.context.loader(service_requests.open_information_requests).load(self.pk)
+        row = await info.context.loader(loaders.open_information_requests).load(self.pk)
         return InformationRequest.from_model(row) if row else None
 
     @strawberry.field(description="Set once the request is APPROVED or REJECTED.")
     async def decision_letter(self, info: Info) -> DecisionLetter | None:
-        if self.status not in service_requests.DECISIONS:
+        if self.status not in workflow.DECISIONS:
             return None
         row = await info.context.loader(letters.letters_of).load(self.pk)
         return DecisionLetter.from_model(info, row) if row else None
@@ -282,14 +276,14 @@ class ServiceRequest(Node):
     async def assignee(self, info: Info) -> Member | None:
         if self.staff is None or self.assignee_id is None:
             return None
-        row = await info.context.loader(accounts.members_by_id).load(self.assignee_id)
+        row = await info.context.loader(sign_in.members_by_id).load(self.assignee_id)
         return Member.from_model(row) if row else None
 
     def _opened(self, info: Info) -> None:
         """Staff reading the applicant or what they stated: one line in the member's log."""
         if self.staff is not None:
-            record_access(
-                info.context.runtime, staff=self.staff, member_id=self.member_id,
+            info.context.runtime.access_log.record(
+                staff=self.staff, member_id=self.member_id,
                 purpose=AccessPurpose.REQUEST_REVIEW, subject=self.reference_number,
                 thing=self.pk,
             )
@@ -309,7 +303,7 @@ async def _page(
     )
     if selects(info.selected_fields, ("edges", "node", "history")):
         nodes = [edge.node for edge in connection.edges]
-        events = await service_requests.events_of([node.pk for node in nodes])
+        events = await loaders.events_of([node.pk for node in nodes])
         for node, node_events in zip(nodes, events, strict=True):
             node.events = node_events
     return connection
@@ -340,7 +334,7 @@ async def member_requests(
     """Member.requests: the Member object was already shown only to its owner or to staff."""
     return await _page(
         info,
-        service_requests.member_requests(
+        search.member_requests(
             member_id=member_id, status=status, type=type, first=first, after=after
         ),
         await staff_viewer(info),
@@ -357,264 +351,10 @@ async def load_service_request(info: Info, key: uuid.UUID) -> ServiceRequest | N
     viewer = await info.context.viewer()
     if viewer is None:
         return None
-    row = await info.context.loader(service_requests.requests_by_id).load(key)
-    if row is None or not service_requests.can_see(viewer, row):
+    row = await info.context.loader(loaders.requests_by_id).load(key)
+    if row is None or not search.can_see(viewer, row):
         return None
     return ServiceRequest.from_model(row, viewer if viewer.role is Role.STAFF else None)
-
-
-@strawberry.input(description="Narrows the staff's list of requests.")
-class RequestFilter:
-    status: RequestStatus | None = strawberry.field(
-        default=None, description="Only requests in this status."
-    )
-    type: ServiceType | None = strawberry.field(
-        default=None, description="Only requests for this service."
-    )
-    reference_number: str | None = strawberry.field(
-        default=None, description="Exact reference number, e.g. SR-2026-000042."
-    )
-    national_id: str | None = strawberry.field(
-        default=None,
-        description="The applicant's national ID.",
-    )
-    assigned_to_me: bool | None = strawberry.field(
-        default=None, description="Only requests assigned to the caller."
-    )
-    unassigned: bool | None = strawberry.field(
-        default=None, description="Only requests nobody is assigned to."
-    )
-    overdue: bool | None = strawberry.field(
-        default=None, description="NEEDS_INFORMATION past its respondBy date."
-    )
-    submitted_from: dt.date | None = strawberry.field(
-        default=None, description="Submitted on or after this day (Saudi time)."
-    )
-    submitted_to: dt.date | None = strawberry.field(
-        default=None, description="Submitted on or before this day (Saudi time)."
-    )
-
-    def to_domain(self) -> service_requests.RequestSearch:
-        return service_requests.RequestSearch(
-            status=self.status,
-            type=self.type,
-            reference_number=self.reference_number,
-            national_id=self.national_id,
-            assigned_to_me=bool(self.assigned_to_me),
-            unassigned=bool(self.unassigned),
-            overdue=bool(self.overdue),
-            submitted_from=self.submitted_from,
-            submitted_to=self.submitted_to,
-        )
-
-
-@strawberry.input(description="Applying for a retirement pension.")
-class RetirementPensionInput:
-    retirement_date: dt.date = strawberry.field(
-        description="The day you retired; not in the future."
-    )
-    last_employer: str = strawberry.field(description="Your last employer, up to 200 characters.")
-
-    def to_domain(self) -> service_requests.Details:
-        return service_requests.RetirementPension(
-            retirement_date=self.retirement_date, last_employer=self.last_employer
-        )
-
-
-@strawberry.input(description="Applying for a disability pension.")
-class DisabilityPensionInput:
-    disability_date: dt.date = strawberry.field(
-        description="The day the disability began; not in the future."
-    )
-    medical_report_number: str = strawberry.field(
-        description="Number of the medical report, up to 50 characters."
-    )
-
-    def to_domain(self) -> service_requests.Details:
-        return service_requests.DisabilityPension(
-            disability_date=self.disability_date, medical_report_number=self.medical_report_number
-        )
-
-
-@strawberry.input(description="Applying for health insurance.")
-class HealthInsuranceInput:
-    dependents: int = strawberry.field(description="How many dependents to cover, 0 to 20.")
-    preferred_hospital: str | None = strawberry.field(
-        default=None, description="A hospital you would rather be treated at, up to 200 characters."
-    )
-
-    def to_domain(self) -> service_requests.Details:
-        return service_requests.HealthInsurance(
-            dependents=self.dependents, preferred_hospital=self.preferred_hospital
-        )
-
-
-@strawberry.input(description="Applying for physiotherapy.")
-class PhysiotherapyInput:
-    injury_date: dt.date = strawberry.field(description="The day of the injury; not in the future.")
-    diagnosis: str = strawberry.field(description="The doctor's diagnosis, up to 1000 characters.")
-    sessions_requested: int = strawberry.field(description="1 to 60")
-    preferred_city: str = strawberry.field(
-        description="Where you would attend, up to 100 characters."
-    )
-
-    def to_domain(self) -> service_requests.Details:
-        return service_requests.Physiotherapy(
-            injury_date=self.injury_date,
-            diagnosis=self.diagnosis,
-            sessions_requested=self.sessions_requested,
-            preferred_city=self.preferred_city,
-        )
-
-
-@strawberry.input(description="Reporting a work injury.")
-class WorkInjuryInput:
-    injury_date: dt.date = strawberry.field(description="The day of the injury; not in the future.")
-    employer: str = strawberry.field(
-        description="Your employer at the time, up to 200 characters."
-    )
-    description: str = strawberry.field(description="What happened, up to 2000 characters.")
-
-    def to_domain(self) -> service_requests.Details:
-        return service_requests.WorkInjury(
-            injury_date=self.injury_date, employer=self.employer, description=self.description
-        )
-
-
-@strawberry.input(description="Applying for the unemployment benefit (SANED).")
-class UnemploymentBenefitInput:
-    last_working_day: dt.date = strawberry.field(
-        description="Your last day at work; not in the future."
-    )
-    last_employer: str = strawberry.field(description="Your last employer, up to 200 characters.")
-
-    def to_domain(self) -> service_requests.Details:
-        return service_requests.UnemploymentBenefit(
-            last_working_day=self.last_working_day, last_employer=self.last_employer
-        )
-
-
-@strawberry.input(
-    one_of=True, description="Exactly one member is set; it decides the request's type."
-)
-class ServiceRequestDetailsInput:
-    retirement_pension: RetirementPensionInput | None = strawberry.field(
-        description="Apply for a retirement pension."
-    )
-    disability_pension: DisabilityPensionInput | None = strawberry.field(
-        description="Apply for a disability pension."
-    )
-    health_insurance: HealthInsuranceInput | None = strawberry.field(
-        description="Apply for health insurance."
-    )
-    physiotherapy: PhysiotherapyInput | None = strawberry.field(
-        description="Apply for physiotherapy."
-    )
-    work_injury: WorkInjuryInput | None = strawberry.field(
-        description="Report a work injury."
-    )
-    unemployment_benefit: UnemploymentBenefitInput | None = strawberry.field(
-        description="Apply for the unemployment benefit (SANED)."
-    )
-
-    def to_domain(self) -> service_requests.Details:
-        # @oneOf guarantees exactly one member; the others are UNSET, which is falsy.
-        chosen = (
-            self.retirement_pension
-            or self.disability_pension
-            or self.health_insurance
-            or self.physiotherapy
-            or self.work_injury
-            or self.unemployment_benefit
-        )
-        assert chosen
-        return chosen.to_domain()
-
-
-@strawberry.input(description="Apply for a service.")
-class SubmitRequestInput:
-    details: ServiceRequestDetailsInput = strawberry.field(
-        description="What you state; its one member decides the service."
-    )
-    idempotency_key: str | None = strawberry.field(
-        default=None,
-        description="Sending the same key again returns the first request instead of a new one.",
-    )
-    documents: list[DocumentUploadInput] | None = strawberry.field(
-        default=None, description="Sent in the same multipart request; all are stored or none."
-    )
-
-
-@strawberry.type(description="The result of submitRequest.")
-class SubmitRequestPayload:
-    request: ServiceRequest | None = strawberry.field(description="The request, when accepted.")
-    errors: list[UserError] = errors_field()
-
-
-@strawberry.input(description="Cancel one of your requests while it is still open.")
-class CancelRequestInput:
-    request_id: strawberry.ID = strawberry.field(description="The request's global ID.")
-    reason: str | None = strawberry.field(
-        default=None, description="Why, up to 2000 characters; shown in the history."
-    )
-
-
-@strawberry.input(description="Staff: move a request along the workflow.")
-class ReviewRequestInput:
-    request_id: strawberry.ID = strawberry.field(description="The request's global ID.")
-    status: RequestStatus = strawberry.field(
-        description="UNDER_REVIEW, NEEDS_INFORMATION, APPROVED or REJECTED"
-    )
-    note: str | None = strawberry.field(
-        default=None,
-        description="Up to 2000 characters; shown in the history and sent to the member.",
-    )
-    requested_documents: list[DocumentKind] | None = strawberry.field(
-        default=None, description="With NEEDS_INFORMATION: the documents asked for."
-    )
-    respond_by: dt.date | None = strawberry.field(
-        default=None,
-        description="With NEEDS_INFORMATION: when the member should answer by; 14 days when absent.",
-    )
-
-
-@strawberry.input(description="Attach files to one of your open requests.")
-class AttachDocumentsInput:
-    request_id: strawberry.ID = strawberry.field(description="The request's global ID.")
-    documents: list[DocumentUploadInput] = strawberry.field(
-        description="At most 10 per request in all."
-    )
-
-
-@strawberry.input(description="Answer staff's request for information.")
-class ProvideInformationInput:
-    request_id: strawberry.ID = strawberry.field(description="The request's global ID.")
-    message: str = strawberry.field(description="Your answer, up to 2000 characters.")
-    documents: list[DocumentUploadInput] | None = strawberry.field(
-        default=None, description="The files asked for, if any."
-    )
-
-
-@strawberry.input(description="Staff: give a request to a staff member.")
-class AssignRequestInput:
-    request_id: strawberry.ID = strawberry.field(description="The request's global ID.")
-    assignee_id: strawberry.ID | None = strawberry.field(
-        default=None, description="A staff member's ID; yourself when absent."
-    )
-
-
-@strawberry.type(description="The result of cancelRequest, reviewRequest or assignRequest.")
-class ServiceRequestPayload:
-    request: ServiceRequest | None = strawberry.field(description="The request after the change.")
-    errors: list[UserError] = errors_field()
-
-
-async def _member(info: Info) -> MemberModel:
-    """Requests are the public's: staff review them, they do not file or cancel them."""
-    member = await info.context.require_member()
-    if member.role is Role.STAFF:
-        raise info.context.error("FORBIDDEN", "members_only")
-    return member
 
 
 @strawberry.type
@@ -634,10 +374,10 @@ class ServiceRequestQuery:
         staff = await info.context.require_staff()
         return await _page(
             info,
-            service_requests.all_requests(
+            search.all_requests(
                 runtime=info.context.runtime,
                 staff=staff,
-                search=filter.to_domain() if filter else service_requests.RequestSearch(),
+                search=filter.to_domain() if filter else search.RequestSearch(),
                 first=first,
                 after=after,
             ),
@@ -645,91 +385,4 @@ class ServiceRequestQuery:
         )
 
 
-@strawberry.type
-class ServiceRequestMutation:
-    @mutation(description="Apply for a service; one open request per service.")
-    async def submit_request(self, info: Info, input: SubmitRequestInput) -> SubmitRequestPayload:
-        member = await _member(info)
-        request = await service_requests.submit_request(
-            runtime=info.context.runtime,
-            member=member,
-            details=input.details.to_domain(),
-            idempotency_key=input.idempotency_key,
-            uploads=to_uploads(input.documents),
-        )
-        return SubmitRequestPayload(request=ServiceRequest.from_model(request))
-
-    @mutation(description="Cancel one of your requests while it is still open.")
-    async def cancel_request(self, info: Info, input: CancelRequestInput) -> ServiceRequestPayload:
-        member = await _member(info)
-        request = await service_requests.cancel_request(
-            runtime=info.context.runtime,
-            member=member,
-            request_id=key_of(input.request_id, "ServiceRequest", "request_id"),
-            reason=input.reason,
-        )
-        return ServiceRequestPayload(request=ServiceRequest.from_model(request))
-
-    @mutation(
-        description="Staff only: move a request along the workflow; the member is told."
-    )
-    async def review_request(self, info: Info, input: ReviewRequestInput) -> ServiceRequestPayload:
-        staff = await info.context.require_staff()
-        request = await service_requests.review_request(
-            runtime=info.context.runtime,
-            staff=staff,
-            request_id=key_of(input.request_id, "ServiceRequest", "request_id"),
-            status=input.status,
-            note=input.note,
-            requested_documents=input.requested_documents,
-            respond_by=input.respond_by,
-            verify_url=verify_url(info),
-        )
-        return ServiceRequestPayload(request=ServiceRequest.from_model(request, staff))
-
-    @mutation(
-        description="While the request is open (SUBMITTED, UNDER_REVIEW, NEEDS_INFORMATION); "
-        "its member only."
-    )
-    async def attach_documents(
-        self, info: Info, input: AttachDocumentsInput
-    ) -> ServiceRequestPayload:
-        member = await _member(info)
-        request = await service_requests.attach_documents(
-            runtime=info.context.runtime,
-            member=member,
-            request_id=key_of(input.request_id, "ServiceRequest", "request_id"),
-            uploads=to_uploads(input.documents),
-        )
-        return ServiceRequestPayload(request=ServiceRequest.from_model(request))
-
-    @mutation(description="Answers NEEDS_INFORMATION: the request goes back to UNDER_REVIEW.")
-    async def provide_information(
-        self, info: Info, input: ProvideInformationInput
-    ) -> ServiceRequestPayload:
-        member = await _member(info)
-        request = await service_requests.provide_information(
-            runtime=info.context.runtime,
-            member=member,
-            request_id=key_of(input.request_id, "ServiceRequest", "request_id"),
-            message=input.message,
-            uploads=to_uploads(input.documents),
-        )
-        return ServiceRequestPayload(request=ServiceRequest.from_model(request))
-
-    @mutation(description="Staff only.")
-    async def assign_request(self, info: Info, input: AssignRequestInput) -> ServiceRequestPayload:
-        staff = await info.context.require_staff()
-        request = await service_requests.assign_request(
-            runtime=info.context.runtime,
-            staff=staff,
-            request_id=key_of(input.request_id, "ServiceRequest", "request_id"),
-            assignee_id=key_of(input.assignee_id, "Member", "assignee_id")
-            if input.assignee_id is not None
-            else None,
-        )
-        return ServiceRequestPayload(request=ServiceRequest.from_model(request, staff))
-
-
 QUERIES = (ServiceRequestQuery,)
-MUTATIONS = (ServiceRequestMutation,)

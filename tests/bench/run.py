@@ -50,7 +50,7 @@ import orjson
 from argon2.exceptions import VerifyMismatchError
 
 from models import ServiceRequest
-from resolvers.accounts import sign_in as accounts
+from resolvers import staff
 from resolvers.platform.pagination import encode_cursor
 from resolvers.platform.runtime import Runtime
 from resolvers.platform.settings import Settings
@@ -559,7 +559,7 @@ async def scale_run(
     say(f"scale {run.label}: seeded in {run.seeded_in:.0f} s: {dict(seeded.counts)}")
     staff_id = with_check_digit("199999990")
     async with orm(settings):
-        await accounts.create_staff(
+        await staff.create_staff(
             runtime=Runtime.from_settings(settings), national_id=staff_id,
             full_name="Bench Queue Reviewer", password=seed.PASSWORD,
         )
