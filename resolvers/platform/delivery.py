@@ -21,8 +21,8 @@ from tortoise.expressions import F, Q
 
 from models import NotificationChannel, OutboundMessage
 from resolvers.platform import metrics
+from resolvers.platform.keys import Keyring
 from resolvers.platform.settings import Settings
-from resolvers.platform.tokens import Keyring
 
 log = structlog.stdlib.get_logger("gosi.delivery")
 

@@ -1,5 +1,5 @@
 """Encryption of stored files at rest: AES-256-GCM with a fresh key per file, that key wrapped
-by a key derived from SECRET_KEY, the content sealed in 64 KiB chunks so it can be decrypted
+by a key derived from SECRET_KEY (by the Keyring, keys.py), the content sealed in 64 KiB chunks so it can be decrypted
 as it streams out.
 
 Layout: MAGIC | key id (4) | wrap nonce (12) | wrapped file key (48) | nonce prefix (7) | chunks.
@@ -11,7 +11,6 @@ without the tag failing.
 from __future__ import annotations
 
 import hashlib
-import hmac
 import os
 from collections.abc import AsyncIterable, AsyncIterator, Sequence
 
@@ -32,9 +31,9 @@ class SealedFileError(Exception):
 class FileCipher:
     """Seals with the current SECRET_KEY; opens with it or any earlier key still configured."""
 
-    def __init__(self, secret_keys: Sequence[str]) -> None:
-        wrapping = [hmac.new(key.encode(), b"document-key-wrapping", hashlib.sha256).digest()
-                    for key in secret_keys]
+    def __init__(self, wrapping_keys: Sequence[bytes]) -> None:
+        """`wrapping_keys`: the Keyring's file-wrapping keys, current first."""
+        wrapping = list(wrapping_keys)
         self._current = wrapping[0]
         self._by_id = {hashlib.sha256(key).digest()[:_KEY_ID]: key for key in reversed(wrapping)}
 

@@ -38,9 +38,9 @@ class LinkInvalid(Exception):
 
 
 class LinkSigner:
-    def __init__(self, secret_keys: Sequence[str]) -> None:
-        self._keys = [hmac.new(key.encode(), b"download-links", hashlib.sha256).digest()
-                      for key in secret_keys]
+    def __init__(self, keys: Sequence[bytes]) -> None:
+        """`keys`: the Keyring's link keys, current first."""
+        self._keys = list(keys)
 
     def sign(self, grant: Grant, *, now: dt.datetime) -> str:
         expires = int((now + LINK_LIFETIME).timestamp())

@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 
 from resolvers.platform.delivery import Outbox, senders_for, utcnow
 from resolvers.platform.encryption import FileCipher
+from resolvers.platform.keys import Keyring
 from resolvers.platform.links import LinkSigner
 from resolvers.platform.live.hub import Hub
 from resolvers.platform.passwords import Passwords
 from resolvers.platform.settings import Settings
 from resolvers.platform.store import DocumentStore, store_for
 from resolvers.platform.throttle import Throttle
-from resolvers.platform.tokens import Keyring
 from resolvers.security.access_log import AccessLog
 
 
@@ -62,8 +62,8 @@ class Runtime:
                 lease_seconds=settings.outbox_lease_seconds,
             ),
             store=store_for(settings),
-            cipher=FileCipher([settings.secret_key, *settings.secret_key_previous]),
-            links=LinkSigner([settings.secret_key, *settings.secret_key_previous]),
+            cipher=FileCipher(keyring.file_wrapping_keys),
+            links=LinkSigner(keyring.link_keys),
             live=Hub.from_settings(settings),
         )
         # One clock for the rules and the outbox: a clock moved in a test moves both.
