@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Awaitable
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import strawberry
 
@@ -28,10 +28,7 @@ from schema.connections import Connection
 from schema.context import Info
 from schema.member import Member
 from schema.payloads import errors_field, mutation
-
-if TYPE_CHECKING:
-    from schema.service_requests.types import ServiceRequest
-
+from schema.service_requests.types import ServiceRequest, load_service_request
 
 
 @strawberry.type(description="One message in a question's conversation.")
@@ -83,11 +80,9 @@ class Question(Node):
     @strawberry.field(description="The asker's service request this question is about, if any.")
     async def related_request(
         self, info: Info
-    ) -> Annotated[ServiceRequest, strawberry.lazy("schema.service_requests.types")] | None:
+    ) -> ServiceRequest | None:
         if self.related_request_id is None:
             return None
-        from schema.service_requests.types import load_service_request
-
         return await load_service_request(info, self.related_request_id)
 
     @strawberry.field(description="The member who asked.")
