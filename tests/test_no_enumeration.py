@@ -8,8 +8,8 @@ import re
 import pytest
 
 from models import CodePurpose, Member, NotificationChannel, OneTimeCode
-from resolvers.settings import Settings
-from resolvers.throttle import LOGIN_FAILURES_PER_IP, REGISTRATIONS_PER_IP
+from resolvers.platform.settings import Settings
+from resolvers.platform.throttle import LOGIN_FAILURES_PER_IP, REGISTRATIONS_PER_IP
 from tests.support import LOGIN, gql, new_person, register, signed_in_staff, signed_up
 
 
