@@ -18,6 +18,7 @@ import contextlib
 import io
 import re
 import sys
+import weakref
 
 import structlog
 
@@ -51,15 +52,15 @@ ACTIVE_TYPES = {"/EmbeddedFile", "/FileAttachment", "/RichMedia", "/Screen", "/M
 IMAGE_FILTERS = {"/DCTDecode", "/JPXDecode", "/JBIG2Decode", "/CCITTFaxDecode"}
 
 log = structlog.stdlib.get_logger("gosi.uploads")
-_scans: asyncio.Semaphore | None = None
+_scans: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
+    weakref.WeakKeyDictionary())
 
 
 async def is_inert(content: bytes) -> bool:
     """True only when the child's scan finished within its bounds and found nothing active."""
-    global _scans
-    if _scans is None:
-        _scans = asyncio.Semaphore(CONCURRENT_SCANS)
-    async with _scans:
+    # One semaphore per event loop: a semaphore serves only the loop it first waited in.
+    scans = _scans.setdefault(asyncio.get_running_loop(), asyncio.Semaphore(CONCURRENT_SCANS))
+    async with scans:
         child = await asyncio.create_subprocess_exec(
             sys.executable, "-I", __file__,
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
