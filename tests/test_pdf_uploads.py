@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from resolvers import pdf_safety
 from resolvers.documents import MAX_FILES
 from tests.pdfs import BOMB, HARMLESS, HOSTILE, PHOTO
 from tests.support import signed_up
@@ -47,3 +48,13 @@ async def test_ordinary_pdfs_with_links_page_labels_and_photos_are_kept(client, 
     assert [(d["fileName"], d["contentType"]) for d in kept] == [
         ("report.pdf", "application/pdf"), ("scan.pdf", "application/pdf")]
     assert len(await documents_of(client, person, request["id"])) == 2
+
+
+async def test_a_scan_that_runs_out_of_time_refuses_the_file(client, inbox, monkeypatch):
+    # However harmless the file, a scan that does not finish in time is no verdict.
+    monkeypatch.setattr(pdf_safety, "SCAN_SECONDS", 0.001)
+    person = await signed_up(client, inbox)
+    request = await submitted(client, person)
+    response = await attach(client, person, request["id"], [("OTHER", "report.pdf", HARMLESS)])
+    assert codes(response) == [("documents.0.file", "UNSUPPORTED_FILE_TYPE")]
+    assert await documents_of(client, person, request["id"]) == []
