@@ -72,8 +72,9 @@ def render_letter(content: LetterContent) -> bytes:
     words = WORDS[content.language]
     sheet = official.page(official.Heading(
         language=content.language, title=words["title"], issued_on=content.issued_on,
-        reference=content.reference_number, holder_name=content.holder_name,
-        national_id=content.national_id,
+        reference=content.reference_number,
+        addressee=official.addressee(content.language, name=content.holder_name,
+                                     national_id=content.national_id),
     ))
     sheet.paragraph(words["greeting"].format(name=isolated(content.holder_name)), after=3)
     body = words["approved" if content.approved else "rejected"]

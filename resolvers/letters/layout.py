@@ -162,13 +162,13 @@ class Page:
 
     def table(self, header: Sequence[str], body: Sequence[Sequence[str]],
               widths: Sequence[float], *, size: float = 10) -> None:
-        """Columns in reading order (from the right in Arabic), each cell one line, marked."""
+        """Columns in reading order (from the right in Arabic); a cell's lines split on "\n"."""
         pdf = self.pdf
-        height = size * LINE * PT + 1
-        total = sum(widths)
-        scale = self.width / total
+        line = size * LINE * PT
+        scale = self.width / sum(widths)
         columns = [w * scale for w in widths]
         for index, cells in enumerate([header, *body]):
+            height = line * max(cell.count("\n") + 1 for cell in cells) + 1
             self.room(height)
             pdf.set_font(FONT, "B" if index == 0 else "", size)
             y = pdf.get_y()
@@ -178,9 +178,10 @@ class Page:
             x = pdf.w - MARGIN if self.rtl else MARGIN
             for cell, width in zip(cells, columns, strict=True):
                 left = x - width if self.rtl else x
-                pdf.set_xy(left + 1, y)
-                self._marked(cell, lambda cell=cell, width=width: pdf.cell(
-                    width - 2, height, cell, align=self.align))
+                for number, part in enumerate(cell.split("\n")):
+                    pdf.set_xy(left + 1, y + 0.5 + number * line)
+                    self._marked(part, lambda part=part, width=width: pdf.cell(
+                        width - 2, line, part, align=self.align))
                 x = left if self.rtl else x + width
             pdf.set_draw_color(200, 200, 200)
             pdf.set_line_width(0.2)
@@ -208,11 +209,11 @@ class Page:
         """Draws `footer(page, pages)` at the foot of every page and gives the PDF."""
         pdf = self.pdf
         pages = pdf.page
+        size = 9
+        height = size * LINE * PT
         for number in range(1, pages + 1):
             pdf.page = number
             lines = footer(number, pages)
-            size = 9
-            height = size * LINE * PT
             pdf.set_font(FONT, "", size)
             pdf.set_text_color(*GREY)
             y = pdf.h - MARGIN - height * len(lines) + 4

@@ -104,8 +104,13 @@ class Heading:
     title: str
     issued_on: dt.date
     reference: str
-    holder_name: str
-    national_id: str
+    # The lines under "To:", the first in bold: a name and national ID, or "whom it may concern".
+    addressee: tuple[str, ...]
+
+
+def addressee(language: Language, *, name: str, national_id: str) -> tuple[str, ...]:
+    words = WORDS[language]
+    return (f"{words['to']}: {isolated(name)}", f"{words['national_id']}: {isolated(national_id)}")
 
 
 @dataclass(frozen=True)
@@ -127,9 +132,11 @@ def page(heading: Heading) -> Page:
         Row(words["date"], both_calendars(heading.issued_on, heading.language)),
         Row(words["reference"], heading.reference),
     ], size=11)
-    sheet.paragraph(f"{words['to']}: {isolated(heading.holder_name)}", size=12, bold=True, after=0)
-    sheet.paragraph(f"{words['national_id']}: {isolated(heading.national_id)}", size=12,
-                    after=4)
+    first, *rest = heading.addressee
+    sheet.paragraph(first, size=12, bold=True, after=0)
+    for line in rest:
+        sheet.paragraph(line, size=12, after=0)
+    sheet.space(4)
     return sheet
 
 
