@@ -11,7 +11,7 @@ from tortoise.transactions import in_transaction
 
 from models import DecisionLetter, Document, InformationRequest, RequestStatus
 from resolvers.documents import DOCUMENTS_PREFIX
-from resolvers.letters import LETTERS_PREFIX
+from resolvers.letters.decision import LETTERS_PREFIX
 from resolvers.notices import notify_member
 from resolvers.notifications import INFORMATION_REMINDER
 from resolvers.runtime import Runtime

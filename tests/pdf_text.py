@@ -47,3 +47,21 @@ def glyph_text(pdf: bytes) -> str:
 
 def presentation_forms(text: str) -> list[str]:
     return [char for char in text if ord(char) in PRESENTATION_FORMS]
+
+
+def glyph_boxes(pdf: bytes) -> list[tuple[str, float, float, float]]:
+    """Each glyph of the first page as (text, left, right, baseline) in points, as drawn."""
+    from pdfminer.high_level import extract_pages
+    from pdfminer.layout import LTChar, LTComponent
+
+    found: list[tuple[str, float, float, float]] = []
+
+    def walk(item: LTComponent) -> None:
+        if isinstance(item, LTChar):
+            found.append((item.get_text(), item.x0, item.x1, round(item.y0, 1)))
+        for child in getattr(item, "_objs", []):
+            walk(child)
+
+    for page in extract_pages(io.BytesIO(pdf), maxpages=1):
+        walk(page)
+    return found
