@@ -1,6 +1,7 @@
 """Tortoise models. Tortoise discovers them through this package (`models`)."""
 
 from models.access_event import AccessEvent
+from models.certificate import ContributionCertificate
 from models.code import OneTimeCode
 from models.document import DecisionLetter, Document, InformationRequest
 from models.enums import (
@@ -52,6 +53,7 @@ __models__ = [
     AuthChallenge,
     AccessEvent,
     Engagement,
+    ContributionCertificate,
 ]
 
 __all__ = [
@@ -62,6 +64,7 @@ __all__ = [
     "AuthChallenge",
     "ChallengePurpose",
     "CodePurpose",
+    "ContributionCertificate",
     "DecisionLetter",
     "Document",
     "DocumentKind",
