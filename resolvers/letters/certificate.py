@@ -1,20 +1,32 @@
-"""The certificate of contributions: what it says, on the shared layout of official documents.
-
-The document people hand a bank or a landlord: the member's employers and periods, the months
-counted, the current employer and wage, dated in both calendars."""
+"""The certificate of contributions, the document people hand a bank or a landlord: the
+member's employers and periods, the months counted, the current employer and wage, dated in
+both calendars, signed, and verifiable by anyone holding its code and the holder's national ID,
+revealing no more than it shows."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
+import hmac
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from hijridate import Gregorian
 
-from models import Language
+from models import ContributionCertificate, Engagement, Language, Member
+from resolvers import audit
+from resolvers.errors import DomainError, ErrorCode
 from resolvers.letters import official
 from resolvers.letters.layout import isolated
+from resolvers.letters.signing import Signer
+from resolvers.runtime import Runtime
+from resolvers.store import StoreUnavailable
+from resolvers.validation import parse_national_id
+
+CERTIFICATES_PREFIX = "certificates"
 
 WORDS = {
     Language.EN: {
@@ -133,3 +145,132 @@ def render_certificate(content: CertificateContent) -> bytes:
         verification_code=content.verification_code, public_url=content.public_url,
         how_to_verify=how,
     ))
+
+
+@dataclass(frozen=True)
+class Record:
+    """What a certificate states of the insurance record on the day it is issued."""
+
+    periods: list[Period]
+    contribution_months: int
+    current_employer: str | None
+    employed_since: dt.date | None
+    current_wage: Wage | None
+
+
+def _months(start: dt.date, end: dt.date) -> set[tuple[int, int]]:
+    first, last = start.year * 12 + start.month - 1, end.year * 12 + end.month - 1
+    return {divmod(month, 12) for month in range(first, last + 1)}
+
+
+def summarize(engagements: Sequence[Engagement], *, today: dt.date, language: Language) -> Record:
+    """Periods oldest first; months counted once when two employers overlap.
+
+    An adapter on the Engagement rows until the record's own counting (resolvers/record/)
+    is merged: calendar months with any day of engagement."""
+    periods: list[Period] = []
+    counted: set[tuple[int, int]] = set()
+    current: Engagement | None = None
+    for row in sorted(engagements, key=lambda row: row.start_date):
+        if row.start_date > today:
+            continue
+        end = min(row.end_date or today, today)
+        months = _months(row.start_date, end)
+        counted |= months
+        name = row.employer_name_ar if language is Language.AR else row.employer_name_en
+        periods.append(Period(name, row.employer_registration_number, row.start_date,
+                              row.end_date, len(months)))
+        if row.end_date is None or row.end_date >= today:
+            current = row
+    wage = None
+    if current is not None:
+        paid = [entry for entry in current.wages if dt.date.fromisoformat(entry["from"]) <= today]
+        if paid:
+            wage = Wage(Decimal(paid[-1]["basic"]), Decimal(paid[-1]["housing"]))
+    return Record(
+        periods=periods, contribution_months=len(counted),
+        current_employer=(current.employer_name_ar if language is Language.AR
+                          else current.employer_name_en) if current else None,
+        employed_since=current.start_date if current else None, current_wage=wage,
+    )
+
+
+@dataclass(frozen=True)
+class Verification:
+    issued_at: dt.datetime
+    holder_name: str
+    contribution_months: int
+    current_employer: str | None
+    employed_since: dt.date | None
+    current_wage: Decimal | None
+
+
+def rendered_and_signed(signer: Signer, content: CertificateContent) -> bytes:
+    """Blocking: run it in a thread."""
+    return signer.sign(render_certificate(content), reason=WORDS[Language.EN]["title"])
+
+
+async def issue(runtime: Runtime, *, member: Member, language: Language | None) -> ContributionCertificate:
+    """Renders, signs, stores (sealed) and records a certificate of the member's record today."""
+    language = language or member.preferred_language
+    issued_at = runtime.now()
+    issued_on = official.saudi_date(issued_at)
+    record = summarize(await Engagement.filter(national_id=member.national_id),
+                       today=issued_on, language=language)
+    certificate_id = uuid.uuid4()
+    code = official.new_code()
+    content = CertificateContent(
+        language=language, number=f"CC-{issued_on.year}-{certificate_id.hex[:8].upper()}",
+        issued_on=issued_on, holder_name=member.full_name, national_id=member.national_id,
+        periods=record.periods, contribution_months=record.contribution_months,
+        current_employer=record.current_employer, employed_since=record.employed_since,
+        current_wage=record.current_wage, verification_code=code,
+        public_url=runtime.settings.public_url,
+    )
+    pdf = await asyncio.to_thread(rendered_and_signed, runtime.signer, content)
+    storage_key = f"{CERTIFICATES_PREFIX}/{certificate_id}"
+    try:
+        await runtime.store.put(storage_key, runtime.cipher.seal(pdf))
+    except StoreUnavailable:
+        audit.record("document_store_unavailable", operation="put")
+        raise DomainError.single("language", ErrorCode.STORE_UNAVAILABLE) from None
+    try:
+        row = await ContributionCertificate.create(
+            id=certificate_id, member_id=member.id,
+            code_hash=runtime.keyring.digest(code), code_sealed=runtime.keyring.seal(code),
+            language=language, storage_key=storage_key, size=len(pdf), issued_at=issued_at,
+            contribution_months=record.contribution_months,
+            current_employer=record.current_employer, employed_since=record.employed_since,
+            current_wage=record.current_wage.total if record.current_wage else None,
+        )
+    except BaseException:
+        with contextlib.suppress(Exception):
+            await runtime.store.delete(storage_key)
+        raise
+    audit.record("certificate_issued", member_id=member.id, certificate_id=certificate_id)
+    return row
+
+
+async def verify(runtime: Runtime, *, code: str, national_id: str) -> Verification | None:
+    """None unless both the code and the holder's national ID match: nothing tells which."""
+    normalized, holder = official.normalize_code(code), parse_national_id(national_id)
+    if normalized is None or holder is None:
+        return None
+    row = await ContributionCertificate.get_or_none(
+        code_hash__in=runtime.keyring.digests(normalized)
+    ).select_related("member")
+    if row is None or not hmac.compare_digest(row.member.national_id, holder):
+        return None
+    return Verification(
+        issued_at=row.issued_at, holder_name=official.mask_name(row.member.full_name),
+        contribution_months=row.contribution_months, current_employer=row.current_employer,
+        employed_since=row.employed_since, current_wage=row.current_wage,
+    )
+
+
+async def certificates_of(member_id: uuid.UUID) -> list[ContributionCertificate]:
+    return await ContributionCertificate.filter(member_id=member_id).order_by("-issued_at", "-id")
+
+
+def code_of(runtime: Runtime, row: ContributionCertificate) -> str:
+    return runtime.keyring.open(row.code_sealed) or ""
