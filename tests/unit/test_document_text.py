@@ -23,13 +23,17 @@ TANWEEN = "\u064b"
 
 
 def letter(language: Language, note: str) -> bytes:
-    return render_letter(LetterContent(
+    return render_letter(content(language, note))
+
+
+def content(language: Language, note: str) -> LetterContent:
+    return LetterContent(
         language=language, reference_number="2026-PHY-000123",
         service_name="Physiotherapy" if language is Language.EN else "العلاج الطبيعي",
         decision="Approved" if language is Language.EN else "مقبول", approved=True,
         issued_on=dt.date(2026, 12, 4), holder_name=NAME, national_id="1012345678", note=note,
         verification_code="7KQ2-M9XD-4TPA", public_url="https://my.gosi.gov.sa",
-    ))
+    )
 
 
 def certificate(language: Language) -> bytes:
