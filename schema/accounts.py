@@ -8,10 +8,11 @@ import strawberry
 
 from models import Member as MemberModel
 from models import enums
-from resolvers import accounts, sessions
-from resolvers.codes import CodeDelivery as DomainCodeDelivery
-from resolvers.second_factor import Challenge as DomainChallenge
-from resolvers.sessions import IssuedSession
+from resolvers.accounts import recovery, registration, sign_in
+from resolvers.security import sessions
+from resolvers.security.codes import CodeDelivery as DomainCodeDelivery
+from resolvers.security.second_factor import Challenge as DomainChallenge
+from resolvers.security.sessions import IssuedSession
 from schema.base import Language, NotificationChannel, UserError
 from schema.context import Info
 from schema.member import Member
@@ -70,8 +71,8 @@ class AddressInput:
     building_number: str | None = strawberry.field(default=None, description="Building number.")
     postal_code: str | None = strawberry.field(default=None, description="Postal code.")
 
-    def to_domain(self) -> accounts.Address:
-        return accounts.Address(
+    def to_domain(self) -> registration.Address:
+        return registration.Address(
             city=self.city,
             district=self.district,
             street=self.street,
@@ -280,7 +281,7 @@ class AccountQuery:
 class AccountMutation:
     @mutation(description="Register a personal account; sends an activation code.")
     async def register(self, info: Info, input: RegisterInput) -> RegisterPayload:
-        member, delivery = await accounts.register(
+        member, delivery = await registration.register(
             runtime=info.context.runtime,
             national_id=input.national_id,
             full_name=input.full_name,
@@ -301,7 +302,7 @@ class AccountMutation:
     async def resend_activation_code(
         self, info: Info, input: ResendActivationCodeInput
     ) -> ResendActivationCodePayload:
-        delivery = await accounts.resend_activation_code(
+        delivery = await registration.resend_activation_code(
             runtime=info.context.runtime, national_id=input.national_id, channel=input.channel
         )
         return ResendActivationCodePayload(delivery=CodeDelivery.from_domain(delivery))
@@ -309,13 +310,13 @@ class AccountMutation:
     @mutation(description="Confirm the data and enter the code; signs the member in.")
     async def activate(self, info: Info, input: ActivateInput) -> ActivatePayload:
         corrections = input.corrections
-        member, issued = await accounts.activate(
+        member, issued = await registration.activate(
             runtime=info.context.runtime,
             national_id=input.national_id,
             code=input.code,
             confirm_details=input.confirm_details,
             client=info.context.client,
-            corrections=accounts.Corrections(
+            corrections=registration.Corrections(
                 full_name=corrections.full_name,
                 date_of_birth=corrections.date_of_birth,
                 email=corrections.email,
@@ -330,7 +331,7 @@ class AccountMutation:
 
     @mutation(description="Sign in with national ID and password.")
     async def login(self, info: Info, input: LoginInput) -> LoginPayload:
-        member, outcome = await accounts.login(
+        member, outcome = await sign_in.login(
             runtime=info.context.runtime,
             national_id=input.national_id,
             password=input.password,
@@ -354,14 +355,14 @@ class AccountMutation:
         session = await info.context.session()
         everywhere = bool(input and input.everywhere)
         if session is None and input is not None and input.refresh_token:
-            await accounts.logout_with_refresh_token(
+            await sign_in.logout_with_refresh_token(
                 runtime=info.context.runtime, refresh_token=input.refresh_token,
                 everywhere=everywhere, client=info.context.client,
             )
             return LogoutPayload()
         if session is None:
             raise info.context.unauthenticated()
-        await accounts.logout(
+        await sign_in.logout(
             runtime=info.context.runtime,
             session_family=session.family,
             member_id=session.member_id,
@@ -374,14 +375,14 @@ class AccountMutation:
     async def request_password_reset(
         self, info: Info, input: RequestPasswordResetInput
     ) -> RequestPasswordResetPayload:
-        delivery = await accounts.request_password_reset(
+        delivery = await recovery.request_password_reset(
             runtime=info.context.runtime, national_id=input.national_id, channel=input.channel
         )
         return RequestPasswordResetPayload(delivery=CodeDelivery.from_domain(delivery))
 
     @mutation(description="Set a new password with the reset code; ends all sessions.")
     async def reset_password(self, info: Info, input: ResetPasswordInput) -> ResetPasswordPayload:
-        await accounts.reset_password(
+        await recovery.reset_password(
             runtime=info.context.runtime,
             national_id=input.national_id,
             code=input.code,
@@ -393,7 +394,7 @@ class AccountMutation:
     @mutation(description="Change the password; ends all sessions, this one too.")
     async def change_password(self, info: Info, input: ChangePasswordInput) -> ChangePasswordPayload:
         member = await info.context.require_member()
-        await accounts.change_password(
+        await recovery.change_password(
             runtime=info.context.runtime,
             member=member,
             current_password=input.current_password,

@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from models import Member as MemberModel
-from resolvers import inbox, profile
-from resolvers.codes import mask_destination
+from resolvers import profile
+from resolvers.messages import inbox
+from resolvers.security.codes import mask_destination
 from schema.base import (
     AccountStatus,
     Language,
@@ -27,10 +28,10 @@ from schema.context import Info
 
 if TYPE_CHECKING:
     from schema.access_log import AccessEventConnection
-    from schema.notifications import NotificationConnection
+    from schema.inbox import NotificationConnection
     from schema.questions import QuestionConnection
     from schema.security import SecondFactorSettings, SecurityEventConnection, SignInSession
-    from schema.service_requests import ServiceRequestConnection
+    from schema.service_requests.types import ServiceRequestConnection
 
 
 @strawberry.type(description="A postal address in the Kingdom.")
@@ -123,8 +124,8 @@ class Member(Node):
         type: ServiceType | None = None,
         first: int | None = None,
         after: str | None = None,
-    ) -> Annotated[ServiceRequestConnection, strawberry.lazy("schema.service_requests")]:
-        from schema.service_requests import member_requests
+    ) -> Annotated[ServiceRequestConnection, strawberry.lazy("schema.service_requests.types")]:
+        from schema.service_requests.types import member_requests
 
         return await member_requests(
             info, member_id=self.pk, status=status, type=type, first=first, after=after
@@ -151,8 +152,8 @@ class Member(Node):
         unread_only: bool | None = None,
         first: int | None = None,
         after: str | None = None,
-    ) -> Annotated[NotificationConnection, strawberry.lazy("schema.notifications")]:
-        from schema.notifications import member_notifications
+    ) -> Annotated[NotificationConnection, strawberry.lazy("schema.inbox")]:
+        from schema.inbox import member_notifications
 
         return await member_notifications(
             info, member_id=self.pk, unread_only=bool(unread_only), first=first, after=after

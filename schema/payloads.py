@@ -10,9 +10,9 @@ from strawberry.extensions import FieldExtension
 from strawberry.extensions.field_extension import AsyncExtensionResolver
 from strawberry.types.field import StrawberryField
 
-from resolvers.errors import DomainError
+from resolvers.platform.errors import DomainError
 from schema.base import UserError
-from schema.metrics import observe_payload_errors
+from schema.http.metrics import observe_payload_errors
 
 
 class DomainErrorsAsPayload(FieldExtension):

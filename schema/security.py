@@ -11,7 +11,8 @@ from models import Member as MemberModel
 from models import Passkey as PasskeyModel
 from models import SecurityEvent as SecurityEventModel
 from models import enums
-from resolvers import passkeys, second_factor, security
+from resolvers.security import events as security
+from resolvers.security import passkeys, second_factor
 from schema.accounts import LoginPayload, LogoutPayload
 from schema.base import Node, UserError, key_of, to_global_id
 from schema.connections import Connection

@@ -17,13 +17,13 @@ from decimal import Decimal
 from hijridate import Gregorian
 
 from models import ContributionCertificate, Engagement, Language, Member
-from resolvers import audit
-from resolvers.errors import DomainError, ErrorCode
+from resolvers.platform import audit
+from resolvers.platform.errors import DomainError, ErrorCode
 from resolvers.letters import official
 from resolvers.letters.layout import isolated
 from resolvers.letters.signing import Signer
-from resolvers.runtime import Runtime
-from resolvers.store import StoreUnavailable
+from resolvers.platform.runtime import Runtime
+from resolvers.platform.store import StoreUnavailable
 from resolvers.validation import parse_national_id
 
 CERTIFICATES_PREFIX = "certificates"
