@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import uuid
+from decimal import Decimal
 from typing import TypeAlias
 
 import strawberry
@@ -43,6 +44,12 @@ strawberry.enum(Actor, description="Who did something: the member, staff or the 
 strawberry.enum(QuestionCategory, description="What a question is about.")
 strawberry.enum(QuestionStatus, description="Where a question stands.")
 strawberry.enum(DocumentKind, description="What a document is.")
+
+
+@strawberry.type(description="An amount of money.")
+class Money:
+    amount: Decimal = strawberry.field(description='Two decimal places, e.g. "12500.00".')
+    currency: str = strawberry.field(description="ISO 4217; SAR.")
 
 
 @strawberry.type(description="A problem with the input that the user can fix.")

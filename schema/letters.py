@@ -61,16 +61,18 @@ class CertificateVerification:
     )
 
 
-@strawberry.input
+@strawberry.input(description="Which language the certificate is written in.")
 class IssueContributionCertificateInput:
     language: Language | None = strawberry.field(
         default=None, description="The member's preferred language when absent."
     )
 
 
-@strawberry.type
+@strawberry.type(description="The certificate issued, or what stopped it.")
 class ContributionCertificatePayload:
-    certificate: ContributionCertificate | None = None
+    certificate: ContributionCertificate | None = strawberry.field(
+        default=None, description="The new certificate; null when errors is not empty."
+    )
     errors: list[UserError] = errors_field()
 
 

@@ -29,6 +29,7 @@ from schema.context import Info
 if TYPE_CHECKING:
     from schema.access_log import AccessEventConnection
     from schema.inbox import NotificationConnection
+    from schema.letters import ContributionCertificate
     from schema.questions import QuestionConnection
     from schema.security import SecondFactorSettings, SecurityEventConnection, SignInSession
     from schema.service_requests.types import ServiceRequestConnection
@@ -196,6 +197,14 @@ class Member(Node):
         from schema.access_log import member_access_log
 
         return await member_access_log(info, member_id=self.pk, first=first, after=after)
+
+    @strawberry.field(description="Contribution certificates issued to the member, newest first.")
+    async def certificates(
+        self, info: Info
+    ) -> list[Annotated[ContributionCertificate, strawberry.lazy("schema.letters")]]:
+        from schema.letters import certificates_of
+
+        return await certificates_of(info, self.pk)
 
 
 def mask_iban(iban: str | None) -> str | None:

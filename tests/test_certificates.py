@@ -9,7 +9,7 @@ import io
 import re
 
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation import async_validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
 from models import ContributionCertificate, Engagement
@@ -98,7 +98,7 @@ async def test_a_member_gets_a_signed_certificate_of_their_record_in_arabic(
 
     signer = app.state.runtime.signer
     (signature,) = PdfFileReader(io.BytesIO(pdf.content)).embedded_signatures
-    status = validate_pdf_signature(signature, ValidationContext(trust_roots=[signer.signer.signing_cert]))
+    status = await async_validate_pdf_signature(signature, ValidationContext(trust_roots=[signer.signer.signing_cert]))
     assert status.intact and status.valid and status.coverage.name == "ENTIRE_FILE"
 
     stored = await ContributionCertificate.get()

@@ -8,6 +8,7 @@ start. Signing blocks (pyhanko runs its own event loop): call `sign` in a worker
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import io
 import os
 from dataclasses import dataclass
@@ -60,9 +61,16 @@ def load(key_file: Path, cert_file: Path) -> Signer:
 def development_pair(folder: Path) -> tuple[Path, Path]:
     """A self-signed key and certificate in `folder`, made once and kept for later starts."""
     key_file, cert_file = folder / DEVELOPMENT_KEY, folder / DEVELOPMENT_CERT
-    if key_file.is_file() and cert_file.is_file():
-        return key_file, cert_file
     folder.mkdir(parents=True, exist_ok=True)
+    # Several processes may start at once: one makes the pair, the others wait and use it.
+    with open(folder / ".signing.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (key_file.is_file() and cert_file.is_file()):
+            _make_pair(key_file, cert_file)
+    return key_file, cert_file
+
+
+def _make_pair(key_file: Path, cert_file: Path) -> None:
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([
         x509.NameAttribute(NameOID.COUNTRY_NAME, "SA"),
@@ -90,7 +98,6 @@ def development_pair(folder: Path) -> tuple[Path, Path]:
                                     serialization.PrivateFormat.PKCS8,
                                     serialization.NoEncryption()))
     cert_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    return key_file, cert_file
 
 
 def signer_for(*, key_file: str | None, cert_file: str | None, production: bool,

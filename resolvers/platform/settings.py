@@ -109,6 +109,17 @@ class Settings:
     webauthn_rp_id: str = "localhost"
     # Empty: http://localhost:8000 and the CORS origins.
     webauthn_allowed_origins: tuple[str, ...] = ()
+    # Where people reach the server; empty: http://HOST:PORT. Every printed and downloadable
+    # link is under it, never under the address of the request that caused it.
+    public_url: str = ""
+    # PEM key and certificate (chain) that sign letters and certificates; development
+    # without them: a self-signed pair made under data/ at first start.
+    signing_key_file: str | None = None
+    signing_cert_file: str | None = None
+
+    def __post_init__(self) -> None:
+        public = (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+        object.__setattr__(self, "public_url", public)
 
     def __repr__(self) -> str:
         """Without the secrets: a repr ends up in logs and tracebacks."""
@@ -193,6 +204,9 @@ class Settings:
             live_sockets_per_process=integer("LIVE_SOCKETS_PER_PROCESS", 10_000),
             webauthn_rp_id=text("WEBAUTHN_RP_ID") or "localhost",
             webauthn_allowed_origins=listed("WEBAUTHN_ORIGINS"),
+            public_url=text("PUBLIC_URL") or "",
+            signing_key_file=text("SIGNING_KEY_FILE"),
+            signing_cert_file=text("SIGNING_CERT_FILE"),
         )
         settings.check()
         return settings
@@ -207,8 +221,19 @@ class Settings:
             raise ConfigurationError(
                 f"DOCUMENT_STORE_URL must be file://... or s3://..., got {self.document_store_url!r}"
             )
+        if not self.public_url.startswith(("http://", "https://")):
+            raise ConfigurationError(f"PUBLIC_URL must start with http:// or https://, got {self.public_url!r}")
         if not self.production:
             return
+        if not (self.signing_key_file and self.signing_cert_file):
+            raise ConfigurationError(
+                "APP_ENV=production needs SIGNING_KEY_FILE and SIGNING_CERT_FILE: the PEM key and "
+                "certificate that sign letters and certificates"
+            )
+        for name, path in (("SIGNING_KEY_FILE", self.signing_key_file),
+                           ("SIGNING_CERT_FILE", self.signing_cert_file)):
+            if not Path(path).is_file():
+                raise ConfigurationError(f"{name} points to {path}, which is not a readable file")
         if any(len(key) < 32 for key in self.secret_key_previous):
             raise ConfigurationError("every SECRET_KEY_PREVIOUS key needs 32 characters or more")
         if self.secret_key == DEVELOPMENT_SECRET_KEY or len(self.secret_key) < 32:

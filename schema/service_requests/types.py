@@ -15,7 +15,8 @@ from models import AccessPurpose, Language, Role
 from models import Member as MemberModel
 from models import RequestEvent as RequestEventModel
 from models import ServiceRequest as ServiceRequestModel
-from resolvers import documents, letters
+from resolvers import documents
+from resolvers.letters import decision as letters
 from resolvers.accounts import sign_in
 from resolvers.platform.pagination import Page
 from resolvers.service_requests import catalog, loaders, search, workflow
