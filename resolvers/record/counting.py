@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from resolvers.record.rules import RulesVersion
@@ -13,10 +14,17 @@ from resolvers.record.rules import RulesVersion
 RIYADH = ZoneInfo("Asia/Riyadh")
 CENT = Decimal("0.01")
 
-ANNUITIES = "ANNUITIES"
-OCCUPATIONAL_HAZARDS = "OCCUPATIONAL_HAZARDS"
-UNEMPLOYMENT = "UNEMPLOYMENT"
-BRANCHES = (ANNUITIES, OCCUPATIONAL_HAZARDS, UNEMPLOYMENT)
+
+
+class InsuranceBranch(StrEnum):
+    ANNUITIES = "ANNUITIES"
+    OCCUPATIONAL_HAZARDS = "OCCUPATIONAL_HAZARDS"
+    UNEMPLOYMENT = "UNEMPLOYMENT"
+
+
+ANNUITIES = InsuranceBranch.ANNUITIES
+OCCUPATIONAL_HAZARDS = InsuranceBranch.OCCUPATIONAL_HAZARDS
+UNEMPLOYMENT = InsuranceBranch.UNEMPLOYMENT
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from enum import StrEnum
 from typing import Any
 
 from models.enums import Language, Residency, ServiceType
@@ -23,14 +24,26 @@ from resolvers.record.regime import RegimeFacts, RetirementAge, regime_of
 from resolvers.record.rules import RulesVersion, rules_on
 from resolvers.record.wording import WORDING
 
-RETIREMENT_AGE = "RETIREMENT_AGE"
-MINIMUM_CONTRIBUTION_MONTHS = "MINIMUM_CONTRIBUTION_MONTHS"
-EARLY_RETIREMENT_MONTHS = "EARLY_RETIREMENT_MONTHS"
-RECENT_UNEMPLOYMENT_MONTHS = "RECENT_UNEMPLOYMENT_MONTHS"
-CITIZENSHIP = "CITIZENSHIP"
-AGE_LIMIT = "AGE_LIMIT"
-NOT_EMPLOYED = "NOT_EMPLOYED"
-INSURED_ON_DATE = "INSURED_ON_DATE"
+
+class EligibilityRule(StrEnum):
+    RETIREMENT_AGE = "RETIREMENT_AGE"
+    MINIMUM_CONTRIBUTION_MONTHS = "MINIMUM_CONTRIBUTION_MONTHS"
+    EARLY_RETIREMENT_MONTHS = "EARLY_RETIREMENT_MONTHS"
+    RECENT_UNEMPLOYMENT_MONTHS = "RECENT_UNEMPLOYMENT_MONTHS"
+    CITIZENSHIP = "CITIZENSHIP"
+    AGE_LIMIT = "AGE_LIMIT"
+    NOT_EMPLOYED = "NOT_EMPLOYED"
+    INSURED_ON_DATE = "INSURED_ON_DATE"
+
+
+RETIREMENT_AGE = EligibilityRule.RETIREMENT_AGE
+MINIMUM_CONTRIBUTION_MONTHS = EligibilityRule.MINIMUM_CONTRIBUTION_MONTHS
+EARLY_RETIREMENT_MONTHS = EligibilityRule.EARLY_RETIREMENT_MONTHS
+RECENT_UNEMPLOYMENT_MONTHS = EligibilityRule.RECENT_UNEMPLOYMENT_MONTHS
+CITIZENSHIP = EligibilityRule.CITIZENSHIP
+AGE_LIMIT = EligibilityRule.AGE_LIMIT
+NOT_EMPLOYED = EligibilityRule.NOT_EMPLOYED
+INSURED_ON_DATE = EligibilityRule.INSURED_ON_DATE
 
 
 @dataclass(frozen=True)
@@ -46,7 +59,7 @@ class MemberFacts:
 
 @dataclass(frozen=True)
 class Condition:
-    rule: str
+    rule: EligibilityRule
     met: bool
     # An entry of WORDING; params may be a {Language: text} pair (an employer's name).
     wording: str
