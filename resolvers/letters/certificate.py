@@ -17,13 +17,14 @@ from decimal import Decimal
 from hijridate import Gregorian
 
 from models import ContributionCertificate, Engagement, Language, Member
-from resolvers.platform import audit
-from resolvers.platform.errors import DomainError, ErrorCode
 from resolvers.letters import official
 from resolvers.letters.layout import isolated
 from resolvers.letters.signing import Signer
+from resolvers.platform import audit
+from resolvers.platform.errors import DomainError, ErrorCode
 from resolvers.platform.runtime import Runtime
 from resolvers.platform.store import StoreUnavailable
+from resolvers.record import counting
 from resolvers.validation import parse_national_id
 
 CERTIFICATES_PREFIX = "certificates"
@@ -158,35 +159,35 @@ class Record:
     current_wage: Wage | None
 
 
-def _months(start: dt.date, end: dt.date) -> set[tuple[int, int]]:
-    first, last = start.year * 12 + start.month - 1, end.year * 12 + end.month - 1
-    return {divmod(month, 12) for month in range(first, last + 1)}
+def as_period(row: Engagement) -> counting.Period:
+    wages = tuple(counting.Wage(effective_from=dt.date.fromisoformat(entry["from"]),
+                                basic=Decimal(entry["basic"]), housing=Decimal(entry["housing"]))
+                  for entry in row.wages)
+    return counting.Period(start=row.start_date, end=row.end_date, branches=frozenset(row.branches),
+                           wages=wages, employer_name_ar=row.employer_name_ar,
+                           employer_name_en=row.employer_name_en)
 
 
 def summarize(engagements: Sequence[Engagement], *, today: dt.date, language: Language) -> Record:
-    """Periods oldest first; months counted once when two employers overlap.
-
-    An adapter on the Engagement rows until the record's own counting (resolvers/record/)
-    is merged: calendar months with any day of engagement."""
+    """Periods oldest first, counted as the record counts them (resolvers/record/counting.py):
+    annuities months up to today, a month two employers share counted once."""
+    rows = sorted((row for row in engagements if row.start_date <= today),
+                  key=lambda row: row.start_date)
     periods: list[Period] = []
-    counted: set[tuple[int, int]] = set()
     current: Engagement | None = None
-    for row in sorted(engagements, key=lambda row: row.start_date):
-        if row.start_date > today:
-            continue
-        end = min(row.end_date or today, today)
-        months = _months(row.start_date, end)
-        counted |= months
+    for row in rows:
         name = row.employer_name_ar if language is Language.AR else row.employer_name_en
+        months = len(counting.covered_months(as_period(row), until=today))
         periods.append(Period(name, row.employer_registration_number, row.start_date,
-                              row.end_date, len(months)))
+                              row.end_date, months))
         if row.end_date is None or row.end_date >= today:
             current = row
+    counted = counting.contribution_months([as_period(row) for row in rows],
+                                           branch=counting.ANNUITIES, until=today)
     wage = None
-    if current is not None:
-        paid = [entry for entry in current.wages if dt.date.fromisoformat(entry["from"]) <= today]
-        if paid:
-            wage = Wage(Decimal(paid[-1]["basic"]), Decimal(paid[-1]["housing"]))
+    if current is not None and current.wages:
+        paid = counting.wage_on(as_period(current), today)
+        wage = Wage(paid.basic, paid.housing)
     return Record(
         periods=periods, contribution_months=len(counted),
         current_employer=(current.employer_name_ar if language is Language.AR

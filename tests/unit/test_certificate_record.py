@@ -1,5 +1,6 @@
-"""What a certificate states of the record: periods oldest first, months counted once when
-employers overlap, the current employer and its latest wage."""
+"""What a certificate states of the record, counted as the record counts (a month whose first
+day is covered; once when employers overlap): periods oldest first, the current employer and
+today's wage."""
 
 from __future__ import annotations
 
@@ -27,11 +28,12 @@ def engagement(start: str, end: str | None, *, name: str = "Saudi Aramco",
 @pytest.mark.parametrize(("rows", "months", "current", "since", "wage"), [
     ([], 0, None, None, None),
     ([engagement("2015-03-01", "2019-02-28")], 48, None, None, None),
+    # A month counts when its first day is covered: from February.
     ([engagement("2026-01-15", None, wages=[{"from": "2026-01-15", "basic": "8000.00",
                                               "housing": "2000.00"},
                                              {"from": "2026-07-01", "basic": "9000.00",
                                               "housing": "2250.00"}])],
-     12, "Saudi Aramco", dt.date(2026, 1, 15), Wage(Decimal("9000.00"), Decimal("2250.00"))),
+     11, "Saudi Aramco", dt.date(2026, 1, 15), Wage(Decimal("9000.00"), Decimal("2250.00"))),
     # Two employers in the same months: each month counts once.
     ([engagement("2020-01-01", "2020-12-31", name="Almarai"),
       engagement("2020-06-01", "2021-05-31")], 17, None, None, None),
