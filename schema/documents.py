@@ -16,8 +16,8 @@ from models import DecisionLetter as DecisionLetterModel
 from models import Document as DocumentModel
 from models import InformationRequest as InformationRequestModel
 from models import Role
-from resolvers.letters import decision as letters
 from resolvers.documents import Upload as UploadedDocument
+from resolvers.letters import decision as letters
 from resolvers.platform.links import Grant, LinkKind
 from resolvers.service_requests import search
 from schema.base import Actor, DocumentKind, Node, RequestStatus, ServiceType, to_global_id

@@ -36,7 +36,6 @@ WORDS = {
         "body": "The General Organization for Social Insurance certifies that {name}, national "
                 "ID {national_id}, is registered with it and that contributions have been "
                 "recorded for {months} months, as follows:",
-        "columns": ("Employer", "Registration no.", "From", "To", "Months"),
         "ongoing": "ongoing",
         "current": "Current employer: {employer}, since {since}.",
         "wage": "Current monthly wage: {total} SAR (basic {basic}, housing {housing}).",
@@ -50,7 +49,6 @@ WORDS = {
         "to": "إلى من يهمه الأمر",
         "body": "تشهد المؤسسة العامة للتأمينات الاجتماعية بأن {name}، رقم الهوية {national_id}، "
                 "مسجل لديها، وأن اشتراكاته مسجلة عن {months} شهرًا على النحو الآتي:",
-        "columns": ("صاحب العمل", "رقم الاشتراك", "من", "إلى", "الأشهر"),
         "ongoing": "مستمر",
         "current": "صاحب العمل الحالي: {employer}، منذ {since}.",
         "wage": "الأجر الشهري الحالي: {total} ريال (الأساسي {basic}، السكن {housing}).",
@@ -58,6 +56,10 @@ WORDS = {
         "liability": "أُعطيت هذه الشهادة بناءً على طلبه دون أدنى مسؤولية على المؤسسة.",
         "verify": "للتحقق من هذه الشهادة افتح {url} وأدخل الرمز {code} ورقم هوية صاحبها.",
     },
+}
+COLUMNS = {
+    Language.EN: ("Employer", "Registration no.", "From", "To", "Months"),
+    Language.AR: ("صاحب العمل", "رقم الاشتراك", "من", "إلى", "الأشهر"),
 }
 COLUMN_WIDTHS = (40, 18, 20, 20, 10)
 
@@ -126,7 +128,7 @@ def render_certificate(content: CertificateContent) -> bytes:
          str(period.months))
         for period in content.periods
     ]
-    sheet.table(words["columns"], rows, COLUMN_WIDTHS, size=9)
+    sheet.table(COLUMNS[language], rows, COLUMN_WIDTHS, size=9)
     if content.current_employer and content.employed_since:
         since = official.both_calendars(content.employed_since, language)
         sheet.paragraph(words["current"].format(employer=isolated(content.current_employer),

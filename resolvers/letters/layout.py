@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import cast
 
 import segno
 from fpdf import FPDF
@@ -114,8 +116,8 @@ class Page:
         if size is not None:
             self.pdf.set_font_size(size)
         self.pdf.set_xy(x, y)
-        self._marked(text, lambda: self.pdf.cell(width, self.pdf.font_size * LINE, text,
-                                                  align=align))
+        self._marked(text, partial(self.pdf.cell, width, self.pdf.font_size * LINE, text,
+                                   align=align))
 
     def _marked(self, text: str, draw: Callable[[], object]) -> None:
         """Draws a line inside a marked span whose ActualText is the line as written."""
@@ -143,14 +145,14 @@ class Page:
         pdf.set_font(FONT, "B" if bold else "", size)
         pdf.set_text_color(*color)
         height = size * LINE * PT
-        lines = pdf.multi_cell(self.width, height, text, dry_run=True,
-                               output=MethodReturnValue.LINES)
+        lines = cast(list[str], pdf.multi_cell(self.width, height, text, dry_run=True,
+                                               output=MethodReturnValue.LINES))
         for line in lines:
             self.room(height)
             pdf.set_x(MARGIN)
-            self._marked(line, lambda line=line: pdf.cell(
-                self.width, height, line, align=align or self.align,
-                new_x=XPos.LMARGIN, new_y=YPos.NEXT))
+            self._marked(line, partial(pdf.cell, self.width, height, line,
+                                       align=align or self.align, new_x=XPos.LMARGIN,
+                                       new_y=YPos.NEXT))
         pdf.set_text_color(*BLACK)
         pdf.set_y(pdf.get_y() + after)
 
@@ -180,8 +182,8 @@ class Page:
                 left = x - width if self.rtl else x
                 for number, part in enumerate(cell.split("\n")):
                     pdf.set_xy(left + 1, y + 0.5 + number * line)
-                    self._marked(part, lambda part=part, width=width: pdf.cell(
-                        width - 2, line, part, align=self.align))
+                    self._marked(part, partial(pdf.cell, width - 2, line, part,
+                                               align=self.align))
                 x = left if self.rtl else x + width
             pdf.set_draw_color(200, 200, 200)
             pdf.set_line_width(0.2)
@@ -222,8 +224,7 @@ class Page:
             pdf.line(MARGIN, y - 2, pdf.w - MARGIN, y - 2)
             for line in lines:
                 pdf.set_xy(MARGIN, y)
-                self._marked(line, lambda line=line: pdf.cell(self.width, height, line,
-                                                               align="C"))
+                self._marked(line, partial(pdf.cell, self.width, height, line, align="C"))
                 y += height
         pdf.page = pages
         return bytes(pdf.output())

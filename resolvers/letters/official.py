@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from dataclasses import dataclass
+from typing import Literal
 from urllib.parse import quote
 
 from hijridate import Gregorian
@@ -79,7 +80,7 @@ def gregorian(day: dt.date, language: Language) -> str:
 def hijri(day: dt.date, language: Language) -> str:
     """24 Jumada al-Akhirah 1448 AH / 24 جمادى الآخرة 1448 هـ (Umm al-Qura)."""
     date = Gregorian(day.year, day.month, day.day).to_hijri()
-    code = "ar" if language is Language.AR else "en"
+    code: Literal["ar", "en"] = "ar" if language is Language.AR else "en"
     return f"{date.day} {date.month_name(code)} {date.year} {date.notation(code)}"
 
 

@@ -21,8 +21,8 @@ from models import (
     ServiceRequest,
 )
 from resolvers import documents, validation
-from resolvers.letters import decision as letters
 from resolvers.documents import Upload
+from resolvers.letters import decision as letters
 from resolvers.messages.notices import notify_member
 from resolvers.messages.templates import REQUEST_STATUS_CHANGED
 from resolvers.platform import audit

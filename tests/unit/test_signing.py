@@ -14,6 +14,7 @@ from pyhanko_certvalidator import ValidationContext
 
 from models import Language
 from resolvers.letters import signing
+from resolvers.platform.settings import ConfigurationError, Settings
 from tests.unit.test_document_text import MIXED_NOTE_AR, certificate, letter
 
 
@@ -76,3 +77,24 @@ def test_missing_signing_files_are_refused_with_a_clear_message(
         signing.signer_for(key_file=key_file and str(tmp_path / key_file),
                            cert_file=cert_file and str(tmp_path / cert_file),
                            production=production, data_folder=tmp_path)
+
+
+PRODUCTION = {"APP_ENV": "production", "SECRET_KEY": "k" * 40, "SMTP_HOST": "mail.example",
+              "SMS_WEBHOOK_URL": "https://sms.example/send"}
+
+
+@pytest.mark.parametrize(("extra", "says"), [
+    ({}, "APP_ENV=production needs SIGNING_KEY_FILE and SIGNING_CERT_FILE"),
+    ({"SIGNING_KEY_FILE": "/nowhere/key.pem", "SIGNING_CERT_FILE": "/nowhere/cert.pem"},
+     "SIGNING_KEY_FILE points to /nowhere/key.pem"),
+    ({"PUBLIC_URL": "my.gosi.gov.sa"}, "PUBLIC_URL must start with http:// or https://"),
+])
+def test_production_refuses_to_start_without_its_signing_pair(extra, says) -> None:
+    with pytest.raises(ConfigurationError, match=says):
+        Settings.from_environ({**PRODUCTION, **extra})
+
+
+def test_public_url_is_the_listening_address_unless_set() -> None:
+    assert Settings.from_environ({"HOST": "0.0.0.0", "PORT": "9000"}).public_url == "http://0.0.0.0:9000"
+    configured = Settings.from_environ({"PUBLIC_URL": "https://my.gosi.gov.sa/"})
+    assert configured.public_url == "https://my.gosi.gov.sa"
