@@ -225,15 +225,6 @@ class Settings:
             raise ConfigurationError(f"PUBLIC_URL must start with http:// or https://, got {self.public_url!r}")
         if not self.production:
             return
-        if not (self.signing_key_file and self.signing_cert_file):
-            raise ConfigurationError(
-                "APP_ENV=production needs SIGNING_KEY_FILE and SIGNING_CERT_FILE: the PEM key and "
-                "certificate that sign letters and certificates"
-            )
-        for name, path in (("SIGNING_KEY_FILE", self.signing_key_file),
-                           ("SIGNING_CERT_FILE", self.signing_cert_file)):
-            if not Path(path).is_file():
-                raise ConfigurationError(f"{name} points to {path}, which is not a readable file")
         if any(len(key) < 32 for key in self.secret_key_previous):
             raise ConfigurationError("every SECRET_KEY_PREVIOUS key needs 32 characters or more")
         if self.secret_key == DEVELOPMENT_SECRET_KEY or len(self.secret_key) < 32:
@@ -243,6 +234,15 @@ class Settings:
                 "APP_ENV=production needs SMTP_HOST and SMS_WEBHOOK_URL: "
                 "codes are never written to the log in production"
             )
+        if not (self.signing_key_file and self.signing_cert_file):
+            raise ConfigurationError(
+                "APP_ENV=production needs SIGNING_KEY_FILE and SIGNING_CERT_FILE: the PEM key and "
+                "certificate that sign letters and certificates"
+            )
+        for name, path in (("SIGNING_KEY_FILE", self.signing_key_file),
+                           ("SIGNING_CERT_FILE", self.signing_cert_file)):
+            if not Path(path).is_file():
+                raise ConfigurationError(f"{name} points to {path}, which is not a readable file")
 
     def tortoise_config(self) -> dict:
         url = self.database_url
