@@ -236,7 +236,7 @@ async def issue(runtime: Runtime, *, member: Member, language: Language | None) 
         await runtime.store.put(storage_key, runtime.cipher.seal(pdf))
     except StoreUnavailable:
         audit.record("document_store_unavailable", operation="put")
-        raise DomainError.single("language", ErrorCode.STORE_UNAVAILABLE) from None
+        raise DomainError.single(None, ErrorCode.STORE_UNAVAILABLE) from None
     try:
         row = await ContributionCertificate.create(
             id=certificate_id, member_id=member.id,
