@@ -4,15 +4,19 @@ more than it shows."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import re
 
+import httpx
+import pytest
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import async_validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
 from models import ContributionCertificate, Engagement
+from schema.http.app import create_app
 from tests.pdf_text import actual_lines, glyph_text, presentation_forms
 from tests.support import gql, new_national_id
 from tests.test_service_requests import member_with
@@ -194,3 +198,22 @@ async def test_the_verify_page_asks_for_the_holders_id_then_shows_the_certificat
 async def test_signing_in_is_needed_to_issue(client):
     result = await gql(client, ISSUE, {})
     assert result["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+async def test_a_store_that_is_away_refuses_a_certificate_clearly_and_keeps_nothing(
+    client, inbox, settings, tmp_path, engine
+):
+    if engine != "sqlite":
+        pytest.skip("a store that is away does not depend on the database engine: run on SQLite")
+    person = await member_with(client, inbox)
+    (tmp_path / "a-file").write_bytes(b"")
+    # A folder store under a file: nothing can be written there.
+    away = dataclasses.replace(settings, document_store_url=f"file://{tmp_path}/a-file/store")
+    application = create_app(away, manage_database=False)
+    async with application.router.lifespan_context(application):
+        transport = httpx.ASGITransport(app=application)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as other:
+            refused = await gql(other, ISSUE, {}, token=person.access_token, language="en")
+    payload = refused["data"]["issueContributionCertificate"]
+    assert payload == {"certificate": None, "errors": [{"field": None, "code": "STORE_UNAVAILABLE"}]}
+    assert await ContributionCertificate.all().count() == 0
