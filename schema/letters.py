@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from decimal import Decimal
 
 import strawberry
 
@@ -76,10 +75,6 @@ class ContributionCertificatePayload:
     errors: list[UserError] = errors_field()
 
 
-def _money(amount: Decimal | None) -> Money | None:
-    return None if amount is None else Money(amount=amount, currency="SAR")
-
-
 @strawberry.type
 class CertificateQuery:
     @strawberry.field(description="Public: checks a contribution certificate; both the code and "
@@ -98,7 +93,7 @@ class CertificateQuery:
             valid=True, issued_at=found.issued_at, holder_name=found.holder_name,
             contribution_months=found.contribution_months,
             current_employer=found.current_employer, employed_since=found.employed_since,
-            current_wage=_money(found.current_wage),
+            current_wage=Money.maybe(found.current_wage),
         )
 
 
