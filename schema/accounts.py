@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -13,10 +14,13 @@ from resolvers.security import sessions
 from resolvers.security.codes import CodeDelivery as DomainCodeDelivery
 from resolvers.security.second_factor import Challenge as DomainChallenge
 from resolvers.security.sessions import IssuedSession
+from schema import member as member_types
 from schema.base import Language, NotificationChannel, UserError
 from schema.context import Info
-from schema.member import Member
 from schema.payloads import errors_field, mutation
+
+if TYPE_CHECKING:
+    from schema.member import Member
 
 
 @strawberry.type(description="Where a one-time code was sent.")
@@ -104,7 +108,9 @@ class RegisterInput:
 
 @strawberry.type(description="The result of register.")
 class RegisterPayload:
-    member: Member | None = strawberry.field(description="The account, waiting for activation.")
+    member: Annotated[Member, strawberry.lazy("schema.member")] | None = strawberry.field(
+        description="The account, waiting for activation."
+    )
     delivery: CodeDelivery | None = strawberry.field(description="Where the activation code went.")
     errors: list[UserError] = errors_field()
 
@@ -147,7 +153,9 @@ class ActivateInput:
 
 @strawberry.type(description="The result of activate.")
 class ActivatePayload:
-    member: Member | None = strawberry.field(description="The now active account.")
+    member: Annotated[Member, strawberry.lazy("schema.member")] | None = strawberry.field(
+        description="The now active account."
+    )
     session: Session | None = strawberry.field(description="Activation signs the member in.")
     errors: list[UserError] = errors_field()
 
@@ -190,7 +198,9 @@ class SecondFactorChallenge:
 
 @strawberry.type(description="The result of login or refreshSession.")
 class LoginPayload:
-    member: Member | None = strawberry.field(description="The signed-in member.")
+    member: Annotated[Member, strawberry.lazy("schema.member")] | None = strawberry.field(
+        description="The signed-in member."
+    )
     session: Session | None = strawberry.field(description="The new session.")
     second_factor_challenge: SecondFactorChallenge | None = strawberry.field(
         default=None,
@@ -204,7 +214,7 @@ class LoginPayload:
         if isinstance(outcome, DomainChallenge):
             return cls(member=None, session=None,
                        second_factor_challenge=SecondFactorChallenge.from_domain(outcome))
-        return cls(member=Member.from_model(member), session=Session.from_domain(outcome))
+        return cls(member=member_types.Member.from_model(member), session=Session.from_domain(outcome))
 
 
 @strawberry.input(description="Exchange a refresh token for a new session.")
@@ -272,9 +282,9 @@ class AccountQuery:
     @strawberry.field(
         description="The signed-in member, or null when the request carries no valid session."
     )
-    async def me(self, info: Info) -> Member | None:
+    async def me(self, info: Info) -> Annotated[Member, strawberry.lazy("schema.member")] | None:
         member = await info.context.viewer()
-        return Member.from_model(member) if member else None
+        return member_types.Member.from_model(member) if member else None
 
 
 @strawberry.type
@@ -294,7 +304,7 @@ class AccountMutation:
             client_ip=info.context.client_ip,
         )
         return RegisterPayload(
-            member=Member.from_model(member),
+            member=member_types.Member.from_model(member),
             delivery=CodeDelivery.from_domain(delivery),
         )
 
@@ -326,7 +336,7 @@ class AccountMutation:
             else None,
         )
         return ActivatePayload(
-            member=Member.from_model(member), session=Session.from_domain(issued)
+            member=member_types.Member.from_model(member), session=Session.from_domain(issued)
         )
 
     @mutation(description="Sign in with national ID and password.")
@@ -346,7 +356,7 @@ class AccountMutation:
             client=info.context.client,
         )
         return LoginPayload(
-            member=Member.from_model(member), session=Session.from_domain(issued)
+            member=member_types.Member.from_model(member), session=Session.from_domain(issued)
         )
 
     @mutation(description="End this session, or every session with everywhere: true. Without an "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import TYPE_CHECKING, Annotated, TypeAlias
+from typing import TypeAlias
 
 import strawberry
 
@@ -15,10 +15,8 @@ from schema.base import Node, UserError, decode_global_id, to_global_id
 from schema.connections import Connection
 from schema.context import Info
 from schema.payloads import errors_field, mutation
-
-if TYPE_CHECKING:
-    from schema.questions import Question
-    from schema.service_requests.types import ServiceRequest
+from schema.questions import Question, load_question
+from schema.service_requests.types import ServiceRequest, load_service_request
 
 NotificationKind: TypeAlias = enums.NotificationKind
 strawberry.enum(NotificationKind, description="What a notification is about.")
@@ -52,19 +50,15 @@ class Notification(Node):
     @strawberry.field(description="The service request the notice is about, if any.")
     async def request(
         self, info: Info
-    ) -> Annotated[ServiceRequest, strawberry.lazy("schema.service_requests.types")] | None:
+    ) -> ServiceRequest | None:
         if self.request_id is None:
             return None
-        from schema.service_requests.types import load_service_request
-
         return await load_service_request(info, self.request_id)
 
     @strawberry.field(description="The question the notice is about, if any.")
-    async def question(self, info: Info) -> Annotated[Question, strawberry.lazy("schema.questions")] | None:
+    async def question(self, info: Info) -> Question | None:
         if self.question_id is None:
             return None
-        from schema.questions import load_question
-
         return await load_question(info, self.question_id)
 
 

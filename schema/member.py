@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -12,6 +11,7 @@ from models import Member as MemberModel
 from resolvers import profile
 from resolvers.messages import inbox
 from resolvers.security.codes import mask_destination
+from schema.access_log import AccessEventConnection, member_access_log
 from schema.base import (
     AccountStatus,
     Language,
@@ -25,14 +25,18 @@ from schema.base import (
     to_global_id,
 )
 from schema.context import Info
-
-if TYPE_CHECKING:
-    from schema.access_log import AccessEventConnection
-    from schema.inbox import NotificationConnection
-    from schema.letters import ContributionCertificate
-    from schema.questions import QuestionConnection
-    from schema.security import SecondFactorSettings, SecurityEventConnection, SignInSession
-    from schema.service_requests.types import ServiceRequestConnection
+from schema.inbox import NotificationConnection, member_notifications
+from schema.letters import ContributionCertificate, certificates_of
+from schema.questions import QuestionConnection, member_questions
+from schema.security import (
+    SecondFactorSettings,
+    SecurityEventConnection,
+    SignInSession,
+    member_second_factor,
+    member_security_events,
+    member_sign_ins,
+)
+from schema.service_requests.types import ServiceRequestConnection, member_requests
 
 
 @strawberry.type(description="A postal address in the Kingdom.")
@@ -125,9 +129,7 @@ class Member(Node):
         type: ServiceType | None = None,
         first: int | None = None,
         after: str | None = None,
-    ) -> Annotated[ServiceRequestConnection, strawberry.lazy("schema.service_requests.types")]:
-        from schema.service_requests.types import member_requests
-
+    ) -> ServiceRequestConnection:
         return await member_requests(
             info, member_id=self.pk, status=status, type=type, first=first, after=after
         )
@@ -139,9 +141,7 @@ class Member(Node):
         status: QuestionStatus | None = None,
         first: int | None = None,
         after: str | None = None,
-    ) -> Annotated[QuestionConnection, strawberry.lazy("schema.questions")]:
-        from schema.questions import member_questions
-
+    ) -> QuestionConnection:
         return await member_questions(
             info, member_id=self.pk, status=status, first=first, after=after
         )
@@ -153,9 +153,7 @@ class Member(Node):
         unread_only: bool | None = None,
         first: int | None = None,
         after: str | None = None,
-    ) -> Annotated[NotificationConnection, strawberry.lazy("schema.inbox")]:
-        from schema.inbox import member_notifications
-
+    ) -> NotificationConnection:
         return await member_notifications(
             info, member_id=self.pk, unread_only=bool(unread_only), first=first, after=after
         )
@@ -167,9 +165,7 @@ class Member(Node):
     @strawberry.field(description="The member's live sign-ins, the current one included.")
     async def sessions(
         self, info: Info
-    ) -> list[Annotated[SignInSession, strawberry.lazy("schema.security")]]:
-        from schema.security import member_sign_ins
-
+    ) -> list[SignInSession]:
         return await member_sign_ins(info, self.pk)
 
     @strawberry.field(
@@ -177,33 +173,23 @@ class Member(Node):
     )
     async def security_events(
         self, info: Info, first: int | None = None, after: str | None = None
-    ) -> Annotated[SecurityEventConnection, strawberry.lazy("schema.security")]:
-        from schema.security import member_security_events
-
+    ) -> SecurityEventConnection:
         return await member_security_events(info, self.pk, first, after)
 
     @strawberry.field(description="The member's second factors.")
     async def second_factor(
         self,
-    ) -> Annotated[SecondFactorSettings, strawberry.lazy("schema.security")]:
-        from schema.security import member_second_factor
-
+    ) -> SecondFactorSettings:
         return await member_second_factor(self.pk)
 
     @strawberry.field(description="Every time staff opened this member's data, and why; newest first.")
     async def access_log(
         self, info: Info, first: int | None = None, after: str | None = None
-    ) -> Annotated[AccessEventConnection, strawberry.lazy("schema.access_log")]:
-        from schema.access_log import member_access_log
-
+    ) -> AccessEventConnection:
         return await member_access_log(info, member_id=self.pk, first=first, after=after)
 
     @strawberry.field(description="Contribution certificates issued to the member, newest first.")
-    async def certificates(
-        self, info: Info
-    ) -> list[Annotated[ContributionCertificate, strawberry.lazy("schema.letters")]]:
-        from schema.letters import certificates_of
-
+    async def certificates(self, info: Info) -> list[ContributionCertificate]:
         return await certificates_of(info, self.pk)
 
 

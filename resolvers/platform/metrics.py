@@ -1,4 +1,4 @@
-"""What an operator watches, in Prometheus' terms (served at GET /metrics by schema/app.py).
+"""What an operator watches, in Prometheus' terms (served at GET /metrics by schema/http/app.py).
 
 Under `uvicorn --workers N` set PROMETHEUS_MULTIPROC_DIR to an empty directory: every
 worker writes its numbers there and /metrics adds them up, whichever worker answers.

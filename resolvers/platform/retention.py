@@ -1,7 +1,7 @@
 """Nothing kept forever: a scheduled job deletes, in bounded batches, what ended long enough ago.
 
 Kept for good: members, service requests and their history, questions. Security events
-and the access log are log lines (resolvers/audit.py), kept by the log pipeline, not here.
+and the access log are log lines (resolvers/platform/audit.py), kept by the log pipeline, not here.
 """
 
 from __future__ import annotations

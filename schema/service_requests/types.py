@@ -7,7 +7,7 @@ import datetime as dt
 import functools
 import uuid
 from collections.abc import Awaitable, Sequence
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
@@ -21,6 +21,7 @@ from resolvers.letters import decision as letters
 from resolvers.platform.pagination import Page
 from resolvers.service_requests import catalog, loaders, search, workflow
 from resolvers.service_requests import details as service_requests_details
+from schema import member as member_types
 from schema.base import (
     Actor,
     DocumentKind,
@@ -36,8 +37,10 @@ from schema.documents import (
     Document,
     InformationRequest,
 )
-from schema.member import Member
 from schema.service_requests.inputs import RequestFilter
+
+if TYPE_CHECKING:
+    from schema.member import Member
 
 
 @strawberry.type(description="A document a service asks for.")
@@ -241,10 +244,10 @@ class ServiceRequest(Node):
         )
 
     @strawberry.field(description="The member who applied.")
-    async def applicant(self, info: Info) -> Member:
+    async def applicant(self, info: Info) -> Annotated[Member, strawberry.lazy("schema.member")]:
         self._opened(info)
         row = await info.context.loader(sign_in.members_by_id).load(self.member_id)
-        return Member.from_model(row)
+        return member_types.Member.from_model(row)
 
     @strawberry.field(description="Oldest first.")
     async def documents(self, info: Info) -> list[Document]:
@@ -274,11 +277,11 @@ class ServiceRequest(Node):
     @strawberry.field(
         description="Staff only: the staff member handling the request; null for members."
     )
-    async def assignee(self, info: Info) -> Member | None:
+    async def assignee(self, info: Info) -> Annotated[Member, strawberry.lazy("schema.member")] | None:
         if self.staff is None or self.assignee_id is None:
             return None
         row = await info.context.loader(sign_in.members_by_id).load(self.assignee_id)
-        return Member.from_model(row) if row else None
+        return member_types.Member.from_model(row) if row else None
 
     def _opened(self, info: Info) -> None:
         """Staff reading the applicant or what they stated: one line in the member's log."""
