@@ -14,8 +14,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from hijridate import Gregorian
-
 from models import ContributionCertificate, Engagement, Language, Member
 from resolvers.letters import official
 from resolvers.letters.layout import isolated
@@ -25,6 +23,7 @@ from resolvers.platform.errors import DomainError, ErrorCode
 from resolvers.platform.runtime import Runtime
 from resolvers.platform.store import StoreUnavailable
 from resolvers.record import counting
+from resolvers.record.hijri import to_hijri
 from resolvers.validation import parse_national_id
 
 CERTIFICATES_PREFIX = "certificates"
@@ -101,8 +100,8 @@ class CertificateContent:
 
 def short_date(day: dt.date, language: Language) -> str:
     """2019-03-01 over 1440-06-24 AH: a table cell in both calendars."""
-    date = Gregorian(day.year, day.month, day.day).to_hijri()
-    notation = date.notation("ar" if language is Language.AR else "en")
+    date = to_hijri(day)
+    notation = "هـ" if language is Language.AR else "AH"
     return f"{day.isoformat()}\n{isolated(f'{date.year}-{date.month:02d}-{date.day:02d}')} {notation}"
 
 

@@ -7,13 +7,11 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from dataclasses import dataclass
-from typing import Literal
 from urllib.parse import quote
-
-from hijridate import Gregorian
 
 from models import Language
 from resolvers.letters.layout import GREEN, Page, Row, isolated
+from resolvers.record.hijri import formatted, to_hijri
 
 # No 0/O, 1/I/L: a code read aloud or typed from paper is not mistaken.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -79,9 +77,7 @@ def gregorian(day: dt.date, language: Language) -> str:
 
 def hijri(day: dt.date, language: Language) -> str:
     """24 Jumada al-Akhirah 1448 AH / 24 جمادى الآخرة 1448 هـ (Umm al-Qura)."""
-    date = Gregorian(day.year, day.month, day.day).to_hijri()
-    code: Literal["ar", "en"] = "ar" if language is Language.AR else "en"
-    return f"{date.day} {date.month_name(code)} {date.year} {date.notation(code)}"
+    return formatted(to_hijri(day), language)
 
 
 def both_calendars(day: dt.date, language: Language) -> str:
