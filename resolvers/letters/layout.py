@@ -52,11 +52,10 @@ class Row:
 
 
 class Page:
-    """A4 pages in one base direction; `lines` keeps every line drawn, in logical order."""
+    """A4 pages in one base direction, every line drawn marked with its text as written."""
 
     def __init__(self, *, rtl: bool, title: str, language: str) -> None:
         self.rtl = rtl
-        self.lines: list[str] = []
         self.pdf = FPDF(orientation="P", unit="mm", format="A4")
         self.pdf.set_auto_page_break(False)
         self.pdf.set_margins(MARGIN, MARGIN, MARGIN)
@@ -129,7 +128,6 @@ class Page:
         self.pdf._out(f"/Span <</ActualText <{actual}>>> BDC")
         draw()
         self.pdf._out("EMC")
-        self.lines.append(shown)
 
     def room(self, height: float) -> None:
         """A new page when `height` more would run into the footer."""

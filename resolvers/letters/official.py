@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from models import Language
-from resolvers.letters.layout import GREEN, Page, Row, isolated
+from resolvers.letters.layout import AGENCY, GREEN, Page, Row, isolated
 from resolvers.record.hijri import formatted, to_hijri
 
 # No 0/O, 1/I/L: a code read aloud or typed from paper is not mistaken.
@@ -27,14 +27,14 @@ WORDS = {
     Language.EN: {
         "date": "Date", "reference": "Reference", "to": "To", "national_id": "National ID",
         "closing": "Yours sincerely,", "department": "Member Services Department",
-        "agency": "General Organization for Social Insurance",
+        "agency": AGENCY["en"],
         "signed": "Signed electronically: no handwritten signature or stamp is needed.",
         "code": "Verification code", "page": "Page {page} of {pages}",
     },
     Language.AR: {
         "date": "التاريخ", "reference": "الرقم المرجعي", "to": "المكرم", "national_id": "رقم الهوية",
         "closing": "وتقبلوا خالص التحية،", "department": "إدارة خدمات المشتركين",
-        "agency": "المؤسسة العامة للتأمينات الاجتماعية",
+        "agency": AGENCY["ar"],
         "signed": "وُقِّع إلكترونيًا: لا يحتاج إلى توقيع بخط اليد أو ختم.",
         "code": "رمز التحقق", "page": "صفحة {page} من {pages}",
     },
