@@ -25,7 +25,7 @@ from strawberry.types import ExecutionResult
 from strawberry.utils.logging import StrawberryLogger
 
 from resolvers.platform.errors import DomainError
-from schema import accounts, documents, inbox, live, node, profile, questions, security, service_requests
+from schema import accounts, documents, inbox, letters, live, node, profile, questions, security, service_requests
 from schema.base import Node
 from schema.execution import Executor
 from schema.http import tracing
@@ -38,7 +38,7 @@ MAX_TOKENS = 2000
 
 log = structlog.stdlib.get_logger("gosi.graphql")
 
-DOMAINS = (accounts, node, profile, service_requests, questions, documents, inbox, security)
+DOMAINS = (accounts, node, profile, service_requests, questions, documents, letters, inbox, security)
 Query = merge_types("Query", tuple(t for domain in DOMAINS for t in domain.QUERIES))
 Mutation = merge_types("Mutation", tuple(t for domain in DOMAINS for t in domain.MUTATIONS))
 
