@@ -21,7 +21,7 @@ from tortoise import connections
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 from tortoise.context import TortoiseContext
 
-from resolvers.letters import signing
+from resolvers.platform import signing
 from resolvers.platform.database import migrate_database
 from resolvers.platform.logs import configure_structlog
 from resolvers.platform.settings import Settings

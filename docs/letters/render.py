@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 from models import Language
-from resolvers.letters import signing
+from resolvers.platform import signing
 from tests.unit.test_document_text import MIXED_NOTE_AR, MIXED_NOTE_EN, certificate, letter
 
 HERE = Path(__file__).parent

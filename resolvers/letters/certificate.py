@@ -17,10 +17,10 @@ from decimal import Decimal
 from models import ContributionCertificate, Engagement, Language, Member
 from resolvers.letters import official
 from resolvers.letters.layout import isolated
-from resolvers.letters.signing import Signer
 from resolvers.platform import audit
 from resolvers.platform.errors import DomainError, ErrorCode
 from resolvers.platform.runtime import Runtime
+from resolvers.platform.signing import Signer
 from resolvers.platform.store import StoreUnavailable
 from resolvers.record import counting
 from resolvers.record.hijri import to_hijri

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from models import DecisionLetter, Language, Member, RequestStatus, ServiceRequest, ServiceType
 from resolvers.letters import official
 from resolvers.letters.layout import GREEN, RED, isolated
-from resolvers.letters.signing import Signer
 from resolvers.platform import audit
 from resolvers.platform.errors import DomainError, ErrorCode
 from resolvers.platform.runtime import Runtime
+from resolvers.platform.signing import Signer
 from resolvers.platform.store import StoreUnavailable
 from resolvers.service_requests import catalog
 

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from resolvers.letters.signing import Signer, signer_for
 from resolvers.platform.deferred import Deferred
 from resolvers.platform.delivery import Outbox, senders_for, utcnow
 from resolvers.platform.encryption import FileCipher
@@ -16,6 +15,7 @@ from resolvers.platform.links import LinkSigner
 from resolvers.platform.live.hub import Hub
 from resolvers.platform.passwords import Passwords
 from resolvers.platform.settings import Settings
+from resolvers.platform.signing import Signer, signer_for
 from resolvers.platform.store import DocumentStore, store_for
 from resolvers.platform.throttle import Throttle
 from resolvers.security.access_log import AccessLog

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import uvicorn
 
-from resolvers.letters import signing
+from resolvers.platform import signing
 from resolvers.platform.settings import Settings
 from server import configure_logging, create_app
 from tests.bench import baseline, staff_desk

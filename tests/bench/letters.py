@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from models import Language
-from resolvers.letters import signing
 from resolvers.letters.decision import render_letter
+from resolvers.platform import signing
 from tests.unit.test_document_text import MIXED_NOTE_AR, MIXED_NOTE_EN, content
 
 

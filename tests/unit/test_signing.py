@@ -13,7 +13,7 @@ from pyhanko.sign.validation.status import PdfSignatureStatus
 from pyhanko_certvalidator import ValidationContext
 
 from models import Language
-from resolvers.letters import signing
+from resolvers.platform import signing
 from resolvers.platform.settings import ConfigurationError, Settings
 from tests.unit.test_document_text import MIXED_NOTE_AR, certificate, letter
 
