@@ -10,7 +10,7 @@ import strawberry
 from models import AccessPurpose, Role
 from models import Member as MemberModel
 from resolvers.access_log import record_access
-from schema import documents, notifications, questions, service_requests
+from schema import documents, notifications, questions, record, service_requests
 from schema.base import Node, from_global_id
 from schema.context import Info
 from schema.member import Member
@@ -38,6 +38,7 @@ def loaders() -> dict[str, Loader]:
         "Question": questions.load_question,
         "Document": documents.load_document,
         "Notification": notifications.load_notification,
+        "ContributionPeriod": record.load_contribution_period,
     }
 
 
