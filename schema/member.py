@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import strawberry
 
 from models import Member as MemberModel
-from resolvers import inbox, profile
-from resolvers.codes import mask_destination
+from resolvers import profile
+from resolvers.messages import inbox
+from resolvers.security.codes import mask_destination
+from schema.access_log import AccessEventConnection, member_access_log
 from schema.base import (
     AccountStatus,
     Language,
@@ -24,20 +26,28 @@ from schema.base import (
     to_global_id,
 )
 from schema.context import Info
-
-if TYPE_CHECKING:
-    from schema.access_log import AccessEventConnection
-    from schema.notifications import NotificationConnection
-    from schema.questions import QuestionConnection
-    from schema.record import (
-        Eligibility,
-        HijriDate,
-        InsuranceRecord,
-        PensionEstimate,
-        UnemploymentBenefitEstimate,
-    )
-    from schema.security import SecondFactorSettings, SecurityEventConnection, SignInSession
-    from schema.service_requests import ServiceRequestConnection
+from schema.inbox import NotificationConnection, member_notifications
+from schema.questions import QuestionConnection, member_questions
+from schema.record import (
+    Eligibility,
+    HijriDate,
+    InsuranceRecord,
+    PensionEstimate,
+    UnemploymentBenefitEstimate,
+    eligibility,
+    insurance_record,
+    pension_estimate,
+    unemployment_benefit_estimate,
+)
+from schema.security import (
+    SecondFactorSettings,
+    SecurityEventConnection,
+    SignInSession,
+    member_second_factor,
+    member_security_events,
+    member_sign_ins,
+)
+from schema.service_requests.types import ServiceRequestConnection, member_requests
 
 
 @strawberry.type(description="A postal address in the Kingdom.")
@@ -130,9 +140,7 @@ class Member(Node):
         type: ServiceType | None = None,
         first: int | None = None,
         after: str | None = None,
-    ) -> Annotated[ServiceRequestConnection, strawberry.lazy("schema.service_requests")]:
-        from schema.service_requests import member_requests
-
+    ) -> ServiceRequestConnection:
         return await member_requests(
             info, member_id=self.pk, status=status, type=type, first=first, after=after
         )
@@ -144,9 +152,7 @@ class Member(Node):
         status: QuestionStatus | None = None,
         first: int | None = None,
         after: str | None = None,
-    ) -> Annotated[QuestionConnection, strawberry.lazy("schema.questions")]:
-        from schema.questions import member_questions
-
+    ) -> QuestionConnection:
         return await member_questions(
             info, member_id=self.pk, status=status, first=first, after=after
         )
@@ -158,9 +164,7 @@ class Member(Node):
         unread_only: bool | None = None,
         first: int | None = None,
         after: str | None = None,
-    ) -> Annotated[NotificationConnection, strawberry.lazy("schema.notifications")]:
-        from schema.notifications import member_notifications
-
+    ) -> NotificationConnection:
         return await member_notifications(
             info, member_id=self.pk, unread_only=bool(unread_only), first=first, after=after
         )
@@ -172,9 +176,7 @@ class Member(Node):
     @strawberry.field(description="The member's live sign-ins, the current one included.")
     async def sessions(
         self, info: Info
-    ) -> list[Annotated[SignInSession, strawberry.lazy("schema.security")]]:
-        from schema.security import member_sign_ins
-
+    ) -> list[SignInSession]:
         return await member_sign_ins(info, self.pk)
 
     @strawberry.field(
@@ -182,42 +184,30 @@ class Member(Node):
     )
     async def security_events(
         self, info: Info, first: int | None = None, after: str | None = None
-    ) -> Annotated[SecurityEventConnection, strawberry.lazy("schema.security")]:
-        from schema.security import member_security_events
-
+    ) -> SecurityEventConnection:
         return await member_security_events(info, self.pk, first, after)
 
     @strawberry.field(description="The member's second factors.")
     async def second_factor(
         self,
-    ) -> Annotated[SecondFactorSettings, strawberry.lazy("schema.security")]:
-        from schema.security import member_second_factor
-
+    ) -> SecondFactorSettings:
         return await member_second_factor(self.pk)
 
     @strawberry.field(description="Every time staff opened this member's data, and why; newest first.")
     async def access_log(
         self, info: Info, first: int | None = None, after: str | None = None
-    ) -> Annotated[AccessEventConnection, strawberry.lazy("schema.access_log")]:
-        from schema.access_log import member_access_log
-
+    ) -> AccessEventConnection:
         return await member_access_log(info, member_id=self.pk, first=first, after=after)
 
     @strawberry.field(description="The same day in the Umm al-Qura calendar.")
-    def date_of_birth_hijri(self, info: Info) -> Annotated[HijriDate, strawberry.lazy("schema.record")]:
-        from schema.record import HijriDate
-
+    def date_of_birth_hijri(self, info: Info) -> HijriDate:
         return HijriDate.of(self.date_of_birth, info.context.language)
 
     @strawberry.field(
         description="The member's insurance record: employers, periods, wages. Staff reading it is "
         "logged as MEMBER_LOOKUP."
     )
-    async def insurance_record(
-        self, info: Info
-    ) -> Annotated[InsuranceRecord, strawberry.lazy("schema.record")]:
-        from schema.record import insurance_record
-
+    async def insurance_record(self, info: Info) -> InsuranceRecord:
         return await insurance_record(info, self)
 
     @strawberry.field(
@@ -231,9 +221,7 @@ class Member(Node):
         on: Annotated[
             dt.date | None, strawberry.argument(description="The day to check; today (Riyadh) when absent.")
         ] = None,
-    ) -> Annotated[Eligibility, strawberry.lazy("schema.record")]:
-        from schema.record import eligibility
-
+    ) -> Eligibility:
         return await eligibility(info, self, service, on)
 
     @strawberry.field(
@@ -254,9 +242,7 @@ class Member(Node):
                 "false: the record stops today."
             ),
         ] = True,
-    ) -> Annotated[PensionEstimate, strawberry.lazy("schema.record")]:
-        from schema.record import pension_estimate
-
+    ) -> PensionEstimate:
         return await pension_estimate(info, self, retirement_date, assume_continued_contributions is not False)
 
     @strawberry.field(description="What SANED would pay if work ended on lastWorkingDay (today when absent).")
@@ -266,9 +252,7 @@ class Member(Node):
         last_working_day: Annotated[
             dt.date | None, strawberry.argument(description="The last day of work; today when absent.")
         ] = None,
-    ) -> Annotated[UnemploymentBenefitEstimate, strawberry.lazy("schema.record")]:
-        from schema.record import unemployment_benefit_estimate
-
+    ) -> UnemploymentBenefitEstimate:
         return await unemployment_benefit_estimate(info, self, last_working_day)
 
 

@@ -13,9 +13,8 @@ import strawberry
 
 from models import AccessPurpose, Engagement, Language, Role
 from models import Member as MemberModel
-from resolvers.access_log import record_access
-from resolvers.errors import DomainError, ErrorCode
-from resolvers.pagination import page_size
+from resolvers.platform.errors import DomainError, ErrorCode
+from resolvers.platform.pagination import page_size
 from resolvers.record import eligibility as rules_check
 from resolvers.record import estimates, hijri, record
 from resolvers.record.counting import Wage, contributory, round_money, today_in_riyadh
@@ -302,9 +301,9 @@ async def opened(info: Info, member: Member) -> None:
         return
     if viewer.role is not Role.STAFF:
         raise info.context.error("FORBIDDEN", "forbidden")
-    record_access(info.context.runtime, staff=viewer, member_id=member.pk,
-                  purpose=AccessPurpose.MEMBER_LOOKUP, subject=RECORD_SUBJECT,
-                  thing=f"record:{member.pk}")
+    info.context.runtime.access_log.record(staff=viewer, member_id=member.pk,
+                                           purpose=AccessPurpose.MEMBER_LOOKUP, subject=RECORD_SUBJECT,
+                                           thing=f"record:{member.pk}")
 
 
 async def engagements(info: Info, national_id: str) -> list[Engagement]:
@@ -395,9 +394,9 @@ async def load_contribution_period(info: Info, key: uuid.UUID) -> ContributionPe
             return None
         owner = await MemberModel.get_or_none(national_id=row.national_id)
         if owner is not None:
-            record_access(info.context.runtime, staff=viewer, member_id=owner.id,
-                          purpose=AccessPurpose.MEMBER_LOOKUP, subject=RECORD_SUBJECT,
-                          thing=f"record:{owner.id}")
+            info.context.runtime.access_log.record(staff=viewer, member_id=owner.id,
+                                                   purpose=AccessPurpose.MEMBER_LOOKUP,
+                                                   subject=RECORD_SUBJECT, thing=f"record:{owner.id}")
     day = today(info)
     item = record.recorded_period(row, record.period_of(row), day)
     return ContributionPeriod.of(item, info.context.language, day)

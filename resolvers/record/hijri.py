@@ -9,7 +9,7 @@ from typing import Literal
 from hijridate import Gregorian, Hijri
 
 from models.enums import Language
-from resolvers.errors import ErrorCode, ErrorCollector
+from resolvers.platform.errors import ErrorCode, ErrorCollector
 
 
 class InvalidHijriDate(ValueError):

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from models import Engagement, Language, Member, ServiceType
-from resolvers.errors import DomainError, ErrorCode
+from resolvers.platform.errors import DomainError, ErrorCode
 from resolvers.record.counting import today_in_riyadh
 from resolvers.record.record import Person, eligibility, engagements_of, period_of
 

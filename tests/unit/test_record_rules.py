@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from models.enums import Language, Residency, ServiceType
-from resolvers.errors import ErrorCollector
+from resolvers.platform.errors import ErrorCollector
 from resolvers.record.counting import (
     Period,
     Wage,
