@@ -60,6 +60,10 @@ class HijriDateInput:
     day: int = strawberry.field(description="1 to 30")
 
 
+def hijri_day(given: HijriDateInput | None) -> hijri.HijriDay | None:
+    return None if given is None else hijri.HijriDay(given.year, given.month, given.day)
+
+
 @strawberry.type(description="An amount of money.")
 class Money:
     amount: Decimal = strawberry.field(description='Two decimal places, e.g. "12500.00".')
