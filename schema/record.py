@@ -7,7 +7,7 @@ import binascii
 import datetime as dt
 import uuid
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Annotated, Any, TypeAlias
 
 import strawberry
 
@@ -176,15 +176,18 @@ class InsuranceRecord:
     today: strawberry.Private[dt.date]
 
     @strawberry.field(description="Newest first.")
-    def periods(self, first: int | None = None, after: str | None = None) -> ContributionPeriodConnection:
+    def periods(
+        self,
+        info: Info,
+        first: Annotated[int | None, strawberry.argument(description="At most 100; 20 when absent.")] = None,
+        after: Annotated[str | None, strawberry.argument(description="An endCursor, to continue after it.")] = None,
+    ) -> ContributionPeriodConnection:
         items = self.held.periods
-        size = page_size(first)
-        start = 0
-        if after is not None:
-            key = period_key(after)
-            start = next((i + 1 for i, item in enumerate(items) if item.row.id == key), -1)
-            if start < 0:
-                raise DomainError.single("after", ErrorCode.INVALID)
+        try:
+            size = page_size(first)
+            start = 0 if after is None else position_after(items, after)
+        except DomainError as error:
+            raise info.context.bad_user_input(error) from None
         shown = items[start:start + size]
         cursors = [period_cursor(item.row.id) for item in shown]
         return ContributionPeriodConnection(
@@ -198,6 +201,14 @@ class InsuranceRecord:
             ),
             total_count=len(items),
         )
+
+
+def position_after(items: list[record.RecordedPeriod], cursor: str) -> int:
+    key = period_key(cursor)
+    start = next((i + 1 for i, item in enumerate(items) if item.row.id == key), None)
+    if start is None:
+        raise DomainError.single("after", ErrorCode.INVALID)
+    return start
 
 
 def period_cursor(key: uuid.UUID) -> str:

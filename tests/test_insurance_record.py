@@ -541,3 +541,10 @@ async def test_the_date_of_birth_is_corrected_in_hijri_at_activation(client, inb
         "nationalId": person.national_id, "code": code, "confirmDetails": True,
         "corrections": {"dateOfBirthHijri": {"year": 1405, "month": 3, "day": 12}}}})
     assert fixed["data"]["activate"] == {"member": {"dateOfBirth": "1984-12-04"}, "errors": []}
+
+
+@pytest.mark.parametrize(("first", "after"), [(101, None), (2, "not-a-cursor"), (-1, None)])
+async def test_a_bad_page_of_periods_is_the_callers_error(client, inbox, first, after):
+    sara = await signed_up(client, inbox)
+    result = await gql(client, RECORD, {"first": first, "after": after}, token=sara.access_token)
+    assert result["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT", result
