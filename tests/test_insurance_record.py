@@ -548,3 +548,26 @@ async def test_a_bad_page_of_periods_is_the_callers_error(client, inbox, first, 
     sara = await signed_up(client, inbox)
     result = await gql(client, RECORD, {"first": first, "after": after}, token=sara.access_token)
     assert result["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT", result
+
+
+async def test_rules_worked_examples_of_counting_months(client, inbox):
+    """RULES.md: from 2001-03-01 counts March 2001; from 2001-03-15 counts April first; ending
+    2026-02-28 counts February 2026."""
+    person = await signed_up(client, inbox)
+    await engagement(person.national_id, "2001-03-01", "2001-03-31")
+    await engagement(person.national_id, "2001-03-15", "2001-04-30")
+    await engagement(person.national_id, "2026-01-01", "2026-02-28")
+    held = await record(client, person)
+    assert [(e["node"]["startDate"], e["node"]["months"]) for e in held["periods"]["edges"]] == [
+        ("2026-01-01", 2), ("2001-03-15", 1), ("2001-03-01", 1)]
+    assert held["contributionMonths"] == 4
+
+
+async def test_born_on_the_30th_of_a_month_that_has_29_days_60_years_on(client, inbox):
+    """30 Muharram 1385: Muharram 1445 has 29 days, so the 60th Hijri birthday is its last day."""
+    person = await member_born(client, inbox, "1965-05-30")
+    await engagement(person.national_id, "2000-01-01", "2024-12-31")
+    held = await record(client, person)
+    assert (held["regime"], held["statutoryRetirementDate"]) == ("PREVIOUS_LAW", "2023-08-16")
+    hijri = (await ask(client, person, HIJRI))["dateOfBirthHijri"]
+    assert (hijri["year"], hijri["month"], hijri["day"]) == (1385, 1, 30)
