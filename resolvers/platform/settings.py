@@ -231,7 +231,7 @@ class Settings:
                 f"DOCUMENT_STORE_URL must be file://... or s3://..., got {self.document_store_url!r}"
             )
         if not self.public_url.lower().startswith(("http://", "https://")):
-            raise ConfigurationError(f"PUBLIC_URL must be http://... or https://..., got {self.public_url!r}")
+            raise ConfigurationError(f"PUBLIC_URL must start with http:// or https://, got {self.public_url!r}")
         if not self.production:
             return
         if any(len(key) < 32 for key in self.secret_key_previous):
