@@ -16,7 +16,7 @@ import uvicorn
 from starlette.applications import Starlette
 from starlette.routing import Route
 
-from resolvers.settings import Settings
+from resolvers.platform.settings import Settings
 from schema import build_schema
 from server import configure_logging, create_app
 from tests.bench import baseline, staff_desk
