@@ -85,8 +85,17 @@ class Executor:
         self.process_errors = process_errors
         self.finish = finish
         self._cached_prepare = functools.lru_cache(maxsize=cache_size)(self._prepare)
+        # Trusted documents: prepared at start-up and kept whatever else comes and goes.
+        self._pinned: dict[str, Prepared] = {}
+
+    def pin(self, query: str) -> Prepared:
+        prepared = self._pinned[query] = self._prepare(query)
+        return prepared
 
     def prepare(self, query: str) -> Prepared:
+        pinned = self._pinned.get(query)
+        if pinned is not None:
+            return pinned
         if len(query) > CACHED_DOCUMENT_CHARS:
             prepared = self._prepare(query)
             return dataclasses.replace(prepared, plans=None)  # a plan pays off when reused
