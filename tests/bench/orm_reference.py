@@ -18,7 +18,6 @@ run.py checks its answers equal the product's before measuring.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import datetime as dt
 from collections import defaultdict
@@ -26,7 +25,6 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import orjson
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
@@ -34,13 +32,8 @@ from starlette.routing import Route
 from tortoise import Tortoise, fields
 from tortoise.models import Model
 
-from tests.bench.independent import (
-    MAX_PAGE_SIZE,
-    SERVICE_NAMES,
-    UNAUTHENTICATED,
-    check_independent,
-    digester,
-)
+from tests.bench import independent
+from tests.bench.independent import MAX_PAGE_SIZE, SERVICE_NAMES, UNAUTHENTICATED, digester
 
 
 class Member(Model):
@@ -200,17 +193,7 @@ def build_app(*, database_url: str, secret_key: str) -> Starlette:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", required=True)
-    parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("--secret-key", required=True)
-    args, _ = parser.parse_known_args(argv)  # the product's launcher options are ignored
-    check_independent()
-    uvicorn.run(
-        build_app(database_url=args.database_url, secret_key=args.secret_key),
-        host="127.0.0.1", port=args.port, access_log=False, log_config=None,
-        http="httptools", loop="uvloop", lifespan="on",
-    )
+    independent.main(argv, build=build_app, description=__doc__.splitlines()[0])
 
 
 if __name__ == "__main__":
