@@ -17,6 +17,7 @@ from models import (
     NotificationChannel,
 )
 from resolvers import validation
+from resolvers.accounts import alike
 from resolvers.messages.templates import ACTIVATION_CODE
 from resolvers.platform import audit
 from resolvers.platform.errors import DomainError, ErrorCode, ErrorCollector
@@ -24,7 +25,10 @@ from resolvers.platform.runtime import Runtime
 from resolvers.platform.throttle import (
     REGISTERED_ANSWERS_PER_IP,
     REGISTRATIONS_PER_IP,
+    RESENDS_PER_ID,
+    RESENDS_PER_ID_HOURLY,
 )
+from resolvers.record.hijri import HijriDay, date_of_birth_given
 from resolvers.security import codes
 from resolvers.security import events as security
 from resolvers.security.codes import CodeDelivery
@@ -45,8 +49,20 @@ class Address:
 class Corrections:
     full_name: str | None = None
     date_of_birth: dt.date | None = None
+    date_of_birth_hijri: HijriDay | None = None
     email: str | None = None
     address: Address | None = None
+
+
+def _date_of_birth(
+    errors: ErrorCollector, prefix: str, gregorian: dt.date | None, hijri: HijriDay | None,
+    today: dt.date, *, required: bool,
+) -> dt.date | None:
+    born = date_of_birth_given(errors, prefix=prefix, gregorian=gregorian, hijri=hijri, required=required)
+    if born is not None:
+        field = f"{prefix}date_of_birth_hijri" if hijri is not None else f"{prefix}date_of_birth"
+        validation.date_of_birth(errors, field, born, today)
+    return born
 
 
 def clean_address(errors: ErrorCollector, field: str, address: Address) -> dict:
@@ -74,18 +90,21 @@ async def register(
     runtime: Runtime,
     national_id: str,
     full_name: str,
-    date_of_birth: dt.date,
+    date_of_birth: dt.date | None,
     mobile: str,
     email: str | None,
     password: str,
     channel: NotificationChannel,
     preferred_language: Language | None,
     client_ip: str,
+    date_of_birth_hijri: HijriDay | None = None,
 ) -> tuple[Member, CodeDelivery]:
+    """A new account waiting for activation; the date of birth in one calendar or the other."""
     errors = ErrorCollector()
     national_id = validation.national_id(errors, "national_id", national_id)
     full_name = validation.full_name(errors, "full_name", full_name)
-    validation.date_of_birth(errors, "date_of_birth", date_of_birth, runtime.today())
+    date_of_birth = _date_of_birth(errors, "", date_of_birth, date_of_birth_hijri, runtime.today(),
+                                   required=True)
     mobile = validation.mobile(errors, "mobile", mobile)
     if email is not None and email.strip():
         email = validation.email(errors, "email", email)
@@ -165,15 +184,26 @@ async def send_activation_code(
 async def resend_activation_code(
     *, runtime: Runtime, national_id: str, channel: NotificationChannel | None
 ) -> CodeDelivery:
+    """A pending account gets a new code; any other ID gets the same answer, a delivery to
+    nobody held to the same limits, so resending does not tell who registered."""
     parsed = validation.parse_national_id(national_id)
     if parsed is None:
         raise DomainError.single("national_id", ErrorCode.INVALID_NATIONAL_ID)
     member = await Member.get_or_none(national_id=parsed)
     if member is None or member.status is not AccountStatus.PENDING_ACTIVATION:
-        raise DomainError.single("national_id", ErrorCode.NOT_FOUND)
-    return await send_activation_code(
-        runtime=runtime, member=member, channel=channel or member.preferred_channel
-    )
+        key = f"resend-id:{parsed}"
+        if not await runtime.throttle.hit(RESENDS_PER_ID, key):
+            raise DomainError.single(None, ErrorCode.RATE_LIMITED, "resend_too_soon",
+                                     seconds=await runtime.throttle.retry_after(RESENDS_PER_ID, key))
+        if not await runtime.throttle.hit(RESENDS_PER_ID_HOURLY, key):
+            raise DomainError.single(None, ErrorCode.RATE_LIMITED, "codes_per_hour")
+        return await alike.placeholder(runtime, parsed, channel or NotificationChannel.SMS)
+    wanted = channel or member.preferred_channel
+    if wanted is NotificationChannel.EMAIL and not member.email:
+        # The code goes to the mobile; the answer is the one any ID gets by email.
+        await send_activation_code(runtime=runtime, member=member, channel=NotificationChannel.SMS)
+        return await alike.placeholder(runtime, parsed, wanted)
+    return await send_activation_code(runtime=runtime, member=member, channel=wanted)
 
 
 async def activate(
@@ -214,10 +244,10 @@ def _corrected_fields(errors: ErrorCollector, corrections: Corrections, today: d
         changes["full_name"] = validation.full_name(
             errors, "corrections.full_name", corrections.full_name
         )
-    if corrections.date_of_birth is not None:
-        changes["date_of_birth"] = validation.date_of_birth(
-            errors, "corrections.date_of_birth", corrections.date_of_birth, today
-        )
+    born = _date_of_birth(errors, "corrections.", corrections.date_of_birth,
+                          corrections.date_of_birth_hijri, today, required=False)
+    if born is not None:
+        changes["date_of_birth"] = born
     if corrections.email is not None:
         changes["email"] = (
             validation.email(errors, "corrections.email", corrections.email)

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import argparse
 import copy
+import tempfile
+from pathlib import Path
 
 import uvicorn
 from starlette.applications import Starlette
 from starlette.routing import Route
 
+from resolvers.platform import signing
 from resolvers.platform.settings import Settings
 from schema import build_schema
 from server import configure_logging, create_app
@@ -33,8 +36,13 @@ def settings_for(
 ) -> Settings:
     """Production settings on loopback; nothing in the benchmark sends mail or SMS."""
     tuned = {} if hashing_concurrency is None else {"hashing_concurrency": hashing_concurrency}
+    # The letters the benchmark's reviews issue are signed like production's, with a pair kept
+    # for the benchmark in the temporary folder.
+    key_file, cert_file = signing.development_pair(Path(tempfile.gettempdir()) / "gosi-bench-signing")
     settings = Settings(
         app_env=app_env,
+        signing_key_file=str(key_file),
+        signing_cert_file=str(cert_file),
         host="127.0.0.1",
         port=port,
         database_url=database_url,
