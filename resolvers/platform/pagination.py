@@ -18,6 +18,7 @@ from tortoise.queryset import QuerySet
 from resolvers.platform.errors import DomainError, ErrorCode
 
 T = TypeVar("T", bound=Model)
+Item = TypeVar("Item")  # a model, or a row read as plain values
 K = TypeVar("K")
 Row = TypeVar("Row")
 
@@ -26,13 +27,13 @@ MAX_PAGE_SIZE = 100
 
 
 @dataclass(frozen=True)
-class Page(Generic[T]):
-    items: list[T]
+class Page(Generic[Item]):
+    items: list[Item]
     cursors: list[str]
     has_next_page: bool
     has_previous_page: bool
     # Counting every match is the dearest part of a deep page: done only when asked for.
-    matching: QuerySet[T]
+    matching: QuerySet[Any]
 
     async def total_count(self) -> int:
         return await self.matching.count()
@@ -83,13 +84,26 @@ async def paginate(
         )
     direction = "-" if newest_first else ""
     rows = await ordered.order_by(f"{direction}{time_field}", f"{direction}id").limit(size + 1)
-    items = rows[:size]
+    return page_of(rows, size=size, after=after, matching=query,
+                   cursor=lambda row: (getattr(row, time_field), row.pk))
+
+
+def page_of(
+    rows: Sequence[Item],
+    *,
+    size: int,
+    after: str | None,
+    matching: QuerySet[Any],
+    cursor: Callable[[Item], tuple[dt.datetime, uuid.UUID]],
+) -> Page[Item]:
+    """The page that `rows` (up to size + 1 of them, in order) begin."""
+    items = list(rows[:size])
     return Page(
         items=items,
-        cursors=[encode_cursor(getattr(row, time_field), row.pk) for row in items],
+        cursors=[encode_cursor(*cursor(row)) for row in items],
         has_next_page=len(rows) > size,
         has_previous_page=after is not None,
-        matching=query,
+        matching=matching,
     )
 
 

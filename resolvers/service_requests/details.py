@@ -13,6 +13,7 @@ from models import (
 )
 from resolvers import validation
 from resolvers.platform.errors import ErrorCode, ErrorCollector
+from resolvers.service_requests.rows import RequestRow
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,7 @@ def _to_json(details: Details) -> dict:
     }
 
 
-def details_of(request: ServiceRequest) -> Details:
+def details_of(request: ServiceRequest | RequestRow) -> Details:
     kind, _ = KINDS[request.type]
     values: dict[str, Any] = {
         name: dt.date.fromisoformat(value) if name in DATE_FIELDS else value

@@ -20,12 +20,14 @@ from resolvers import validation
 from resolvers.platform.errors import ErrorCollector
 from resolvers.platform.pagination import Page, paginate
 from resolvers.platform.runtime import Runtime
+from resolvers.service_requests import rows
+from resolvers.service_requests.rows import RequestRow
 
 SAUDI_TIME = dt.timezone(dt.timedelta(hours=3))
 NOBODY = uuid.UUID(int=0)  # a member id no row has: a search that can match nothing
 
 
-def can_see(viewer: Member, request: ServiceRequest) -> bool:
+def can_see(viewer: Member, request: ServiceRequest | RequestRow) -> bool:
     """A member sees their own requests; staff see everyone's."""
     return viewer.role is Role.STAFF or request.member_id == viewer.id
 
@@ -37,11 +39,11 @@ async def member_requests(
     type: ServiceType | None,
     first: int | None,
     after: str | None,
-) -> Page[ServiceRequest]:
+) -> Page[RequestRow]:
     """One member's requests, newest first."""
-    query = _filtered(ServiceRequest.filter(member_id=member_id), status=status, type=type)
-    return await paginate(
-        query, time_field="submitted_at", first=first, after=after, newest_first=True
+    return await rows.member_page(
+        member_id=member_id, status=status, type=type, first=first, after=after,
+        matching=_filtered(ServiceRequest.filter(member_id=member_id), status=status, type=type),
     )
 
 

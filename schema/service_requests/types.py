@@ -21,6 +21,7 @@ from resolvers.letters import decision as letters
 from resolvers.platform.pagination import Page
 from resolvers.service_requests import catalog, loaders, search, workflow
 from resolvers.service_requests import details as service_requests_details
+from resolvers.service_requests.rows import RequestRow
 from schema import member as member_types
 from schema import record as record_schema
 from schema.base import (
@@ -214,7 +215,7 @@ class ServiceRequest(Node):
     member_id: strawberry.Private[uuid.UUID]
     assignee_id: strawberry.Private[uuid.UUID | None]
     # The row, for what only some queries ask (the details, parsed when asked).
-    model: strawberry.Private[ServiceRequestModel]
+    model: strawberry.Private[ServiceRequestModel | RequestRow]
     events: strawberry.Private[list[loaders.HistoryStep] | None] = None
     # The staff member looking, or None for the applicant: decides what is shown and
     # whether opening the applicant's data goes into their access log.
@@ -222,7 +223,7 @@ class ServiceRequest(Node):
 
     @classmethod
     def from_model(
-        cls, row: ServiceRequestModel, staff: MemberModel | None = None
+        cls, row: ServiceRequestModel | RequestRow, staff: MemberModel | None = None
     ) -> ServiceRequest:
         return cls(
             id=to_global_id("ServiceRequest", row.id),
@@ -331,7 +332,8 @@ class ServiceRequestConnection(Connection[ServiceRequest]):
 
 
 async def _page(
-    info: Info, fetch: Awaitable[Page[ServiceRequestModel]], staff: MemberModel | None
+    info: Info, fetch: Awaitable[Page[ServiceRequestModel] | Page[RequestRow]],
+    staff: MemberModel | None,
 ) -> ServiceRequestConnection:
     connection = ServiceRequestConnection.from_page(
         await info.context.page(fetch), lambda row: ServiceRequest.from_model(row, staff)
