@@ -55,6 +55,20 @@ TABLES = [
 # structlog hands every event to the logging module, as in the server: caplog sees them.
 configure_structlog()
 
+# Passwords are hashed with argon2's smallest parameters (microseconds, not 0.1 s a hash):
+# the tests are about the rules around hashing; test_login checks the production strength.
+CHEAP_HASHING = {"argon2_memory_kib": 8, "argon2_time_cost": 1}
+
+
+def on_engine(name: str) -> pytest.MarkDecorator:
+    """Runs a test once, on one engine: for what does not depend on the database engine
+    (SQLite), or needs several processes on one database (PostgreSQL)."""
+    return pytest.mark.parametrize("database_url", [name], indirect=True)
+
+
+ONCE = on_engine("sqlite")
+POSTGRES_ONLY = on_engine("postgres")
+
 
 def free_port() -> int:
     with socket.socket() as probe:
@@ -181,6 +195,7 @@ def settings(
         smtp_port=smtp_server.port,
         sms_webhook_url=sms_gateway.url,
         document_store_url=folder_store_url,
+        **CHEAP_HASHING,
     )
 
 

@@ -20,8 +20,10 @@ from resolvers.settings import Settings
 from tests.conftest import POSTGRES_REQUIRED, ROOT, free_port
 
 REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
-# One database per concurrent run of the suite (TEST_REDIS_DB): the tests flush it.
-REDIS_DB = int(os.environ.get("TEST_REDIS_DB", "13"))
+# One database per concurrent run of the suite (TEST_REDIS_DB), and one per pytest-xdist
+# worker of it (gw0 13, gw1 12, ...): the tests flush it.
+REDIS_DB = (int(os.environ.get("TEST_REDIS_DB", "13"))
+            - int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))) % 16
 REDIS_URL = f"redis://{REDIS_HOST}:{REDIS_PORT}/{REDIS_DB}"
 
 
@@ -56,6 +58,8 @@ def server_environment(settings: Settings, *, redis_url: str | None = None) -> d
         "SMTP_HOST": settings.smtp_host or "127.0.0.1",
         "SMTP_PORT": str(settings.smtp_port),
         "SMS_WEBHOOK_URL": settings.sms_webhook_url or "",
+        "ARGON2_MEMORY_KIB": str(settings.argon2_memory_kib),
+        "ARGON2_TIME_COST": str(settings.argon2_time_cost),
     }
     env.pop("REDIS_URL", None)
     if redis_url:

@@ -18,6 +18,7 @@ from resolvers.links import Grant, LinkKind
 from resolvers.runtime import Runtime
 from resolvers.settings import Settings
 from schema.app import create_app
+from tests.conftest import ONCE
 from tests.support import JPEG, PDF, PNG, gql, gql_upload, signed_up
 from tests.test_service_requests import CANCEL, MY_REQUESTS, SAMPLE_DETAILS
 
@@ -173,11 +174,10 @@ async def test_readiness_reports_a_store_that_does_not_answer(client, settings, 
     assert response.json()["documentStore"] == "down"
 
 
+@ONCE
 async def test_a_store_that_is_away_refuses_uploads_clearly_and_keeps_nothing(
     client, inbox, app, settings, tmp_path, engine
 ):
-    if engine != "sqlite":
-        pytest.skip("a store that is away does not depend on the database engine: run on SQLite")
     person = await signed_up(client, inbox)
     kept = await submit_with(client, person, [("MEDICAL_REPORT", "report.pdf", PDF)])
     (document,) = kept["request"]["documents"]

@@ -11,6 +11,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from models import OutboundMessage
 from schema.app import create_app
+from tests.conftest import ONCE
 from tests.servers import server_environment, start_servers, stop_server
 from tests.support import LOGIN, gql, new_person, register
 
@@ -89,10 +90,9 @@ def per_worker(directory) -> list[float]:
     ]
 
 
+@ONCE
 @pytest.mark.slow
 async def test_metrics_add_up_every_worker_under_uvicorn_workers(settings, engine, tmp_path):
-    if engine != "sqlite":
-        pytest.skip("the metrics do not depend on the database engine: run once, on SQLite")
     multiprocess_dir = tmp_path / "prometheus"
     multiprocess_dir.mkdir()
     env = {**server_environment(settings), "PROMETHEUS_MULTIPROC_DIR": str(multiprocess_dir)}

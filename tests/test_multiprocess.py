@@ -7,8 +7,11 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from tests.conftest import POSTGRES_ONLY
 from tests.servers import fresh_redis_or_skip, running_servers, server_environment
 from tests.support import ACTIVATE, LOGIN, REGISTER, gql, new_person
+
+pytestmark = POSTGRES_ONLY
 
 ME = "query { me { nationalId } }"
 LOGOUT = "mutation { logout(input: {everywhere: false}) { errors { code } } }"
@@ -22,8 +25,6 @@ REQUEST_COUNT = "query { me { requests { totalCount } } }"
 
 @pytest.fixture
 def servers(engine, settings, tmp_path) -> Iterator[list[str]]:
-    if engine != "postgres":
-        pytest.skip("several server processes share PostgreSQL, not an SQLite file")
     redis_url = fresh_redis_or_skip("the multi-process tests")
     with running_servers(2, server_environment(settings, redis_url=redis_url), tmp_path) as urls:
         yield urls

@@ -1,22 +1,10 @@
 """Passkeys: registered with a software authenticator (real ES256 signatures), used as a second
 factor and to sign in without a password; challenges single use, bound, 5 minutes; counters."""
 
-import dataclasses
 import datetime as dt
 
-import pytest
-
-from resolvers.settings import Settings
 from tests.authenticator import SoftAuthenticator
 from tests.support import gql, signed_up
-
-
-@pytest.fixture
-def settings(settings: Settings) -> Settings:
-    """Cheaper password hashing: these tests are about other rules (test_login checks the
-    production strength)."""
-    return dataclasses.replace(settings, argon2_memory_kib=4096, argon2_time_cost=1)
-
 
 BEGIN_REGISTRATION = """
 mutation { beginPasskeyRegistration { options challengeToken errors { code } } }

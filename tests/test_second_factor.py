@@ -2,25 +2,14 @@
 with a second factor."""
 
 import asyncio
-import dataclasses
 import datetime as dt
 import statistics
 import time
 
 import pyotp
-import pytest
 
 from models import RecoveryCode, TotpCredential
-from resolvers.settings import Settings
 from tests.support import LOGIN, gql, new_person, signed_up
-
-
-@pytest.fixture
-def settings(settings: Settings) -> Settings:
-    """Cheaper password hashing: these tests are about other rules (test_login checks the
-    production strength)."""
-    return dataclasses.replace(settings, argon2_memory_kib=4096, argon2_time_cost=1)
-
 
 IBAN = "SA0380000000608010167519"
 UPDATE = """

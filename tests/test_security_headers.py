@@ -1,20 +1,8 @@
 """Nothing personal left in caches; an expired token is visible; logout with a refresh token."""
 
-import dataclasses
 import datetime as dt
 
-import pytest
-
-from resolvers.settings import Settings
 from tests.support import gql, signed_up
-
-
-@pytest.fixture
-def settings(settings: Settings) -> Settings:
-    """Cheaper password hashing: these tests are about other rules (test_login checks the
-    production strength)."""
-    return dataclasses.replace(settings, argon2_memory_kib=4096, argon2_time_cost=1)
-
 
 ME = "query { me { nationalId iban } }"
 CATALOG = "{ services { type name } }"

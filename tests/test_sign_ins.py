@@ -1,23 +1,11 @@
 """The member's sign-ins: two tabs refreshing, the session list, revoking, events, new devices."""
 
 import asyncio
-import dataclasses
 import datetime as dt
 
-import pytest
-
 from models import Session
-from resolvers.settings import Settings
 from resolvers.throttle import LOGIN_FAILURES_PER_ID
 from tests.support import LOGIN, signed_up
-
-
-@pytest.fixture
-def settings(settings: Settings) -> Settings:
-    """Cheaper password hashing: these tests are about other rules (test_login checks the
-    production strength)."""
-    return dataclasses.replace(settings, argon2_memory_kib=4096, argon2_time_cost=1)
-
 
 FIREFOX_LINUX = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
 CHROME_WINDOWS = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like "

@@ -14,6 +14,7 @@ from models import Member, Notification, NotificationKind
 from resolvers import live
 from resolvers.live import Event, Hub, RedisTransport
 from resolvers.settings import Settings
+from tests.conftest import ONCE
 from tests.servers import fresh_redis_or_skip
 from tests.sockets import (
     NOTIFICATION_RECEIVED,
@@ -176,9 +177,8 @@ async def test_a_subscriber_that_falls_behind_is_ended_instead_of_buffering(clie
     assert hub.subscriber_count() == 0
 
 
+@ONCE
 async def test_redis_pub_sub_carries_events_between_processes(client, inbox, app, engine):
-    if engine != "sqlite":
-        pytest.skip("the transport does not depend on the database: once is enough")
     redis_url = fresh_redis_or_skip("Redis pub/sub")
     person = await signed_up(client, inbox)
     row = await Member.get(national_id=person.national_id)
