@@ -2,6 +2,7 @@
 
 import asyncio
 import dataclasses
+import datetime as dt
 import time
 
 import httpx
@@ -65,7 +66,11 @@ async def test_metrics_count_operations_outcomes_errors_refusals_and_the_outbox(
     assert delta("gosi_hashing_wait_seconds_count") >= 6
     assert delta("gosi_delivery_failures_total", channel="SMS") >= 1
     assert value(after, "gosi_outbox_depth") == 1
-    assert value(after, "gosi_outbox_oldest_undelivered_seconds") >= 0
+
+    # The age of the oldest message still waiting, on the outbox's clock.
+    [waiting] = await OutboundMessage.filter(destination=person.e164)
+    app.state.runtime.clock = lambda: waiting.created_at + dt.timedelta(seconds=90)
+    assert value(await scrape(client), "gosi_outbox_oldest_undelivered_seconds") == 90
     assert ("gosi_open_subscriptions", ()) in after
     assert ("gosi_masked_errors_total", ()) in after
 
