@@ -56,7 +56,8 @@ TABLES = [
 configure_structlog()
 
 # Passwords are hashed with argon2's smallest parameters (microseconds, not 0.1 s a hash):
-# the tests are about the rules around hashing; test_login checks the production strength.
+# the tests are about the rules around hashing. Tests marked production_hashing (the stored
+# strength, upgrades, and the timing of unknown IDs) get the production parameters.
 CHEAP_HASHING = {"argon2_memory_kib": 8, "argon2_time_cost": 1}
 
 
@@ -186,8 +187,10 @@ def object_store(tmp_path_factory) -> Iterator[ObjectStore]:
 
 @pytest.fixture
 def settings(
+    request: pytest.FixtureRequest,
     database_url: str, smtp_server: Controller, sms_gateway: SmsGateway, folder_store_url: str
 ) -> Settings:
+    hashing = {} if request.node.get_closest_marker("production_hashing") else CHEAP_HASHING
     return Settings(
         app_env="test",
         database_url=database_url,
@@ -195,7 +198,7 @@ def settings(
         smtp_port=smtp_server.port,
         sms_webhook_url=sms_gateway.url,
         document_store_url=folder_store_url,
-        **CHEAP_HASHING,
+        **hashing,
     )
 
 

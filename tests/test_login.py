@@ -1,22 +1,15 @@
 """login: argon2id, no account enumeration, throttling, hash upgrades."""
 
-import dataclasses
 import statistics
 import time
 
 import pytest
 
 from models import Member
-from resolvers.settings import Settings
 from tests.support import LOGIN, gql, new_person, register, signed_up
 
-
-@pytest.fixture
-def settings(settings: Settings) -> Settings:
-    """The production strength (the suite hashes cheaply elsewhere): stored hashes, upgrades
-    and the unknown-ID timing are about it."""
-    return dataclasses.replace(settings, argon2_memory_kib=Settings.argon2_memory_kib,
-                               argon2_time_cost=Settings.argon2_time_cost)
+# Stored hashes, upgrades and the time an unknown ID takes are about the production strength.
+pytestmark = pytest.mark.production_hashing
 
 
 async def login(client, national_id, password, headers=None):
