@@ -185,12 +185,8 @@ def object_store(tmp_path_factory) -> Iterator[ObjectStore]:
         yield started
 
 
-@pytest.fixture
-def settings(
-    request: pytest.FixtureRequest,
-    database_url: str, smtp_server: Controller, sms_gateway: SmsGateway, folder_store_url: str
-) -> Settings:
-    hashing = {} if request.node.get_closest_marker("production_hashing") else CHEAP_HASHING
+def _settings(database_url: str, smtp_server: Controller, sms_gateway: SmsGateway,
+              folder_store_url: str, hashing: dict[str, int]) -> Settings:
     return Settings(
         app_env="test",
         database_url=database_url,
@@ -200,6 +196,23 @@ def settings(
         document_store_url=folder_store_url,
         **hashing,
     )
+
+
+@pytest.fixture
+def settings(
+    request: pytest.FixtureRequest,
+    database_url: str, smtp_server: Controller, sms_gateway: SmsGateway, folder_store_url: str
+) -> Settings:
+    hashing = {} if request.node.get_closest_marker("production_hashing") else CHEAP_HASHING
+    return _settings(database_url, smtp_server, sms_gateway, folder_store_url, hashing)
+
+
+@pytest.fixture(scope="module")
+def module_settings(
+    database_url: str, smtp_server: Controller, sms_gateway: SmsGateway, folder_store_url: str
+) -> Settings:
+    """The settings of a module's tests, for server processes a module starts once."""
+    return _settings(database_url, smtp_server, sms_gateway, folder_store_url, CHEAP_HASHING)
 
 
 @pytest.fixture(autouse=True)

@@ -23,10 +23,12 @@ mutation Submit($input: SubmitRequestInput!) {
 REQUEST_COUNT = "query { me { requests { totalCount } } }"
 
 
-@pytest.fixture
-def servers(engine, settings, tmp_path) -> Iterator[list[str]]:
+@pytest.fixture(scope="module")
+def servers(module_settings, tmp_path_factory) -> Iterator[list[str]]:
+    """Started once for the module: each test works with members of its own."""
     redis_url = fresh_redis_or_skip("the multi-process tests")
-    with running_servers(2, server_environment(settings, redis_url=redis_url), tmp_path) as urls:
+    environment = server_environment(module_settings, redis_url=redis_url)
+    with running_servers(2, environment, tmp_path_factory.mktemp("servers")) as urls:
         yield urls
 
 
