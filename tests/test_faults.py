@@ -11,9 +11,9 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from models import OutboundMessage
-from resolvers.delivery import utcnow
-from resolvers.settings import Settings
-from schema.app import create_app
+from resolvers.platform.delivery import utcnow
+from resolvers.platform.settings import Settings
+from schema.http.app import create_app
 from tests.conftest import free_port
 from tests.servers import PrivatePostgres, server_environment, start_servers, stop_server
 from tests.support import LOGIN, SmtpHandler, gql, new_person, register, signed_up

@@ -4,7 +4,7 @@ import asyncio
 import datetime as dt
 
 from models import CodePurpose, Member, NotificationChannel, OneTimeCode
-from resolvers.throttle import LOGIN_FAILURES_PER_IP, REGISTRATIONS_PER_IP
+from resolvers.platform.throttle import LOGIN_FAILURES_PER_IP, REGISTRATIONS_PER_IP
 from tests.support import LOGIN, gql, new_person, register, signed_up
 
 REQUEST_RESET = """

@@ -7,8 +7,8 @@ import datetime as dt
 import asyncpg
 
 from models import OneTimeCode, OutboundMessage, Session
-from resolvers import retention
-from resolvers.delivery import utcnow
+from resolvers.platform import retention
+from resolvers.platform.delivery import utcnow
 from tests.conftest import POSTGRES_ONLY
 from tests.support import LOGIN, gql, new_mobile, signed_up
 

@@ -4,7 +4,7 @@ import asyncio
 import datetime as dt
 
 from models import Session
-from resolvers.throttle import LOGIN_FAILURES_PER_ID
+from resolvers.platform.throttle import LOGIN_FAILURES_PER_ID
 from tests.support import LOGIN, signed_up
 
 FIREFOX_LINUX = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from resolvers.tokens import Keyring
+from resolvers.platform.keys import Keyring
 
 KEY = "a-test-secret-key-of-enough-length-0123456789"
 OTHER_KEY = "another-test-secret-key-of-enough-length-9876"

@@ -1,0 +1,15 @@
+"""Random secrets handed out: session tokens and one-time codes (their keyed hashes are the
+Keyring's, in keys.py)."""
+
+from __future__ import annotations
+
+import secrets
+
+
+def new_token() -> str:
+    """256 random bits, URL-safe."""
+    return secrets.token_urlsafe(32)
+
+
+def new_code() -> str:
+    return f"{secrets.randbelow(1_000_000):06d}"
