@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
 from tortoise.expressions import F
@@ -77,7 +78,7 @@ async def _issue_locked(
     )
     last_of_purpose = next((at for at, kind in recent if kind == purpose), None)
     if last_of_purpose is not None and last_of_purpose > now - RESEND_INTERVAL:
-        wait = int((last_of_purpose + RESEND_INTERVAL - now).total_seconds()) + 1
+        wait = math.ceil((last_of_purpose + RESEND_INTERVAL - now).total_seconds())
         raise DomainError.single(None, ErrorCode.RATE_LIMITED, "resend_too_soon", seconds=wait)
     if len(recent) >= CODES_PER_HOUR:
         raise DomainError.single(None, ErrorCode.RATE_LIMITED, "codes_per_hour")
