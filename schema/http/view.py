@@ -15,7 +15,7 @@ from cross_web import HTTPException, StarletteRequestAdapter
 from cross_web.request import FormData
 from graphql import FieldNode, GraphQLError, OperationDefinitionNode, parse
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import MissingQueryError
@@ -115,7 +115,10 @@ class GraphQLView(GraphQL):
         except CannotGetOperationTypeError as error:
             raise HTTPException(400, error.as_http_error_reason()) from error
         except InvalidOperationTypeError as error:
-            raise HTTPException(400, error.as_http_error_reason(request_adapter.method)) from error
+            # GraphQL over HTTP: a mutation sent with GET is 405 Method Not Allowed (POST is).
+            over_get = request_adapter.method == "GET" and error.operation_type is OperationType.MUTATION
+            reason = error.as_http_error_reason(request_adapter.method)
+            raise HTTPException(405 if over_get else 400, reason) from error
         except MissingQueryError as error:
             raise HTTPException(400, "No GraphQL query found in the request") from error
 
@@ -166,6 +169,11 @@ class GraphQLView(GraphQL):
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
         try:
             response = await super().run(request, context, root_value)
+        except HTTPException as error:
+            if error.status_code != 405:
+                raise
+            # A 405 names the method that is allowed (RFC 9110, 15.5.6).
+            return PlainTextResponse(error.reason, status_code=405, headers={"Allow": "POST"})
         finally:
             if isinstance(request, Request):
                 await request.close()  # the spooled upload files, if any
