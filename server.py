@@ -51,14 +51,30 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("serve", help="serve the API (the default)")
     commands.add_parser("migrate", help="apply database migrations and exit")
     commands.add_parser("export-schema", help="write schema/schema.graphql")
-    staff = commands.add_parser("create-staff", help="create or promote a staff account")
-    staff.add_argument("national_id")
-    staff.add_argument("--name", required=True)
-    staff.add_argument("--mobile", default=None)
+    staff = commands.add_parser(
+        "create-staff", help="create or promote a staff account",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="""\
+Create an active staff account, or make an existing account staff: its name, its
+mobile when given, and its password are set, and its sessions end.
+
+The password is read from standard input (asked twice on a terminal): 12 to 128
+characters, not one of the common passwords, without the national ID.""",
+        epilog="""\
+example:
+  printf '%s\\n' 'a-long-staff-passphrase' | \\
+    python server.py create-staff 1000000016 --name "Noura Saleh" --mobile 0551234567""",
+    )
+    staff.add_argument("national_id", metavar="NATIONAL_ID",
+                       help="10 digits, starting with 1 (citizen) or 2 (resident), Luhn check digit")
+    staff.add_argument("--name", required=True, metavar="NAME",
+                       help='full name as shown to members, at least two words ("Noura Saleh")')
+    staff.add_argument("--mobile", default=None, metavar="MOBILE",
+                       help="Saudi mobile for codes, 05XXXXXXXX or +9665XXXXXXXX (kept when omitted)")
     disable = commands.add_parser(
         "disable-staff", help="end an account's staff role and every session of it at once"
     )
-    disable.add_argument("national_id")
+    disable.add_argument("national_id", metavar="NATIONAL_ID", help="the staff member's national ID")
     args = parser.parse_args(argv)
 
     if args.command == "export-schema":

@@ -42,7 +42,7 @@ def test_create_staff_refuses_a_weak_password(tmp_path):
     env = {"DATABASE_URL": f"sqlite://{tmp_path / 'weak.sqlite3'}"}
     refused = run("create-staff", STAFF_ID, "--name", "Noura Saleh", stdin="short\n", env=env)
     assert refused.returncode == 1
-    assert "password: WEAK_PASSWORD" in refused.stderr
+    assert "password: WEAK_PASSWORD: The password must be 12 to 128 characters long." in refused.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):
@@ -72,3 +72,12 @@ def test_the_server_says_where_to_go_once_it_has_started(tmp_path):
             "codes and notices are written to this log under gosi.dev_mailbox") in lines[ready]
     before = "\n".join(lines[:ready])
     assert "Application startup complete" in before and "Tortoise-ORM shutdown" not in before
+
+
+def test_create_staff_help_explains_each_argument():
+    shown = run("create-staff", "--help")
+    assert shown.returncode == 0
+    text = " ".join(shown.stdout.split())  # as wrapped to the terminal's width
+    for told in ("NATIONAL_ID", "Luhn check digit", "--name NAME", "at least two words",
+                 "--mobile MOBILE", "standard input", "12 to 128"):
+        assert told in text, told

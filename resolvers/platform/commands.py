@@ -12,6 +12,7 @@ from models import AccountStatus, Member
 from resolvers import staff
 from resolvers.platform.database import migrate_database
 from resolvers.platform.errors import DomainError
+from resolvers.platform.i18n import Language, translate
 from resolvers.platform.runtime import Runtime
 from resolvers.platform.settings import Settings
 
@@ -28,8 +29,7 @@ async def create_staff_command(settings: Settings, args: argparse.Namespace, pas
             mobile=args.mobile,
         )
     except DomainError as error:
-        for item in error.errors:
-            print(f"{item.field}: {item.code.value}", file=sys.stderr)
+        report(error)
         return 1
     finally:
         await connections.close_all()
@@ -48,13 +48,19 @@ async def disable_staff_command(settings: Settings, args: argparse.Namespace) ->
             runtime=Runtime.from_settings(settings), national_id=args.national_id
         )
     except DomainError as error:
-        for item in error.errors:
-            print(f"{item.field}: {item.code.value}", file=sys.stderr)
+        report(error)
         return 1
     finally:
         await connections.close_all()
     print(f"disabled staff account {describe(member)}; every session ended")
     return 0
+
+
+def report(error: DomainError) -> None:
+    """Each problem with its field, its code and what to do, in English."""
+    for item in error.errors:
+        advice = translate(item.message or item.code.value, Language.EN, **item.params)
+        print(f"{item.field}: {item.code.value}: {advice}", file=sys.stderr)
 
 
 def describe(member: Member) -> str:
