@@ -7,6 +7,7 @@ import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
+import strawberry
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -31,13 +32,17 @@ from schema.http.view import GraphQLView
 
 
 def create_app(
-    settings: Settings, *, manage_database: bool = True, span_exporter: Any = None
+    settings: Settings, *, manage_database: bool = True, span_exporter: Any = None,
+    schema: strawberry.Schema | None = None,
 ) -> Starlette:
     """The ASGI app. Tests that prepare the database themselves pass manage_database=False,
-    and may pass an OpenTelemetry span exporter to read the traces."""
+    and may pass an OpenTelemetry span exporter to read the traces. A test suite that makes
+    many apps may pass the schema it built once (`build_schema(production=...)` for these
+    settings); with tracing on, the app builds its own."""
     runtime = Runtime.from_settings(settings)
     tracer_provider = tracing.tracer_provider_for(settings, span_exporter)
-    schema = build_schema(production=settings.production, tracer_provider=tracer_provider)
+    if schema is None or tracer_provider is not None:
+        schema = build_schema(production=settings.production, tracer_provider=tracer_provider)
     graphql = GraphQLView(schema, runtime)
 
     @contextlib.asynccontextmanager
