@@ -7,7 +7,8 @@ INSTALL := $(PY) -m pip install --quiet --no-compile
 # from the ranges in pyproject.toml by `make lock`.
 RUN_LOCK := requirements/run.txt
 TEST_LOCK := requirements/test.txt
-# pytest-xdist processes for `make test` (0: one process).
+# pytest-xdist processes for `make test` (0: one process). A module marked xdist_group runs
+# on one worker, so what it starts once (module-scoped servers) starts once.
 TEST_WORKERS ?= 2
 
 .PHONY: run test lint schema lock bench bench-postgres bench-tools clean
@@ -31,7 +32,7 @@ run: $(VENV)/.run
 	$(PY) server.py
 
 test: $(VENV)/.test
-	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 # After editing the dependencies in pyproject.toml: pins what they add, keeps the other pins
 # (LOCK_ARGS=--upgrade moves every pin to the newest release in range). tests/unit/test_lock.py

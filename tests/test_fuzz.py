@@ -32,7 +32,8 @@ from tests.conftest import POSTGRES_ONLY
 from tests.servers import REDIS_URL, redis_flush, running_servers, server_environment
 from tests.support import ACTIVATE, CODE_PATTERN, LOGIN, REGISTER, Inbox, Person, new_person
 
-pytestmark = pytest.mark.slow
+# One worker runs the module, so its server (module-scoped) starts once per engine.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("fuzz")]
 
 # Each operation's cases, shrinking aside. Failed sign-ins count against the 100 an hour
 # per IP; sign_in_again needs the member to stay under it.

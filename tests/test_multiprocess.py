@@ -11,7 +11,8 @@ from tests.conftest import POSTGRES_ONLY
 from tests.servers import fresh_redis_or_skip, running_servers, server_environment
 from tests.support import ACTIVATE, LOGIN, REGISTER, gql, new_person
 
-pytestmark = POSTGRES_ONLY
+# One worker runs the module, so its two servers (module-scoped) start once.
+pytestmark = [POSTGRES_ONLY, pytest.mark.xdist_group("multiprocess")]
 
 ME = "query { me { nationalId } }"
 LOGOUT = "mutation { logout(input: {everywhere: false}) { errors { code } } }"
