@@ -25,11 +25,12 @@ from strawberry.types import ExecutionResult
 from strawberry.utils.logging import StrawberryLogger
 
 from resolvers.platform.errors import DomainError
-from schema import accounts, documents, inbox, live, node, profile, questions, security, service_requests
+from schema import accounts, documents, inbox, letters, live, node, profile, questions, security, service_requests
 from schema.base import Node
 from schema.execution import Executor
 from schema.http import tracing
 from schema.http.metrics import observe_operation
+from schema.redaction import loggable, without_suggestions
 
 MAX_DEPTH = 10
 MAX_ALIASES = 15
@@ -37,7 +38,7 @@ MAX_TOKENS = 2000
 
 log = structlog.stdlib.get_logger("gosi.graphql")
 
-DOMAINS = (accounts, node, profile, service_requests, questions, documents, inbox, security)
+DOMAINS = (accounts, node, profile, service_requests, questions, documents, letters, inbox, security)
 Query = merge_types("Query", tuple(t for domain in DOMAINS for t in domain.QUERIES))
 Mutation = merge_types("Mutation", tuple(t for domain in DOMAINS for t in domain.MUTATIONS))
 
@@ -134,9 +135,12 @@ class Schema(strawberry.Schema):
             if code is None:
                 code = request_error_code(error)
                 error.extensions = {**(error.extensions or {}), "code": code}
+            if self.config.disable_field_suggestions:  # production
+                error.message = without_suggestions(error.message)
             # A variable's message repeats its value, which may be a password: not logged.
             variable = VARIABLE_VALUE.match(error.message)
-            log.info("graphql_error", code=code, message=variable[0] if variable else error.message)
+            log.info("graphql_error", code=code,
+                     message=variable[0] if variable else loggable(error.message))
 
 
 def build_schema(*, production: bool, tracer_provider: Any = None) -> strawberry.Schema:

@@ -26,6 +26,7 @@ from schema.base import (
 )
 from schema.context import Info
 from schema.inbox import NotificationConnection, member_notifications
+from schema.letters import ContributionCertificate, certificates_of
 from schema.questions import QuestionConnection, member_questions
 from schema.security import (
     SecondFactorSettings,
@@ -186,6 +187,10 @@ class Member(Node):
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> AccessEventConnection:
         return await member_access_log(info, member_id=self.pk, first=first, after=after)
+
+    @strawberry.field(description="Contribution certificates issued to the member, newest first.")
+    async def certificates(self, info: Info) -> list[ContributionCertificate]:
+        return await certificates_of(info, self.pk)
 
 
 def mask_iban(iban: str | None) -> str | None:

@@ -23,6 +23,7 @@ from tortoise import connections
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 from tortoise.context import TortoiseContext
 
+from resolvers.platform import signing
 from resolvers.platform.database import migrate_database
 from resolvers.platform.logs import configure_structlog
 from resolvers.platform.settings import Settings
@@ -34,6 +35,8 @@ from tests.support import Inbox, SmsGateway, SmtpHandler
 POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 POSTGRES_REQUIRED = os.environ.get("CI") == "true" or os.environ.get("REQUIRE_POSTGRES") == "1"
 TABLES = [
+    "contribution_certificate",
+    "engagement",
     "notification",
     "decision_letter",
     "information_request",
@@ -188,8 +191,15 @@ def object_store(tmp_path_factory) -> Iterator[ObjectStore]:
         yield started
 
 
+@pytest.fixture(scope="session")
+def signing_pair(tmp_path_factory) -> tuple[Path, Path]:
+    """The key and certificate that sign the session's letters and certificates."""
+    return signing.development_pair(tmp_path_factory.mktemp("signing"))
+
+
 def _settings(database_url: str, smtp_server: Controller, sms_gateway: SmsGateway,
-              folder_store_url: str, hashing: dict[str, int]) -> Settings:
+              folder_store_url: str, signing_pair: tuple[Path, Path],
+              hashing: dict[str, int]) -> Settings:
     return Settings(
         app_env="test",
         database_url=database_url,
@@ -197,6 +207,9 @@ def _settings(database_url: str, smtp_server: Controller, sms_gateway: SmsGatewa
         smtp_port=smtp_server.port,
         sms_webhook_url=sms_gateway.url,
         document_store_url=folder_store_url,
+        public_url="https://my.gosi.test",
+        signing_key_file=str(signing_pair[0]),
+        signing_cert_file=str(signing_pair[1]),
         **hashing,
     )
 
@@ -204,18 +217,21 @@ def _settings(database_url: str, smtp_server: Controller, sms_gateway: SmsGatewa
 @pytest.fixture
 def settings(
     request: pytest.FixtureRequest,
-    database_url: str, smtp_server: Controller, sms_gateway: SmsGateway, folder_store_url: str
+    database_url: str, smtp_server: Controller, sms_gateway: SmsGateway, folder_store_url: str,
+    signing_pair: tuple[Path, Path],
 ) -> Settings:
     hashing = {} if request.node.get_closest_marker("production_hashing") else CHEAP_HASHING
-    return _settings(database_url, smtp_server, sms_gateway, folder_store_url, hashing)
+    return _settings(database_url, smtp_server, sms_gateway, folder_store_url, signing_pair, hashing)
 
 
 @pytest.fixture(scope="module")
 def module_settings(
-    database_url: str, smtp_server: Controller, sms_gateway: SmsGateway, folder_store_url: str
+    database_url: str, smtp_server: Controller, sms_gateway: SmsGateway, folder_store_url: str,
+    signing_pair: tuple[Path, Path],
 ) -> Settings:
     """The settings of a module's tests, for server processes a module starts once."""
-    return _settings(database_url, smtp_server, sms_gateway, folder_store_url, CHEAP_HASHING)
+    return _settings(database_url, smtp_server, sms_gateway, folder_store_url, signing_pair,
+                     CHEAP_HASHING)
 
 
 @pytest.fixture(autouse=True)

@@ -109,6 +109,25 @@ class Settings:
     webauthn_rp_id: str = "localhost"
     # Empty: http://localhost:8000 and the CORS origins.
     webauthn_allowed_origins: tuple[str, ...] = ()
+    # Where people reach the server; empty: http://HOST:PORT. Every printed and downloadable
+    # link is under it, never under the address of the request that caused it. An https
+    # address turns on Strict-Transport-Security.
+    public_url: str = ""
+    # The proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (uvicorn's
+    # --forwarded-allow-ips); empty: none, the peer's own address is the client's.
+    forwarded_allow_ips: tuple[str, ...] = ()
+    # PEM key and certificate (chain) that sign letters and certificates; development
+    # without them: a self-signed pair made under data/ at first start.
+    signing_key_file: str | None = None
+    signing_cert_file: str | None = None
+
+    def __post_init__(self) -> None:
+        public = (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+        object.__setattr__(self, "public_url", public)
+
+    @property
+    def https(self) -> bool:
+        return self.public_url.lower().startswith("https://")
 
     def __repr__(self) -> str:
         """Without the secrets: a repr ends up in logs and tracebacks."""
@@ -193,6 +212,10 @@ class Settings:
             live_sockets_per_process=integer("LIVE_SOCKETS_PER_PROCESS", 10_000),
             webauthn_rp_id=text("WEBAUTHN_RP_ID") or "localhost",
             webauthn_allowed_origins=listed("WEBAUTHN_ORIGINS"),
+            public_url=text("PUBLIC_URL") or "",
+            forwarded_allow_ips=listed("FORWARDED_ALLOW_IPS"),
+            signing_key_file=text("SIGNING_KEY_FILE"),
+            signing_cert_file=text("SIGNING_CERT_FILE"),
         )
         settings.check()
         return settings
@@ -207,6 +230,8 @@ class Settings:
             raise ConfigurationError(
                 f"DOCUMENT_STORE_URL must be file://... or s3://..., got {self.document_store_url!r}"
             )
+        if not self.public_url.lower().startswith(("http://", "https://")):
+            raise ConfigurationError(f"PUBLIC_URL must be http://... or https://..., got {self.public_url!r}")
         if not self.production:
             return
         if any(len(key) < 32 for key in self.secret_key_previous):
@@ -218,6 +243,15 @@ class Settings:
                 "APP_ENV=production needs SMTP_HOST and SMS_WEBHOOK_URL: "
                 "codes are never written to the log in production"
             )
+        if not (self.signing_key_file and self.signing_cert_file):
+            raise ConfigurationError(
+                "APP_ENV=production needs SIGNING_KEY_FILE and SIGNING_CERT_FILE: the PEM key and "
+                "certificate that sign letters and certificates"
+            )
+        for name, path in (("SIGNING_KEY_FILE", self.signing_key_file),
+                           ("SIGNING_CERT_FILE", self.signing_cert_file)):
+            if not Path(path).is_file():
+                raise ConfigurationError(f"{name} points to {path}, which is not a readable file")
 
     def tortoise_config(self) -> dict:
         url = self.database_url

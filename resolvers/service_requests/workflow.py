@@ -20,8 +20,9 @@ from models import (
     RequestStatus,
     ServiceRequest,
 )
-from resolvers import documents, letters, validation
+from resolvers import documents, validation
 from resolvers.documents import Upload
+from resolvers.letters import decision as letters
 from resolvers.messages.notices import notify_member
 from resolvers.messages.templates import REQUEST_STATUS_CHANGED
 from resolvers.platform import audit
@@ -155,7 +156,6 @@ async def review_request(
     note: str | None,
     requested_documents: Sequence[DocumentKind] | None = None,
     respond_by: dt.date | None = None,
-    verify_url: str = "",
 ) -> ServiceRequest:
     """Staff move a request along the workflow; the applicant is told of every move.
     NEEDS_INFORMATION records what is asked for; a decision issues its letter."""
@@ -195,7 +195,6 @@ async def review_request(
         # Rendered off the event loop and stored before the transaction that records it.
         letter = await letters.prepare(
             runtime, request=request, decision=status, note=note, issued_at=now,
-            verify_url=verify_url,
         )
     async with letters.kept(runtime, letter), in_transaction():
         await _move(

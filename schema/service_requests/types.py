@@ -15,8 +15,9 @@ from models import AccessPurpose, Language, Role
 from models import Member as MemberModel
 from models import RequestEvent as RequestEventModel
 from models import ServiceRequest as ServiceRequestModel
-from resolvers import documents, letters
+from resolvers import documents
 from resolvers.accounts import sign_in
+from resolvers.letters import decision as letters
 from resolvers.platform.pagination import Page
 from resolvers.service_requests import catalog, loaders, search, workflow
 from resolvers.service_requests import details as service_requests_details
