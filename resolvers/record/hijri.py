@@ -9,6 +9,7 @@ from typing import Literal
 from hijridate import Gregorian, Hijri
 
 from models.enums import Language
+from resolvers.platform.errors import ErrorCode, ErrorCollector
 
 
 class InvalidHijriDate(ValueError):
@@ -61,3 +62,22 @@ def formatted(day: HijriDay, language: Language) -> str:
     code: Literal["ar", "en"] = "ar" if language is Language.AR else "en"
     hijri = Hijri(day.year, day.month, day.day)
     return f"{day.day} {hijri.month_name(code)} {day.year} {hijri.notation(code)}"
+
+
+def date_of_birth_given(
+    errors: ErrorCollector, *, prefix: str, gregorian: date | None, hijri: HijriDay | None, required: bool
+) -> date | None:
+    """The date of birth given in one calendar or the other (`{prefix}date_of_birth` or
+    `{prefix}date_of_birth_hijri`), as a Gregorian date; None, with the problem noted, otherwise."""
+    if gregorian is not None and hijri is not None:
+        errors.add(f"{prefix}date_of_birth_hijri", ErrorCode.INVALID, "one_date_of_birth")
+        return None
+    if hijri is not None:
+        try:
+            return to_gregorian(year=hijri.year, month=hijri.month, day=hijri.day)
+        except InvalidHijriDate:
+            errors.add(f"{prefix}date_of_birth_hijri", ErrorCode.INVALID, "hijri_date_invalid")
+            return None
+    if gregorian is None and required:
+        errors.add(f"{prefix}date_of_birth", ErrorCode.REQUIRED, "one_date_of_birth")
+    return gregorian

@@ -11,6 +11,7 @@ from models import Engagement, RequestStatus, Residency, ServiceRequest, Service
 from resolvers.record.counting import (
     ANNUITIES,
     UNEMPLOYMENT,
+    InsuranceBranch,
     Period,
     Wage,
     contribution_months,
@@ -22,6 +23,8 @@ from resolvers.record.counting import (
 from resolvers.record.eligibility import Eligibility, MemberFacts, check
 from resolvers.record.regime import RegimeFacts, regime_of
 from resolvers.record.rules import RulesVersion, rules_on
+
+__all__ = ["InsuranceBranch"]
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,13 @@ class InsuranceRecord:
     rules: RulesVersion
 
 
+def recorded_period(row: Engagement, period: Period, today: dt.date) -> RecordedPeriod:
+    return RecordedPeriod(
+        row=row, period=period, months=len(covered_months(period, until=today)),
+        current_wage=wage_on(period, today if period.end is None else min(period.end, today)),
+    )
+
+
 async def engagements_of(national_id: str) -> list[Engagement]:
     """Every engagement of the person, newest first, in one statement."""
     return (await engagements_by_national_id([national_id]))[0]
@@ -85,13 +95,7 @@ def period_of(row: Engagement) -> Period:
 def insurance_record(*, person: Person, rows: Sequence[Engagement], today: dt.date) -> InsuranceRecord:
     rules = rules_on(today)
     periods = [period_of(row) for row in rows]
-    recorded = [
-        RecordedPeriod(
-            row=row, period=period, months=len(covered_months(period, until=today)),
-            current_wage=wage_on(period, today if period.end is None else min(period.end, today)),
-        )
-        for row, period in zip(rows, periods, strict=True)
-    ]
+    recorded = [recorded_period(row, period, today) for row, period in zip(rows, periods, strict=True)]
     open_now = [r for r in recorded if r.period.covers(today)]
     current = max(open_now, key=lambda r: contributory(r.current_wage, rules), default=None)
     unemployment = contribution_months(periods, branch=UNEMPLOYMENT, until=today)

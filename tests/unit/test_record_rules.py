@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from models.enums import Language, Residency, ServiceType
+from resolvers.platform.errors import ErrorCollector
 from resolvers.record.counting import (
     Period,
     Wage,
@@ -19,7 +20,16 @@ from resolvers.record.counting import (
 )
 from resolvers.record.eligibility import MemberFacts, check
 from resolvers.record.estimates import pension_estimate, unemployment_benefit_estimate
-from resolvers.record.hijri import InvalidHijriDate, formatted, hijri_age, hijri_birthday, to_gregorian, to_hijri
+from resolvers.record.hijri import (
+    HijriDay,
+    InvalidHijriDate,
+    date_of_birth_given,
+    formatted,
+    hijri_age,
+    hijri_birthday,
+    to_gregorian,
+    to_hijri,
+)
 from resolvers.record.regime import Regime, regime_of
 from resolvers.record.rules import SA_2024_07, VERSIONS, figures_to_confirm, rules_on
 
@@ -415,3 +425,21 @@ def test_the_table_names_its_versions_and_the_figures_to_confirm():
         "disability.consecutive_months",
         "disability.total_months",
     ]
+
+
+@pytest.mark.parametrize(
+    ("gregorian", "hijri", "required", "result", "problems"),
+    [
+        (None, HijriDay(1405, 3, 12), True, D("1984-12-04"), []),
+        (D("1984-12-04"), None, True, D("1984-12-04"), []),
+        (None, None, False, None, []),
+        (None, None, True, None, [("date_of_birth", "REQUIRED")]),
+        (D("1984-12-04"), HijriDay(1405, 3, 12), True, None, [("date_of_birth_hijri", "INVALID")]),
+        (None, HijriDay(1445, 1, 30), True, None, [("date_of_birth_hijri", "INVALID")]),
+        (None, HijriDay(1300, 1, 1), True, None, [("date_of_birth_hijri", "INVALID")]),
+    ],
+)
+def test_a_date_of_birth_in_one_calendar_or_the_other(gregorian, hijri, required, result, problems):
+    errors = ErrorCollector()
+    assert date_of_birth_given(errors, prefix="", gregorian=gregorian, hijri=hijri, required=required) == result
+    assert [(e.field, e.code.value) for e in errors.errors] == problems
