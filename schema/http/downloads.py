@@ -38,6 +38,7 @@ async def record_document_view(runtime: Runtime, grant: Grant, document: Documen
             staff=staff, member_id=request.member_id, purpose=AccessPurpose.DOCUMENT_VIEW,
             subject=document.kind.value, thing=document.id,
         )
+        await runtime.access_log.flush()  # in the database before the file leaves
 
 
 async def download(request: Request) -> Response:

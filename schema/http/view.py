@@ -103,7 +103,7 @@ class GraphQLView(GraphQL):
             {OperationType.MUTATION} if request_adapter.method == "POST" else set()
         )
         try:
-            return await self.schema.execute(
+            result = await self.schema.execute(
                 request_data.query,
                 root_value=root_value,
                 variable_values=request_data.variables,
@@ -118,6 +118,9 @@ class GraphQLView(GraphQL):
             raise HTTPException(400, error.as_http_error_reason(request_adapter.method)) from error
         except MissingQueryError as error:
             raise HTTPException(400, "No GraphQL query found in the request") from error
+        # Who opened whose data is in the database before the answer that showed it leaves.
+        await self.runtime.access_log.flush()
+        return result
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
         return HTMLResponse(graphiql_html())
