@@ -142,9 +142,10 @@ async def stuck_socket(url: str, token: str) -> AsyncIterator[LiveClient]:
     raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # a small window fills fast
     raw.connect((parts.hostname, parts.port))
     raw.setblocking(False)
-    # Uncompressed, so that the answers fill the buffers.
+    # Uncompressed, so that the answers fill the buffers; no waiting for a closing handshake
+    # the server cannot send.
     async with connect(url, sock=raw, subprotocols=[PROTOCOL], open_timeout=5,  # type: ignore[list-item]
-                       compression=None) as ws:
+                       compression=None, close_timeout=0.1) as ws:
         client = LiveClient(ws)
         assert (await client.init(token))["type"] == "connection_ack"
         ws.transport.pause_reading()
