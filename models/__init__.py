@@ -26,6 +26,7 @@ from models.member import Member
 from models.notification import Notification
 from models.outbox import OutboundMessage
 from models.question import Question, QuestionMessage
+from models.record import Engagement
 from models.security import AuthChallenge, Passkey, RecoveryCode, SecurityEvent, TotpCredential
 from models.service_request import ReferenceCounter, RequestEvent, ServiceRequest
 from models.session import Session
@@ -50,6 +51,7 @@ __models__ = [
     Passkey,
     AuthChallenge,
     AccessEvent,
+    Engagement,
 ]
 
 __all__ = [
@@ -63,6 +65,7 @@ __all__ = [
     "DecisionLetter",
     "Document",
     "DocumentKind",
+    "Engagement",
     "InformationRequest",
     "Language",
     "Member",

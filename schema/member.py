@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -36,6 +37,15 @@ from schema.security import (
     member_sign_ins,
 )
 from schema.service_requests.types import ServiceRequestConnection, member_requests
+
+if TYPE_CHECKING:
+    from schema.record import (
+        Eligibility,
+        HijriDate,
+        InsuranceRecord,
+        PensionEstimate,
+        UnemploymentBenefitEstimate,
+    )
 
 
 @strawberry.type(description="A postal address in the Kingdom.")
@@ -186,6 +196,74 @@ class Member(Node):
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> AccessEventConnection:
         return await member_access_log(info, member_id=self.pk, first=first, after=after)
+
+    @strawberry.field(description="The same day in the Umm al-Qura calendar.")
+    def date_of_birth_hijri(self, info: Info) -> Annotated[HijriDate, strawberry.lazy("schema.record")]:
+        from schema.record import HijriDate
+
+        return HijriDate.of(self.date_of_birth, info.context.language)
+
+    @strawberry.field(
+        description="The member's insurance record: employers, periods, wages. Staff reading it is "
+        "logged as MEMBER_LOOKUP."
+    )
+    async def insurance_record(
+        self, info: Info
+    ) -> Annotated[InsuranceRecord, strawberry.lazy("schema.record")]:
+        from schema.record import insurance_record
+
+        return await insurance_record(info, self)
+
+    @strawberry.field(
+        description="Whether the member qualifies for a service on a date (today when absent), rule "
+        "by rule: the same check submitRequest makes."
+    )
+    async def eligibility(
+        self,
+        info: Info,
+        service: Annotated[ServiceType, strawberry.argument(description="The service to check.")],
+        on: Annotated[
+            dt.date | None, strawberry.argument(description="The day to check; today (Riyadh) when absent.")
+        ] = None,
+    ) -> Annotated[Eligibility, strawberry.lazy("schema.record")]:
+        from schema.record import eligibility
+
+        return await eligibility(info, self, service, on)
+
+    @strawberry.field(
+        description="What the pension would be on a date (the statutory retirement date when "
+        "absent); an estimate, not a decision."
+    )
+    async def pension_estimate(
+        self,
+        info: Info,
+        retirement_date: Annotated[
+            dt.date | None,
+            strawberry.argument(description="The day to retire; the statutory retirement date when absent."),
+        ] = None,
+        assume_continued_contributions: Annotated[
+            bool | None,
+            strawberry.argument(
+                description="The open engagements go on at their current wage until retirementDate; "
+                "false: the record stops today."
+            ),
+        ] = True,
+    ) -> Annotated[PensionEstimate, strawberry.lazy("schema.record")]:
+        from schema.record import pension_estimate
+
+        return await pension_estimate(info, self, retirement_date, assume_continued_contributions is not False)
+
+    @strawberry.field(description="What SANED would pay if work ended on lastWorkingDay (today when absent).")
+    async def unemployment_benefit_estimate(
+        self,
+        info: Info,
+        last_working_day: Annotated[
+            dt.date | None, strawberry.argument(description="The last day of work; today when absent.")
+        ] = None,
+    ) -> Annotated[UnemploymentBenefitEstimate, strawberry.lazy("schema.record")]:
+        from schema.record import unemployment_benefit_estimate
+
+        return await unemployment_benefit_estimate(info, self, last_working_day)
 
 
 def mask_iban(iban: str | None) -> str | None:

@@ -31,6 +31,7 @@ from tests.support import Inbox, SmsGateway, SmtpHandler
 POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 POSTGRES_REQUIRED = os.environ.get("CI") == "true" or os.environ.get("REQUIRE_POSTGRES") == "1"
 TABLES = [
+    "engagement",
     "notification",
     "decision_letter",
     "information_request",
