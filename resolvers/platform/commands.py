@@ -14,6 +14,7 @@ from resolvers.platform.database import migrate_database
 from resolvers.platform.errors import DomainError
 from resolvers.platform.runtime import Runtime
 from resolvers.platform.settings import Settings
+from resolvers.record.importer import ImportReport, import_contributions
 
 
 async def create_staff_command(settings: Settings, args: argparse.Namespace, password: str) -> int:
@@ -55,6 +56,41 @@ async def disable_staff_command(settings: Settings, args: argparse.Namespace) ->
         await connections.close_all()
     print(f"disabled staff account {describe(member)}; every session ended")
     return 0
+
+
+async def import_contributions_command(settings: Settings, args: argparse.Namespace) -> int:
+    """Exit 1 when any line was refused, 2 when the file cannot be read, else 0."""
+    try:
+        source = open(args.file, "rb")  # noqa: SIM115 (closed below, after the import)
+    except OSError as error:
+        print(f"cannot read {args.file}: {error.strerror}", file=sys.stderr)
+        return 2
+    await migrate_database(settings)
+    await Tortoise.init(config=settings.tortoise_config())
+    progress = _show_progress if sys.stdout.isatty() else None
+    try:
+        with source:
+            report = await import_contributions(
+                runtime=Runtime.from_settings(settings), lines=source,
+                on_refused=_show_refused, on_progress=progress,
+            )
+    finally:
+        await connections.close_all()
+    if progress:
+        print()
+    print(f"{report.lines} lines: {report.added} added, {report.replaced} replaced, "
+          f"{report.removed} removed, {report.unchanged} unchanged, {report.refused} refused; "
+          f"{report.notified} members told")
+    return 1 if report.refused else 0
+
+
+def _show_refused(number: int, reason: str) -> None:
+    print(f"line {number}: refused: {reason}", file=sys.stderr)
+
+
+def _show_progress(report: ImportReport) -> None:
+    print(f"\r{report.lines} lines read, {report.added} added, {report.replaced} replaced, "
+          f"{report.refused} refused", end="", flush=True)
 
 
 def describe(member: Member) -> str:
