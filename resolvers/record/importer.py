@@ -112,7 +112,7 @@ async def _upsert(lines: list[EngagementLine], runtime: Runtime) -> None:
     for line in lines:
         row = {"id": uuid.uuid4(), **_columns(line), "imported_at": now}
         first = len(values)
-        values.extend(fields[column].to_db_value(row[column], None) for column in columns)
+        values.extend(fields[column].to_db_value(row[column], Engagement) for column in columns)
         marks = (f"${first + index + 1}" if postgres else "?" for index in range(len(columns)))
         rows.append(f"({', '.join(marks)})")
     names = ", ".join(f'"{column}"' for column in columns)
