@@ -2,7 +2,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint schema bench bench-postgres bench-tools clean
+.PHONY: run demo test lint schema bench bench-postgres bench-tools clean
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -13,6 +13,11 @@ $(STAMP): pyproject.toml | $(PY)
 	touch $(STAMP)
 
 run: $(STAMP)
+	$(PY) server.py
+
+# Demo members, requests, questions and a staff account (passwords printed), then serve.
+demo: $(STAMP)
+	$(PY) server.py seed-demo
 	$(PY) server.py
 
 test: $(STAMP)

@@ -24,6 +24,7 @@ from resolvers.platform.commands import (
     disable_staff_command,
     import_contributions_command,
     read_password,
+    seed_demo_command,
 )
 from resolvers.platform.database import migrate_database
 from resolvers.platform.logs import configure_logging
@@ -70,6 +71,7 @@ def main(argv: list[str] | None = None) -> int:
         "import-contributions", help="load engagements from the core system's JSON Lines file"
     )
     contributions.add_argument("file")
+    commands.add_parser("seed-demo", help="fill the development database with demo data")
     args = parser.parse_args(argv)
 
     if args.command == "export-schema":
@@ -91,6 +93,8 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(disable_staff_command(settings, args))
     if args.command == "import-contributions":
         return asyncio.run(import_contributions_command(settings, args))
+    if args.command == "seed-demo":
+        return asyncio.run(seed_demo_command(settings))
 
     from schema.http.serve import serve
 
