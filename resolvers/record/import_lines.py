@@ -6,10 +6,11 @@ operator can act on. Pure functions: the importer (importer.py) does the writing
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
+
+import orjson
 
 from resolvers.record.counting import InsuranceBranch
 from resolvers.validation import parse_national_id
@@ -49,10 +50,10 @@ class Deletion:
 def read_line(raw: bytes) -> EngagementLine | Deletion:
     """The line's engagement or deletion; raises Refused with the reason."""
     try:
-        data = json.loads(raw.decode("utf-8"))
+        data = orjson.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
         raise Refused("not UTF-8") from None
-    except json.JSONDecodeError as error:
+    except orjson.JSONDecodeError as error:
         raise Refused(f"not valid JSON ({error.msg})") from None
     if not isinstance(data, dict):
         raise Refused("not a JSON object")

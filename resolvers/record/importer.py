@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from tortoise import connections
 from tortoise.transactions import in_transaction
 
@@ -104,22 +105,25 @@ async def _upsert(lines: list[EngagementLine], runtime: Runtime) -> None:
     """One INSERT ... ON CONFLICT for the whole batch (the same SQL on both engines)."""
     connection = connections.get("default")
     postgres = connection.capabilities.dialect == "postgres"
-    fields = Engagement._meta.fields_map
     columns = ("id", *COLUMNS, "imported_at")
-    now = runtime.now()
+    # Encoded as Tortoise encodes them, the constant part once a batch.
+    imported_at = Engagement._meta.fields_map["imported_at"].to_db_value(runtime.now(), Engagement)
     values: list[Any] = []
-    rows = []
     for line in lines:
-        row = {"id": uuid.uuid4(), **_columns(line), "imported_at": now}
-        first = len(values)
-        values.extend(fields[column].to_db_value(row[column], Engagement) for column in columns)
-        marks = (f"${first + index + 1}" if postgres else "?" for index in range(len(columns)))
-        rows.append(f"({', '.join(marks)})")
+        values += (str(uuid.uuid4()), line.engagement_id, line.national_id,
+                   line.employer_registration_number, line.employer_name_ar, line.employer_name_en,
+                   line.start_date, line.end_date, line.occupation, orjson.dumps(line.branches).decode(),
+                   orjson.dumps(line.wages).decode(), imported_at)
+    width = len(columns)
+    if postgres:
+        rows = ", ".join("(" + ", ".join(f"${row * width + index}" for index in range(1, width + 1)) + ")"
+                         for row in range(len(lines)))
+    else:
+        rows = ", ".join(["(" + ", ".join("?" * width) + ")"] * len(lines))
     names = ", ".join(f'"{column}"' for column in columns)
     updates = ", ".join(f'"{column}" = excluded."{column}"' for column in (*COLUMNS[1:], "imported_at"))
     await connection.execute_query(
-        f'INSERT INTO "engagement" ({names}) VALUES {", ".join(rows)} '
-
+        f'INSERT INTO "engagement" ({names}) VALUES {rows} '
         f'ON CONFLICT ("engagement_id") DO UPDATE SET {updates}',
         values,
     )
