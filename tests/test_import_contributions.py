@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import pty
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +14,7 @@ from typing import Any
 
 from models import Engagement, Member
 from tests.conftest import ROOT
-from tests.support import ACTIVATE, gql, new_person, register, signed_up
+from tests.support import ACTIVATE, gql, new_person, register, signed_up, with_check_digit
 from tests.test_notifications import inbox_of
 
 PERIODS = """
@@ -198,3 +199,32 @@ async def _activated(client, inbox, person):
     assert activated["errors"] == [], activated
     person.access_token = activated["session"]["accessToken"]
     return person
+
+
+async def test_a_long_file_shows_a_progress_line_on_a_terminal_and_none_in_a_pipe(app, database_url, tmp_path):
+    path = write(tmp_path / "long.jsonl", *(line(f"E-long-{index}", with_check_digit(f"2{index:08d}"))
+                                            for index in range(2500)))
+    piped = await import_file(path, database_url)
+    assert "\r" not in piped.stdout and "lines read" not in piped.stdout
+
+    primary, secondary = pty.openpty()
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "server.py", "import-contributions", str(path), cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": database_url, "APP_ENV": "test"},
+        stdout=secondary, stderr=asyncio.subprocess.DEVNULL,
+    )
+    os.close(secondary)
+    shown = bytearray()
+    while True:
+        try:
+            chunk = await asyncio.to_thread(os.read, primary, 4096)
+        except OSError:  # the terminal closed with the process
+            break
+        if not chunk:
+            break
+        shown += chunk
+    assert await asyncio.wait_for(process.wait(), timeout=120) == 0
+    os.close(primary)
+    text = shown.decode()
+    assert "\r1000 lines read" in text and "\r2000 lines read" in text
+    assert "2500 lines: 0 added, 0 replaced, 0 removed, 2500 unchanged" in text
