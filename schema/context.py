@@ -125,10 +125,14 @@ class Context:
         try:
             return await fetch
         except DomainError as error:
-            raise GraphQLError(
-                self.user_errors(error)[0].message,
-                extensions={"code": "BAD_USER_INPUT", "argument": error.errors[0].field},
-            ) from None
+            raise self.bad_user_input(error) from None
+
+    def bad_user_input(self, error: DomainError) -> GraphQLError:
+        """A bad argument of a query field, in the caller's language."""
+        return GraphQLError(
+            self.user_errors(error)[0].message,
+            extensions={"code": "BAD_USER_INPUT", "argument": error.errors[0].field},
+        )
 
     def error(self, code: str, message_key: str) -> GraphQLError:
         return GraphQLError(translate(message_key, self.language), extensions={"code": code})

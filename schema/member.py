@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import strawberry
 
@@ -28,6 +28,17 @@ from schema.base import (
 from schema.context import Info
 from schema.inbox import NotificationConnection, member_notifications
 from schema.questions import QuestionConnection, member_questions
+from schema.record import (
+    Eligibility,
+    HijriDate,
+    InsuranceRecord,
+    PensionEstimate,
+    UnemploymentBenefitEstimate,
+    eligibility,
+    insurance_record,
+    pension_estimate,
+    unemployment_benefit_estimate,
+)
 from schema.security import (
     SecondFactorSettings,
     SecurityEventConnection,
@@ -37,15 +48,6 @@ from schema.security import (
     member_sign_ins,
 )
 from schema.service_requests.types import ServiceRequestConnection, member_requests
-
-if TYPE_CHECKING:
-    from schema.record import (
-        Eligibility,
-        HijriDate,
-        InsuranceRecord,
-        PensionEstimate,
-        UnemploymentBenefitEstimate,
-    )
 
 
 @strawberry.type(description="A postal address in the Kingdom.")
@@ -198,20 +200,14 @@ class Member(Node):
         return await member_access_log(info, member_id=self.pk, first=first, after=after)
 
     @strawberry.field(description="The same day in the Umm al-Qura calendar.")
-    def date_of_birth_hijri(self, info: Info) -> Annotated[HijriDate, strawberry.lazy("schema.record")]:
-        from schema.record import HijriDate
-
+    def date_of_birth_hijri(self, info: Info) -> HijriDate:
         return HijriDate.of(self.date_of_birth, info.context.language)
 
     @strawberry.field(
         description="The member's insurance record: employers, periods, wages. Staff reading it is "
         "logged as MEMBER_LOOKUP."
     )
-    async def insurance_record(
-        self, info: Info
-    ) -> Annotated[InsuranceRecord, strawberry.lazy("schema.record")]:
-        from schema.record import insurance_record
-
+    async def insurance_record(self, info: Info) -> InsuranceRecord:
         return await insurance_record(info, self)
 
     @strawberry.field(
@@ -225,9 +221,7 @@ class Member(Node):
         on: Annotated[
             dt.date | None, strawberry.argument(description="The day to check; today (Riyadh) when absent.")
         ] = None,
-    ) -> Annotated[Eligibility, strawberry.lazy("schema.record")]:
-        from schema.record import eligibility
-
+    ) -> Eligibility:
         return await eligibility(info, self, service, on)
 
     @strawberry.field(
@@ -248,9 +242,7 @@ class Member(Node):
                 "false: the record stops today."
             ),
         ] = True,
-    ) -> Annotated[PensionEstimate, strawberry.lazy("schema.record")]:
-        from schema.record import pension_estimate
-
+    ) -> PensionEstimate:
         return await pension_estimate(info, self, retirement_date, assume_continued_contributions is not False)
 
     @strawberry.field(description="What SANED would pay if work ended on lastWorkingDay (today when absent).")
@@ -260,9 +252,7 @@ class Member(Node):
         last_working_day: Annotated[
             dt.date | None, strawberry.argument(description="The last day of work; today when absent.")
         ] = None,
-    ) -> Annotated[UnemploymentBenefitEstimate, strawberry.lazy("schema.record")]:
-        from schema.record import unemployment_benefit_estimate
-
+    ) -> UnemploymentBenefitEstimate:
         return await unemployment_benefit_estimate(info, self, last_working_day)
 
 

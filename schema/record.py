@@ -7,7 +7,7 @@ import binascii
 import datetime as dt
 import uuid
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Annotated, Any, TypeAlias
 
 import strawberry
 
@@ -58,6 +58,10 @@ class HijriDateInput:
     year: int = strawberry.field(description="The Hijri year, e.g. 1405.")
     month: int = strawberry.field(description="1 to 12")
     day: int = strawberry.field(description="1 to 30")
+
+
+def hijri_day(given: HijriDateInput | None) -> hijri.HijriDay | None:
+    return None if given is None else hijri.HijriDay(given.year, given.month, given.day)
 
 
 @strawberry.type(description="An amount of money.")
@@ -172,15 +176,18 @@ class InsuranceRecord:
     today: strawberry.Private[dt.date]
 
     @strawberry.field(description="Newest first.")
-    def periods(self, first: int | None = None, after: str | None = None) -> ContributionPeriodConnection:
+    def periods(
+        self,
+        info: Info,
+        first: Annotated[int | None, strawberry.argument(description="At most 100; 20 when absent.")] = None,
+        after: Annotated[str | None, strawberry.argument(description="An endCursor, to continue after it.")] = None,
+    ) -> ContributionPeriodConnection:
         items = self.held.periods
-        size = page_size(first)
-        start = 0
-        if after is not None:
-            key = period_key(after)
-            start = next((i + 1 for i, item in enumerate(items) if item.row.id == key), -1)
-            if start < 0:
-                raise DomainError.single("after", ErrorCode.INVALID)
+        try:
+            size = page_size(first)
+            start = 0 if after is None else position_after(items, after)
+        except DomainError as error:
+            raise info.context.bad_user_input(error) from None
         shown = items[start:start + size]
         cursors = [period_cursor(item.row.id) for item in shown]
         return ContributionPeriodConnection(
@@ -194,6 +201,14 @@ class InsuranceRecord:
             ),
             total_count=len(items),
         )
+
+
+def position_after(items: list[record.RecordedPeriod], cursor: str) -> int:
+    key = period_key(cursor)
+    start = next((i + 1 for i, item in enumerate(items) if item.row.id == key), None)
+    if start is None:
+        raise DomainError.single("after", ErrorCode.INVALID)
+    return start
 
 
 def period_cursor(key: uuid.UUID) -> str:
@@ -302,8 +317,8 @@ async def opened(info: Info, member: Member) -> None:
     if viewer.role is not Role.STAFF:
         raise info.context.error("FORBIDDEN", "forbidden")
     info.context.runtime.access_log.record(staff=viewer, member_id=member.pk,
-                  purpose=AccessPurpose.MEMBER_LOOKUP, subject=RECORD_SUBJECT,
-                  thing=f"record:{member.pk}")
+                                           purpose=AccessPurpose.MEMBER_LOOKUP, subject=RECORD_SUBJECT,
+                                           thing=f"record:{member.pk}")
 
 
 async def engagements(info: Info, national_id: str) -> list[Engagement]:
@@ -395,8 +410,8 @@ async def load_contribution_period(info: Info, key: uuid.UUID) -> ContributionPe
         owner = await MemberModel.get_or_none(national_id=row.national_id)
         if owner is not None:
             info.context.runtime.access_log.record(staff=viewer, member_id=owner.id,
-                          purpose=AccessPurpose.MEMBER_LOOKUP, subject=RECORD_SUBJECT,
-                          thing=f"record:{owner.id}")
+                                                   purpose=AccessPurpose.MEMBER_LOOKUP,
+                                                   subject=RECORD_SUBJECT, thing=f"record:{owner.id}")
     day = today(info)
     item = record.recorded_period(row, record.period_of(row), day)
     return ContributionPeriod.of(item, info.context.language, day)

@@ -46,3 +46,27 @@ async def qualifying_record(national_id: str) -> None:
     """Enough of a record for every service with rules, on any date from 2026 on: 300 months under
     the previous law (any age), 36 UNEMPLOYMENT months, hazards cover, ended 2025-12-31."""
     await engagement(national_id, "2001-01-01", "2025-12-31")
+
+
+# The record each kind of request needs on its date: (input key, date field, first day of the
+# engagement that ends on that date). 1995 gives a retirement 300 months under the previous law.
+RECORD_FOR = {
+    "retirementPension": ("retirementDate", lambda day: dt.date(1995, 1, 1)),
+    "unemploymentBenefit": ("lastWorkingDay", lambda day: day.replace(year=day.year - 3)),
+    "workInjury": ("injuryDate", lambda day: day.replace(year=day.year - 1)),
+    "disabilityPension": ("disabilityDate", lambda day: day.replace(year=day.year - 3)),
+}
+
+
+async def record_for(national_id: str, details: dict) -> None:
+    """Engagements ending on the request's date that make the member eligible for it, as the
+    agency's import would hold them for a real applicant (services without rules need none)."""
+    for kind, stated in details.items():
+        if kind not in RECORD_FOR or not isinstance(stated, dict):
+            continue
+        field, first_day = RECORD_FOR[kind]
+        try:
+            day = dt.date.fromisoformat(stated.get(field, ""))
+        except (TypeError, ValueError):
+            continue  # a date the test means to be refused
+        await engagement(national_id, first_day(day).isoformat(), day.isoformat())

@@ -362,3 +362,212 @@ async def test_the_record_page_and_the_estimates_cost_the_same_statements_whatev
             seen_for.append(len(seen))
         counts.append(seen_for)
     assert counts[0] == counts[1], counts
+
+
+# ------------------------------------------------------------------ at submission
+
+SUBMIT = """
+mutation Submit($input: SubmitRequestInput!) {
+  submitRequest(input: $input) {
+    request { id referenceNumber
+      details { ... on RetirementPensionDetails { retirementDate lastEmployer }
+                ... on UnemploymentBenefitDetails { lastWorkingDay lastEmployer } }
+      eligibilityAtSubmission { service on eligible conditions { rule met description } } }
+    errors { field code message }
+  }
+}
+"""
+MY_REQUESTS = "query { me { requests { totalCount } } }"
+SERVICES = """
+query { services { type eligibility { eligible conditions { rule met } } openRequest { id } } }
+"""
+
+
+async def submit(client, person: Person, details: dict[str, Any], language: str = "en") -> dict[str, Any]:
+    result = await gql(client, SUBMIT, {"input": {"details": details}}, token=person.access_token,
+                       language=language)
+    assert "errors" not in result, result
+    return result["data"]["submitRequest"]
+
+
+async def test_an_unmet_condition_refuses_the_request_on_its_date_and_stores_nothing(client, inbox):
+    person = await signed_up(client, inbox)
+    # 96 months, from before the 2024 law: the transition, with its age (65 for 36 on the
+    # cut-off) and the previous law's months.
+    await engagement(person.national_id, "2018-01-01", "2025-12-31")
+    refused = await submit(client, person, {"retirementPension": {"retirementDate": "2026-01-10"}})
+    assert refused["request"] is None
+    assert refused["errors"] == [{
+        "field": "details.retirementPension.retirementDate", "code": "NOT_ELIGIBLE",
+        "message": "You do not qualify on this date: "
+                   "At least 65 years old; you reach that age on 2053-04-12. "
+                   "At least 120 contribution months; you have 96. "
+                   "At least 300 contribution months, at any age; you have 96.",
+    }]
+    arabic = await submit(client, person, {"retirementPension": {"retirementDate": "2026-01-10"}}, "ar")
+    assert arabic["errors"][0]["message"].startswith("لا تستوفي الشروط في هذا التاريخ: بلوغ 65 سنة")
+    mine = await gql(client, MY_REQUESTS, token=person.access_token)
+    assert mine["data"]["me"]["requests"]["totalCount"] == 0
+
+
+async def test_saned_refused_while_still_employed_and_granted_once_work_ended(client, inbox):
+    person = await signed_up(client, inbox)
+    await engagement(person.national_id, "2022-01-01", "2025-12-31", employer_en="Jarir Bookstore",
+                     employer_ar="مكتبة جرير")
+    refused = await submit(client, person, {"unemploymentBenefit": {"lastWorkingDay": "2025-10-31"}})
+    assert [(e["field"], e["code"]) for e in refused["errors"]] == [
+        ("details.unemploymentBenefit.lastWorkingDay", "NOT_ELIGIBLE")]
+    assert "you are still employed by Jarir Bookstore" in refused["errors"][0]["message"]
+    # lastEmployer left out: the record's employer on that day, in the member's language (EN here).
+    accepted = await submit(client, person, {"unemploymentBenefit": {"lastWorkingDay": "2025-12-31"}})
+    assert accepted["errors"] == []
+    request = accepted["request"]
+    assert request["details"] == {"lastWorkingDay": "2025-12-31", "lastEmployer": "Jarir Bookstore"}
+    assert request["eligibilityAtSubmission"]["on"] == "2025-12-31"
+    assert request["eligibilityAtSubmission"]["eligible"] is True
+    assert [c["rule"] for c in request["eligibilityAtSubmission"]["conditions"]] == [
+        "CITIZENSHIP", "AGE_LIMIT", "RECENT_UNEMPLOYMENT_MONTHS", "NOT_EMPLOYED"]
+
+
+async def test_last_employer_is_required_where_the_record_does_not_know_it(client, inbox):
+    person = await signed_up(client, inbox)
+    refused = await submit(client, person, {"retirementPension": {"retirementDate": "2026-01-10"}})
+    assert [(e["field"], e["code"]) for e in refused["errors"]] == [
+        ("details.retirementPension.lastEmployer", "REQUIRED")]
+
+
+STAFF_REQUEST = """
+query Request($id: ID!) {
+  node(id: $id) {
+    ... on ServiceRequest { eligibilityAtSubmission { on eligible conditions { rule met description } } }
+  }
+}
+"""
+
+
+async def test_staff_read_the_check_made_at_submission_in_their_language(client, inbox, app):
+    person = await member_born(client, inbox, "1960-01-01")
+    await engagement(person.national_id, "2000-01-01", "2024-12-31")
+    accepted = await submit(client, person, {"retirementPension": {"retirementDate": "2025-01-01",
+                                                                   "lastEmployer": "Aramco"}})
+    staff = await signed_in_staff(client, app)
+    read = await gql(client, STAFF_REQUEST, {"id": accepted["request"]["id"]}, token=staff.access_token,
+                     language="ar")
+    checked = read["data"]["node"]["eligibilityAtSubmission"]
+    assert (checked["on"], checked["eligible"]) == ("2025-01-01", True)
+    assert checked["conditions"][1] == {"rule": "MINIMUM_CONTRIBUTION_MONTHS", "met": True,
+                                        "description": "120 شهر اشتراك على الأقل؛ لديك 300."}
+
+
+async def test_services_say_whether_the_member_qualifies_today_and_which_request_is_open(client, inbox):
+    anonymous = await gql(client, SERVICES)
+    assert all(s["eligibility"] is None and s["openRequest"] is None
+               for s in anonymous["data"]["services"])
+    person = await signed_up(client, inbox)
+    await engagement(person.national_id, "2020-01-01", "2025-12-31")
+    physio = await submit(client, person, {"physiotherapy": {
+        "injuryDate": "2025-03-01", "diagnosis": "Torn ligament", "sessionsRequested": 8,
+        "preferredCity": "Jeddah"}})
+    services = {s["type"]: s for s in (await gql(client, SERVICES, token=person.access_token))["data"]["services"]}
+    assert services["PHYSIOTHERAPY"]["openRequest"] == {"id": physio["request"]["id"]}
+    assert services["HEALTH_INSURANCE"]["openRequest"] is None
+    assert services["HEALTH_INSURANCE"]["eligibility"] == {"eligible": True, "conditions": []}
+    assert services["RETIREMENT_PENSION"]["eligibility"]["eligible"] is False
+    assert services["UNEMPLOYMENT_BENEFIT"]["eligibility"]["eligible"] is True
+
+
+# ------------------------------------------------------------------ Hijri registration
+
+REGISTER = """
+mutation Register($input: RegisterInput!) {
+  register(input: $input) { member { dateOfBirth } errors { field code message } }
+}
+"""
+
+
+def registration(person: Person, **overrides: Any) -> dict[str, Any]:
+    """The person's registration with the date of birth only as `overrides` give it."""
+    data = {k: v for k, v in person.registration().items() if k != "dateOfBirth"}
+    return {**data, **overrides}
+
+
+async def test_registering_with_a_hijri_date_of_birth(client, inbox):
+    person = new_person()
+    result = await gql(client, REGISTER, {"input": registration(
+        person, dateOfBirthHijri={"year": 1405, "month": 3, "day": 12})})
+    assert result["data"]["register"] == {"member": {"dateOfBirth": "1984-12-04"}, "errors": []}
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "code"),
+    [
+        ({"dateOfBirthHijri": {"year": 1445, "month": 1, "day": 30}}, "dateOfBirthHijri", "INVALID"),  # 29 days
+        ({"dateOfBirthHijri": {"year": 1405, "month": 13, "day": 1}}, "dateOfBirthHijri", "INVALID"),
+        ({"dateOfBirthHijri": {"year": 1300, "month": 1, "day": 1}}, "dateOfBirthHijri", "INVALID"),
+        ({"dateOfBirthHijri": {"year": 1440, "month": 1, "day": 1}}, "dateOfBirthHijri", "INVALID"),  # too young
+        ({"dateOfBirthHijri": {"year": 1405, "month": 3, "day": 12}, "dateOfBirth": "1984-12-04"},
+         "dateOfBirthHijri", "INVALID"),
+        ({}, "dateOfBirth", "REQUIRED"),
+    ],
+)
+async def test_a_hijri_date_of_birth_that_does_not_exist_is_refused_on_its_field(
+    client, inbox, overrides, field, code
+):
+    person = new_person()
+    result = await gql(client, REGISTER, {"input": registration(person, **overrides)}, language="ar")
+    payload = result["data"]["register"]
+    assert payload["member"] is None
+    assert [(e["field"], e["code"]) for e in payload["errors"]] == [(field, code)]
+    assert payload["errors"][0]["message"]  # worded, in Arabic
+
+
+ACTIVATE = """
+mutation Activate($input: ActivateInput!) {
+  activate(input: $input) { member { dateOfBirth } errors { field code } }
+}
+"""
+
+
+async def test_the_date_of_birth_is_corrected_in_hijri_at_activation(client, inbox):
+    person = new_person()
+    await gql(client, REGISTER, {"input": person.registration()})
+    code = await inbox.code_for(person.e164)
+    wrong = await gql(client, ACTIVATE, {"input": {
+        "nationalId": person.national_id, "code": code, "confirmDetails": True,
+        "corrections": {"dateOfBirthHijri": {"year": 1405, "month": 2, "day": 30}}}})
+    assert wrong["data"]["activate"]["errors"] == [
+        {"field": "corrections.dateOfBirthHijri", "code": "INVALID"}]  # Safar 1405 has 29 days
+    fixed = await gql(client, ACTIVATE, {"input": {
+        "nationalId": person.national_id, "code": code, "confirmDetails": True,
+        "corrections": {"dateOfBirthHijri": {"year": 1405, "month": 3, "day": 12}}}})
+    assert fixed["data"]["activate"] == {"member": {"dateOfBirth": "1984-12-04"}, "errors": []}
+
+
+@pytest.mark.parametrize(("first", "after"), [(101, None), (2, "not-a-cursor"), (-1, None)])
+async def test_a_bad_page_of_periods_is_the_callers_error(client, inbox, first, after):
+    sara = await signed_up(client, inbox)
+    result = await gql(client, RECORD, {"first": first, "after": after}, token=sara.access_token)
+    assert result["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT", result
+
+
+async def test_rules_worked_examples_of_counting_months(client, inbox):
+    """RULES.md: from 2001-03-01 counts March 2001; from 2001-03-15 counts April first; ending
+    2026-02-28 counts February 2026."""
+    person = await signed_up(client, inbox)
+    await engagement(person.national_id, "2001-03-01", "2001-03-31")
+    await engagement(person.national_id, "2001-03-15", "2001-04-30")
+    await engagement(person.national_id, "2026-01-01", "2026-02-28")
+    held = await record(client, person)
+    assert [(e["node"]["startDate"], e["node"]["months"]) for e in held["periods"]["edges"]] == [
+        ("2026-01-01", 2), ("2001-03-15", 1), ("2001-03-01", 1)]
+    assert held["contributionMonths"] == 4
+
+
+async def test_born_on_the_30th_of_a_month_that_has_29_days_60_years_on(client, inbox):
+    """30 Muharram 1385: Muharram 1445 has 29 days, so the 60th Hijri birthday is its last day."""
+    person = await member_born(client, inbox, "1965-05-30")
+    await engagement(person.national_id, "2000-01-01", "2024-12-31")
+    held = await record(client, person)
+    assert (held["regime"], held["statutoryRetirementDate"]) == ("PREVIOUS_LAW", "2023-08-16")
+    hijri = (await ask(client, person, HIJRI))["dateOfBirthHijri"]
+    assert (hijri["year"], hijri["month"], hijri["day"]) == (1385, 1, 30)

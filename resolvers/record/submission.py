@@ -8,7 +8,6 @@ from typing import Any
 
 from models import Engagement, Language, Member, ServiceType
 from resolvers.platform.errors import DomainError, ErrorCode
-from resolvers.record.counting import today_in_riyadh
 from resolvers.record.record import Person, eligibility, engagements_of, period_of
 
 # The date each service is checked on, as its details name it.
@@ -25,17 +24,19 @@ def person_of(member: Member) -> Person:
 
 
 async def check_at_submission(
-    *, member: Member, service: ServiceType, details: Any, details_path: str, now: dt.datetime
-) -> dict[str, Any]:
-    """The check on the request's date (today for services without one), as kept on the request.
-    Any unmet condition refuses with NOT_ELIGIBLE on that date's field, naming each one."""
+    *, member: Member, service: ServiceType, details: Any, details_path: str
+) -> dict[str, Any] | None:
+    """The check on the request's date, as kept on the request (None for services without
+    rules). Any unmet condition refuses with NOT_ELIGIBLE on that date's field, naming each one."""
     field = DATE_FIELDS.get(service)
-    on = getattr(details, field) if field else today_in_riyadh(now)
+    if field is None:
+        return None
+    on = getattr(details, field)
     checked = await eligibility(person=person_of(member), member_id=member.id, service=service, on=on)
     if not checked.eligible:
         unmet = checked.unmet()
         raise DomainError.single(
-            f"{details_path}.{field}" if field else details_path, ErrorCode.NOT_ELIGIBLE,
+            f"{details_path}.{field}", ErrorCode.NOT_ELIGIBLE,
             **{f"unmet_{language.value.lower()}": " ".join(c.describe(language) for c in unmet)
                for language in Language},
         )

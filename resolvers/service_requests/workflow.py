@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import uuid
 from collections.abc import Sequence
@@ -29,7 +30,16 @@ from resolvers.platform.errors import DomainError, ErrorCode, ErrorCollector
 from resolvers.platform.live import hub
 from resolvers.platform.references import next_reference
 from resolvers.platform.runtime import Runtime
-from resolvers.service_requests.details import SERVICE_TYPE_OF, Details, _clean, _to_json
+from resolvers.record import submission
+from resolvers.service_requests.details import (
+    KINDS,
+    SERVICE_TYPE_OF,
+    Details,
+    RetirementPension,
+    UnemploymentBenefit,
+    _clean,
+    _to_json,
+)
 from resolvers.service_requests.loaders import HistoryStep
 from resolvers.service_requests.search import saudi_midnight
 
@@ -95,6 +105,7 @@ async def submit_request(
     request and all its files are stored, or none of them."""
     errors = ErrorCollector()
     service_type = SERVICE_TYPE_OF[type(details)]
+    details = await _with_last_employer(details, member)
     cleaned = _clean(errors, details, today=runtime.today(), born=member.date_of_birth)
     key = validation.bounded_text(
         errors, "idempotency_key", idempotency_key, max_length=IDEMPOTENCY_KEY_MAX, required=False
@@ -105,6 +116,10 @@ async def submit_request(
     if key and (earlier := await _by_idempotency_key(member.id, key)):
         return earlier
     now = runtime.now()
+    checked = await submission.check_at_submission(
+        member=member, service=service_type, details=cleaned,
+        details_path=f"details.{KINDS[service_type][1]}",
+    )
     try:
         async with documents.stored(runtime, files) as kept, in_transaction():
             reference = await next_reference(REFERENCE_PREFIX, runtime.today().year)
@@ -114,6 +129,7 @@ async def submit_request(
                 type=service_type,
                 status=RequestStatus.SUBMITTED,
                 details=_to_json(cleaned),
+                eligibility_at_submission=checked,
                 open_type=service_type.value,
                 idempotency_key=key,
                 submitted_at=now,
@@ -140,6 +156,14 @@ async def submit_request(
     audit.record("request_submitted", member_id=member.id, request_id=request.id,
                  type=service_type)
     return request
+
+
+async def _with_last_employer(details: Details, member: Member) -> Details:
+    """`lastEmployer` left out: the employer the insurance record knows on the request's date."""
+    if not isinstance(details, RetirementPension | UnemploymentBenefit) or details.last_employer:
+        return details
+    day = details.retirement_date if isinstance(details, RetirementPension) else details.last_working_day
+    return dataclasses.replace(details, last_employer=await submission.last_employer(member=member, day=day))
 
 
 async def _by_idempotency_key(member_id: uuid.UUID, key: str) -> ServiceRequest | None:
