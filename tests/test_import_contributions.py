@@ -230,7 +230,7 @@ async def test_a_long_file_shows_a_progress_line_on_a_terminal_and_none_in_a_pip
     assert "2500 lines: 0 added, 0 replaced, 0 removed, 2500 unchanged" in text
 
 
-async def test_a_file_that_cannot_be_read_exits_2_and_imports_nothing(database_url, tmp_path):
+async def test_a_file_that_cannot_be_read_exits_2_with_the_reason(database_url, tmp_path):
     run = await import_file(tmp_path / "missing.jsonl", database_url)
     assert run.returncode == 2
     assert "cannot read" in run.stderr and "missing.jsonl" in run.stderr
