@@ -2,7 +2,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint schema bench bench-postgres bench-tools clean
+.PHONY: run demo test lint schema bench bench-postgres bench-tools clean
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -13,6 +13,11 @@ $(STAMP): pyproject.toml | $(PY)
 	touch $(STAMP)
 
 run: $(STAMP)
+	$(PY) server.py
+
+# Demo members, requests, questions and a staff account (passwords printed), then serve.
+demo: $(STAMP)
+	$(PY) server.py seed-demo
 	$(PY) server.py
 
 test: $(STAMP)
@@ -32,9 +37,13 @@ schema: $(STAMP)
 bench: $(STAMP) bench-tools
 	$(PY) -m tests.bench.run $(BENCH_ARGS)
 
-# The same on PostgreSQL (127.0.0.1:5432), plus the 1,000,000-request part.
+# The same on PostgreSQL (127.0.0.1:5432), plus the 1,000,000-request part, then the insurance
+# record's figures (tests/bench/contributions.py): a million engagements imported against a plain
+# COPY, and the record page with 10,000,000 engagements against 1,000. RECORD_BENCH_ARGS is passed
+# on, e.g. RECORD_BENCH_ARGS="--lines 100000 --record-large 1000000".
 bench-postgres: $(STAMP) bench-tools
 	$(PY) -m tests.bench.run --postgres $(BENCH_ARGS)
+	$(PY) -m tests.bench.contributions $(RECORD_BENCH_ARGS)
 
 # wrk drives the load when it is installed; as root, install it from Debian. Without it
 # the benchmark falls back to its own Python load client.
