@@ -209,3 +209,8 @@ def required_kinds(service_type: ServiceType) -> tuple[DocumentKind, ...]:
 def services(language: Language) -> list[Service]:
     """Every service, in the order of the ServiceType enum."""
     return [service(service_type, language) for service_type in ServiceType]
+
+
+def service_names() -> dict[ServiceType, dict[Language, str]]:
+    """Each service's name in every language: the label of its ServiceType."""
+    return {service_type: dict(entry.name) for service_type, entry in _CATALOG.items()}

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from enum import Enum
 from typing import Any
 
 from models.enums import Language
+from resolvers.labels import enum_labels
 from resolvers.negotiation import language_match, negotiate, refused
 
 DEFAULT_LANGUAGE = Language.AR
@@ -27,8 +30,8 @@ MESSAGES: dict[str, dict[Language, str]] = {
     },
     "WEAK_PASSWORD": {Language.EN: "This password is too weak.", Language.AR: "كلمة المرور هذه ضعيفة."},
     "password_length": {
-        Language.EN: "The password must be 12 to 128 characters long.",
-        Language.AR: "يجب أن تتكون كلمة المرور من 12 إلى 128 حرفًا.",
+        Language.EN: "The password must be {min} to {max} characters long.",
+        Language.AR: "يجب أن تتكون كلمة المرور من {min} إلى {max} حرفًا.",
     },
     "password_common": {
         Language.EN: "This password is among the most common ones; choose another.",
@@ -40,7 +43,7 @@ MESSAGES: dict[str, dict[Language, str]] = {
     },
     "ALREADY_REGISTERED": {
         Language.EN: "An account with this national ID already exists.",
-        Language.AR: "يوجد حساب مسجل بهذا رقم الهوية.",
+        Language.AR: "يوجد حساب مسجل برقم الهوية هذا.",
     },
     "NOT_FOUND": {Language.EN: "Not found.", Language.AR: "غير موجود."},
     "INVALID_CODE": {Language.EN: "The code is not correct.", Language.AR: "الرمز غير صحيح."},
@@ -225,6 +228,10 @@ MESSAGES: dict[str, dict[Language, str]] = {
     },
     "unauthenticated": {Language.EN: "Sign in first.", Language.AR: "سجّل الدخول أولًا."},
     "forbidden": {Language.EN: "You are not allowed to do this.", Language.AR: "غير مسموح لك بهذا."},
+    "unknown_enums": {
+        Language.EN: "No enum a person sees is named {names}.",
+        Language.AR: "لا يوجد تعداد معروض بالاسم {names}.",
+    },
     "unexpected": {Language.EN: "Unexpected error.", Language.AR: "خطأ غير متوقع."},
     "too_many_ids": {
         Language.EN: "Mark at most 100 notifications at once, or all of them.",
@@ -241,10 +248,40 @@ MESSAGES: dict[str, dict[Language, str]] = {
 }
 
 
+# Every enum value a person sees, named: `RequestStatus.UNDER_REVIEW`.
+MESSAGES.update(enum_labels())
+
+LIST_SEPARATOR = {Language.AR: "، ", Language.EN: ", "}
+
+
 def translate(key: str, language: Language, **params: Any) -> str:
+    """The catalog's text for `key`; enum values among `params` (alone or in a list) are
+    named by their labels."""
     texts = MESSAGES.get(key) or MESSAGES["INVALID"]
     template = texts.get(language) or texts[DEFAULT_LANGUAGE]
-    return template.format(**params) if params else template
+    if not params:
+        return template
+    return template.format(**{name: _rendered(value, language) for name, value in params.items()})
+
+
+def label_key(value: Enum) -> str:
+    return f"{type(value).__name__}.{value.value}"
+
+
+def label(value: Enum, language: Language) -> str:
+    """The value's name for people; its bare value when the catalog has none."""
+    texts = MESSAGES.get(label_key(value))
+    return (texts.get(language) or texts[DEFAULT_LANGUAGE]) if texts else str(value.value)
+
+
+def _rendered(value: Any, language: Language) -> Any:
+    if isinstance(value, Enum):
+        return label(value, language)
+    if isinstance(value, Iterable) and not isinstance(value, str | bytes | dict):
+        items = list(value)
+        if items and all(isinstance(item, Enum) for item in items):
+            return LIST_SEPARATOR[language].join(label(item, language) for item in items)
+    return value
 
 
 def negotiate_language(accept_language: str | None) -> Language:

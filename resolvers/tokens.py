@@ -10,6 +10,8 @@ from collections.abc import Sequence
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
+CODE_LENGTH = 6  # digits of a one-time code
+
 
 class Keyring:
     """Everything derived from SECRET_KEY, so that one key signs and seals what the server keeps.
@@ -71,4 +73,4 @@ def new_token() -> str:
 
 
 def new_code() -> str:
-    return f"{secrets.randbelow(1_000_000):06d}"
+    return f"{secrets.randbelow(10**CODE_LENGTH):0{CODE_LENGTH}d}"

@@ -28,6 +28,7 @@ from resolvers.errors import DomainError
 from schema import (
     accounts,
     documents,
+    labels,
     live,
     node,
     notifications,
@@ -38,6 +39,7 @@ from schema import (
     tracing,
 )
 from schema.base import Node
+from schema.descriptions import describe
 from schema.execution import Executor
 from schema.metrics import observe_operation
 
@@ -47,7 +49,9 @@ MAX_TOKENS = 2000
 
 log = structlog.stdlib.get_logger("gosi.graphql")
 
-DOMAINS = (accounts, node, profile, service_requests, questions, documents, notifications, security)
+DOMAINS = (
+    accounts, node, profile, service_requests, questions, documents, notifications, security, labels,
+)
 Query = merge_types("Query", tuple(t for domain in DOMAINS for t in domain.QUERIES))
 Mutation = merge_types("Mutation", tuple(t for domain in DOMAINS for t in domain.MUTATIONS))
 
@@ -194,6 +198,7 @@ def build_schema(*, production: bool, tracer_provider: Any = None) -> strawberry
             disable_field_suggestions=production, scalar_map=documents.SCALARS
         ),
     )
+    describe(schema._schema)
     if tracer_provider is None:
         schema.executor = Executor(
             schema._schema, rules=(*specified_rules, *rules), max_tokens=MAX_TOKENS,
