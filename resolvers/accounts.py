@@ -108,7 +108,7 @@ async def register(
 
     if not await runtime.throttle.hit(REGISTRATIONS_PER_IP, f"register-ip:{client_ip}"):
         audit.record("registration_throttled", client_ip=client_ip)
-        raise DomainError.single(None, ErrorCode.RATE_LIMITED)
+        raise await runtime.throttle.refused((REGISTRATIONS_PER_IP, f"register-ip:{client_ip}"))
 
     existing = await Member.get_or_none(national_id=national_id)
     if existing is not None and existing.status is not AccountStatus.PENDING_ACTIVATION:
@@ -116,7 +116,9 @@ async def register(
         # anyone test IDs, so one address gets it a few times an hour.
         if not await runtime.throttle.hit(REGISTERED_ANSWERS_PER_IP, f"registered-ip:{client_ip}"):
             audit.record("registered_answer_throttled", client_ip=client_ip)
-            raise DomainError.single(None, ErrorCode.RATE_LIMITED)
+            raise await runtime.throttle.refused(
+                (REGISTERED_ANSWERS_PER_IP, f"registered-ip:{client_ip}")
+            )
         raise DomainError.single("national_id", ErrorCode.ALREADY_REGISTERED)
 
     data: dict[str, Any] = dict(
@@ -206,7 +208,8 @@ async def activate(
     if member is not None and member.status is not AccountStatus.PENDING_ACTIVATION:
         member = None
     # Outside the transaction: a wrong guess must stay counted.
-    await codes.consume(runtime=runtime, member=member, purpose=CodePurpose.ACTIVATION, code=code)
+    await codes.consume(runtime=runtime, member=member, purpose=CodePurpose.ACTIVATION, code=code,
+                        identity=parsed or national_id)
     assert member is not None
     async with in_transaction():
         await Member.filter(id=member.id).update(status=AccountStatus.ACTIVE, **changes)
@@ -255,7 +258,7 @@ async def login(
     ):
         audit.record("login_refused_throttled", national_id_hash=_pseudonym(parsed),
                      client_ip=client_ip)
-        raise DomainError.single(None, ErrorCode.RATE_LIMITED)
+        raise await throttle.refused((LOGIN_FAILURES_PER_IP, ip_key), (LOGIN_FAILURES_PER_ID, id_key))
 
     # What is not a national ID matches nobody, and would not fit the column to look it up.
     member = await Member.get_or_none(national_id=valid_id) if valid_id else None
@@ -274,7 +277,7 @@ async def login(
             if locked_out:
                 await security.record(runtime, member.id, SecurityEventKind.LOCKED_OUT, client)
         if not within_address_limit:
-            raise DomainError.single(None, ErrorCode.RATE_LIMITED)
+            raise await throttle.refused((LOGIN_FAILURES_PER_IP, ip_key))
         raise DomainError.single(None, ErrorCode.INVALID_CREDENTIALS)
 
     if member.status is AccountStatus.PENDING_ACTIVATION:
@@ -341,7 +344,9 @@ async def request_password_reset(
     if not await runtime.throttle.hit(
         RESET_REQUESTS_PER_ID, key
     ) or not await runtime.throttle.hit(RESET_REQUESTS_PER_ID_HOURLY, key):
-        raise DomainError.single(None, ErrorCode.RATE_LIMITED)
+        raise await runtime.throttle.refused(
+            (RESET_REQUESTS_PER_ID, key), (RESET_REQUESTS_PER_ID_HOURLY, key)
+        )
 
     member = await Member.get_or_none(national_id=parsed, status=AccountStatus.ACTIVE)
     wanted = channel or NotificationChannel.SMS
@@ -410,7 +415,8 @@ async def reset_password(
     # The code first: only its holder may learn anything about the account, even that the
     # new password is too weak for it.
     used = await codes.check(
-        runtime=runtime, member=member, purpose=CodePurpose.PASSWORD_RESET, code=code
+        runtime=runtime, member=member, purpose=CodePurpose.PASSWORD_RESET, code=code,
+        identity=parsed or national_id,
     )
     assert member is not None
     errors = ErrorCollector()

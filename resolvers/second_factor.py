@@ -272,7 +272,7 @@ async def verify_challenge(
     member = challenge.member
     id_key = f"login-id:{member.national_id}"
     if not await runtime.throttle.hit(LOGIN_FAILURES_PER_ID, id_key):
-        raise DomainError.single(None, ErrorCode.RATE_LIMITED)
+        raise await runtime.throttle.refused((LOGIN_FAILURES_PER_ID, id_key))
     # One conditional UPDATE per proof: concurrent guesses get five evaluations between them.
     counted = await AuthChallenge.filter(
         id=challenge.id, attempts__lt=MAX_PROOFS, consumed_at__isnull=True
@@ -283,7 +283,9 @@ async def verify_challenge(
     if not await check_proof(runtime, member, proof, challenge, client):
         await security.record(runtime, member.id, SecurityEventKind.SIGN_IN_FAILED, client)
         audit.record("second_factor_failed", member_id=member.id)
-        raise DomainError.single("proof", ErrorCode.INVALID_SECOND_FACTOR)
+        left = min(MAX_PROOFS - challenge.attempts - 1,
+                   await runtime.throttle.remaining(LOGIN_FAILURES_PER_ID, id_key))
+        raise DomainError.wrong("proof", ErrorCode.INVALID_SECOND_FACTOR, left)
     used = await AuthChallenge.filter(id=challenge.id, consumed_at__isnull=True).update(
         consumed_at=now
     )
@@ -314,7 +316,7 @@ async def reauthenticate(
         raise DomainError.single("password", ErrorCode.INVALID, "one_proof")
     id_key = f"login-id:{member.national_id}"
     if not await runtime.throttle.hit(LOGIN_FAILURES_PER_ID, id_key):
-        raise DomainError.single(None, ErrorCode.RATE_LIMITED)
+        raise await runtime.throttle.refused((LOGIN_FAILURES_PER_ID, id_key))
     if password is not None:
         ok = await runtime.passwords.verify(member.password_hash, password)
         field = "password"
@@ -325,9 +327,10 @@ async def reauthenticate(
         field = "proof"
     if not ok:
         await security.record(runtime, member.id, SecurityEventKind.SIGN_IN_FAILED, client)
-        code = ErrorCode.INVALID_CREDENTIALS if field == "password" else (
-            ErrorCode.INVALID_SECOND_FACTOR)
-        raise DomainError.single(field, code)
+        if field == "password":
+            raise DomainError.single(field, ErrorCode.INVALID_CREDENTIALS)
+        left = await runtime.throttle.remaining(LOGIN_FAILURES_PER_ID, id_key)
+        raise DomainError.wrong(field, ErrorCode.INVALID_SECOND_FACTOR, left)
     await runtime.throttle.clear(LOGIN_FAILURES_PER_ID, id_key)
     now = runtime.now()
     await Session.filter(family=session.family, revoked_at__isnull=True).update(

@@ -8,6 +8,7 @@ Redis by themselves once it answers again.
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
@@ -20,6 +21,7 @@ from limits.errors import StorageError
 from limits.storage import storage_from_string
 
 from resolvers import metrics
+from resolvers.errors import DomainError
 
 LOGIN_FAILURES_PER_ID = parse("5 per 15 minutes")
 LOGIN_FAILURES_PER_IP = parse("100 per hour")
@@ -90,6 +92,21 @@ class Throttle:
         if not allowed:
             metrics.RATE_LIMIT_REFUSALS.labels(rule=_rule_name(key)).inc()
         return allowed
+
+    async def retry_after(self, rule: RateLimitItem, key: str) -> int:
+        """Whole seconds until `rule` allows `key` again (at least 1)."""
+        stats = await self._run(lambda limiter, item: limiter.get_window_stats(item, key), rule)
+        return max(1, math.ceil(stats.reset_time - time.time()))
+
+    async def refused(self, *limits: tuple[RateLimitItem, str]) -> DomainError:
+        """RATE_LIMITED with the wait until every exhausted one of `limits` allows again."""
+        exhausted = [limit for limit in limits if await self.remaining(*limit) == 0] or limits
+        return DomainError.rate_limited(max([await self.retry_after(*limit) for limit in exhausted]))
+
+    async def remaining(self, rule: RateLimitItem, key: str) -> int:
+        """Events `rule` still allows `key` in its window."""
+        stats = await self._run(lambda limiter, item: limiter.get_window_stats(item, key), rule)
+        return max(0, stats.remaining)
 
     async def clear(self, rule: RateLimitItem, key: str) -> None:
         await self._run(lambda limiter, item: limiter.clear(item, key), rule)

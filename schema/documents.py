@@ -176,8 +176,12 @@ class DocumentQuery:
     @strawberry.field(description="Public: checks a decision letter's verification code.")
     async def verify_decision_letter(self, info: Info, code: str) -> LetterVerification:
         runtime = info.context.runtime
-        if not await runtime.throttle.hit(VERIFICATIONS_PER_IP, f"verify-letter:{info.context.client_ip}"):
-            raise info.context.error("RATE_LIMITED", "RATE_LIMITED")
+        key = f"verify-letter:{info.context.client_ip}"
+        if not await runtime.throttle.hit(VERIFICATIONS_PER_IP, key):
+            error = info.context.error("RATE_LIMITED", "RATE_LIMITED")
+            error.extensions = {**(error.extensions or {}),
+                                "retryAfterSeconds": await runtime.throttle.retry_after(VERIFICATIONS_PER_IP, key)}
+            raise error
         found = await letters.verify(runtime, code)
         if found is None:
             return LetterVerification(valid=False)

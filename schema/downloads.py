@@ -14,7 +14,7 @@ from models import AccessPurpose, DecisionLetter, Document, Member, ServiceReque
 from resolvers import audit, catalog, letters
 from resolvers.access_log import record_access
 from resolvers.encryption import SealedFileError
-from resolvers.i18n import negotiate_language
+from resolvers.i18n import negotiate_language, translate
 from resolvers.links import Grant, LinkExpired, LinkInvalid, LinkKind
 from resolvers.runtime import Runtime
 from resolvers.store import StoredFileMissing, StoreUnavailable
@@ -108,9 +108,12 @@ async def verify_page(request: Request) -> Response:
     """What the QR code on a letter opens: the same facts verifyDecisionLetter gives."""
     runtime: Runtime = request.app.state.runtime
     client = request.client.host if request.client else "unknown"
-    if not await runtime.throttle.hit(VERIFICATIONS_PER_IP, f"verify-letter:{client}"):
-        return PlainTextResponse("Too many attempts; try again later.", status_code=429)
     language = negotiate_language(request.headers.get("accept-language"))
+    key = f"verify-letter:{client}"
+    if not await runtime.throttle.hit(VERIFICATIONS_PER_IP, key):
+        wait = await runtime.throttle.retry_after(VERIFICATIONS_PER_IP, key)
+        return PlainTextResponse(translate("RATE_LIMITED", language), status_code=429,
+                                 headers={"Retry-After": str(wait)})
     title, genuine, unknown, labels = PAGE_TEXT[language.value]
     found = await letters.verify(runtime, request.query_params.get("code", ""))
     if found is None:
