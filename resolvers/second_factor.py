@@ -103,6 +103,12 @@ async def settings_of(member_id: object) -> Settings:
 # ------------------------------------------------------------------------------------ TOTP
 
 
+def totp_account_name(member: Member) -> str:
+    """What the authenticator app shows beside the code: enough to tell two accounts apart,
+    not the national ID itself, which anyone glancing at the phone would read."""
+    return f"ID-{member.national_id[-4:]}"
+
+
 async def begin_totp_setup(
     *, runtime: Runtime, member: Member, authenticated_at: dt.datetime | None
 ) -> TotpSetup:
@@ -116,7 +122,7 @@ async def begin_totp_setup(
             member_id=member.id, secret_sealed=runtime.keyring.seal(secret),
             created_at=runtime.now(),
         )
-    uri = pyotp.TOTP(secret).provisioning_uri(name=member.national_id, issuer_name=ISSUER)
+    uri = pyotp.TOTP(secret).provisioning_uri(name=totp_account_name(member), issuer_name=ISSUER)
     svg = io.BytesIO()
     segno.make(uri, error="m").save(svg, kind="svg", scale=4, xmldecl=False)
     return TotpSetup(secret=secret, otpauth_uri=uri, qr_code_svg=svg.getvalue().decode())

@@ -45,6 +45,7 @@ class Context:
     _session_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     # A bearer token came with the request and opened no session (expired, revoked, made up).
     token_rejected: bool = False
+    rejection: sessions.Rejection | None = None
     session_tried: bool = False
 
     @cached_property
@@ -72,6 +73,8 @@ class Context:
                 if token:
                     self._session = await sessions.authenticate(runtime=self.runtime, access_token=token)
                     self.token_rejected = self._session is None
+                    if self.token_rejected:
+                        self.rejection = await sessions.rejection(runtime=self.runtime, access_token=token)
                     if self._session is not None:
                         await sessions.touch(runtime=self.runtime, session=self._session)
                 self._session_loaded = True
@@ -99,11 +102,12 @@ class Context:
         return member
 
     def unauthenticated(self) -> GraphQLError:
-        """UNAUTHENTICATED; with reason TOKEN_EXPIRED when a token came and no longer works,
-        so a client knows to refresh."""
+        """UNAUTHENTICATED; when a token came and opens no session, the reason says why
+        (TOKEN_EXPIRED: refresh; TOKEN_REPLACED: a refresh replaced it; SESSION_ENDED,
+        TOKEN_INVALID: sign in)."""
         extensions: dict[str, Any] = {"code": "UNAUTHENTICATED"}
-        if self.token_rejected:
-            extensions["reason"] = "TOKEN_EXPIRED"
+        if self.rejection is not None:
+            extensions["reason"] = self.rejection.value
         return GraphQLError(translate("unauthenticated", self.language), extensions=extensions)
 
     async def require_staff(self) -> Member:

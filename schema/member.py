@@ -75,7 +75,8 @@ class Member(Node):
     preferred_language: Language = strawberry.field(description="Language of messages.")
     address: Address | None = strawberry.field(description="Postal address, if given.")
     iban: str | None = strawberry.field(
-        description="Masked: only the last four characters are shown."
+        description="Masked: only the last four characters are shown, grouped in fours as printed, "
+        "e.g. \"**** **** **** **** **** 7519\"."
     )
     status: AccountStatus = strawberry.field(description="Account status.")
     role: Role = strawberry.field(description="MEMBER or STAFF.")
@@ -197,5 +198,13 @@ class Member(Node):
         return await member_access_log(info, member_id=self.pk, first=first, after=after)
 
 
+IBAN_GROUP = 4
+
+
 def mask_iban(iban: str | None) -> str | None:
-    return None if not iban else "*" * (len(iban) - 4) + iban[-4:]
+    """Only the last four characters, in the groups of four an IBAN is printed in, so a
+    screen shows it as it is: `**** **** **** **** **** 7519`."""
+    if not iban:
+        return None
+    masked = "*" * (len(iban) - 4) + iban[-4:]
+    return " ".join(masked[i:i + IBAN_GROUP] for i in range(0, len(masked), IBAN_GROUP))
