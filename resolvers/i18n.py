@@ -232,6 +232,101 @@ MESSAGES: dict[str, dict[Language, str]] = {
         Language.EN: "No enum a person sees is named {names}.",
         Language.AR: "لا يوجد تعداد معروض بالاسم {names}.",
     },
+    # What graphql-core and the HTTP layer refuse before any rule runs.
+    "value_required": {Language.EN: "{field} is required.", Language.AR: "الحقل {field} مطلوب."},
+    "value_unknown_field": {
+        Language.EN: "{field} is not a field of this input.",
+        Language.AR: "{field} ليس حقلًا في هذا الإدخال.",
+    },
+    "value_object": {
+        Language.EN: "{field} must be an object of fields.",
+        Language.AR: "يجب أن يكون {field} كائنًا من الحقول.",
+    },
+    "value_one_of": {
+        Language.EN: "{field}: give exactly one of its fields.",
+        Language.AR: "{field}: أدخل حقلًا واحدًا فقط من حقوله.",
+    },
+    "value_date": {
+        Language.EN: "{field}: enter a date that exists, as YYYY-MM-DD (e.g. 1990-05-17).",
+        Language.AR: "{field}: أدخل تاريخًا صحيحًا بالصيغة YYYY-MM-DD (مثل 1990-05-17).",
+    },
+    "value_datetime": {
+        Language.EN: "{field}: enter a date and time as ISO 8601 (e.g. 2026-12-04T09:30:00+03:00).",
+        Language.AR: "{field}: أدخل تاريخًا ووقتًا بصيغة ISO 8601 (مثل 2026-12-04T09:30:00+03:00).",
+    },
+    "value_whole_number": {
+        Language.EN: "{field}: enter a whole number.",
+        Language.AR: "{field}: أدخل عددًا صحيحًا.",
+    },
+    "value_number": {Language.EN: "{field}: enter a number.", Language.AR: "{field}: أدخل رقمًا."},
+    "value_text": {Language.EN: "{field}: enter text.", Language.AR: "{field}: أدخل نصًا."},
+    "value_boolean": {
+        Language.EN: "{field}: must be true or false.",
+        Language.AR: "{field}: يجب أن تكون القيمة true أو false.",
+    },
+    "value_enum": {
+        Language.EN: "{field}: \"{value}\" is not one of the allowed values.",
+        Language.AR: "{field}: القيمة \"{value}\" ليست من القيم المسموح بها.",
+    },
+    "value_invalid": {
+        Language.EN: "{field}: this value is not valid.",
+        Language.AR: "{field}: هذه القيمة غير صالحة.",
+    },
+    "unknown_selection": {
+        Language.EN: "There is no field {name} on {type}.",
+        Language.AR: "لا يوجد حقل باسم {name} في {type}.",
+    },
+    "unknown_selection_suggested": {
+        Language.EN: "There is no field {name} on {type}. Did you mean {suggestion}?",
+        Language.AR: "لا يوجد حقل باسم {name} في {type}. هل تقصد {suggestion}؟",
+    },
+    "syntax_error": {
+        Language.EN: "The query cannot be read: {detail}",
+        Language.AR: "تعذّرت قراءة الاستعلام: {detail}",
+    },
+    "request_invalid": {
+        Language.EN: "The query is not valid: {detail}",
+        Language.AR: "الاستعلام غير صالح: {detail}",
+    },
+    "query_too_deep": {
+        Language.EN: "The query nests fields deeper than {max} levels.",
+        Language.AR: "يتعمق الاستعلام في الحقول أكثر من {max} مستويات.",
+    },
+    "too_many_aliases": {
+        Language.EN: "The query uses more aliases than the {max} allowed.",
+        Language.AR: "يستخدم الاستعلام أسماء بديلة (aliases) أكثر من {max} المسموح بها.",
+    },
+    "query_too_large": {
+        Language.EN: "The query is longer than {max} tokens.",
+        Language.AR: "الاستعلام أطول من {max} رمزًا (token).",
+    },
+    "timeout": {Language.EN: "The request took too long.", Language.AR: "استغرق الطلب وقتًا طويلًا."},
+    "body_not_json": {
+        Language.EN: "The request body is not valid JSON.",
+        Language.AR: "محتوى الطلب ليس JSON صالحًا.",
+    },
+    "unsupported_content_type": {
+        Language.EN: "Send the request as application/json (or multipart/form-data for uploads).",
+        Language.AR: "أرسل الطلب بصيغة application/json (أو multipart/form-data لرفع الملفات).",
+    },
+    "no_query": {
+        Language.EN: "The request carries no GraphQL query.",
+        Language.AR: "لا يحمل الطلب استعلام GraphQL.",
+    },
+    "preflight_missing": {
+        Language.EN: "A multipart request needs a non-empty Apollo-Require-Preflight or "
+        "GraphQL-Require-Preflight header.",
+        Language.AR: "يحتاج الطلب متعدد الأجزاء إلى ترويسة Apollo-Require-Preflight أو "
+        "GraphQL-Require-Preflight غير فارغة.",
+    },
+    "mutation_by_get": {
+        Language.EN: "Mutations are sent with POST, never GET.",
+        Language.AR: "تُرسل عمليات التعديل بطريقة POST وليس GET.",
+    },
+    "bad_request": {
+        Language.EN: "The request is malformed: {detail}",
+        Language.AR: "الطلب غير سليم: {detail}",
+    },
     "unexpected": {Language.EN: "Unexpected error.", Language.AR: "خطأ غير متوقع."},
     "too_many_ids": {
         Language.EN: "Mark at most 100 notifications at once, or all of them.",

@@ -22,6 +22,7 @@ from resolvers.retention import run_retention
 from resolvers.runtime import Runtime
 from resolvers.settings import Settings
 from schema import build_schema, tracing
+from schema.content_language import ContentLanguage
 from schema.downloads import download, verify_page
 from schema.graphiql import static_app
 from schema.metrics import RequestsInFlight, scrape
@@ -110,6 +111,7 @@ def create_app(
         middleware=[
             # Outermost: CORS preflights and 413s get the headers too.
             Middleware(SecurityHeaders),
+            Middleware(ContentLanguage),
             Middleware(RequestContext),
             Middleware(RequestsInFlight),
             Middleware(
@@ -117,7 +119,7 @@ def create_app(
                 allow_origins=list(settings.cors_origins),
                 allow_methods=["GET", "POST"],
                 allow_headers=list(settings.cors_allow_headers),
-                expose_headers=[REQUEST_ID_HEADER, "WWW-Authenticate"],
+                expose_headers=[REQUEST_ID_HEADER, "WWW-Authenticate", "Retry-After"],
                 max_age=600,
             ),
             Middleware(BodySizeLimit),
