@@ -4,7 +4,13 @@ every list or mutation shares (first, after, input) alike everywhere."""
 
 from __future__ import annotations
 
-from graphql import GraphQLEnumType, GraphQLInputObjectType, GraphQLSchema, get_named_type
+from graphql import (
+    GraphQLEnumType,
+    GraphQLInputObjectType,
+    GraphQLInputType,
+    GraphQLSchema,
+    get_named_type,
+)
 
 from models.enums import Language
 from resolvers.i18n import MESSAGES
@@ -77,9 +83,9 @@ def enum_value_description(enum: str, value: str) -> str | None:
     return label[Language.EN] if label else None
 
 
-def argument_description(name: str, type_: object) -> str | None:
+def argument_description(name: str, type_: GraphQLInputType) -> str | None:
     if name == "input":
-        input_type = get_named_type(type_)  # type: ignore[arg-type]
+        input_type = get_named_type(type_)
         if isinstance(input_type, GraphQLInputObjectType):
             return input_type.description or f"The {input_type.name}."
     return ARGUMENTS.get(name)

@@ -120,8 +120,12 @@ class Member(Node):
     async def requests(
         self,
         info: Info,
-        status: RequestStatus | None = None,
-        type: ServiceType | None = None,
+        status: Annotated[
+            RequestStatus | None, strawberry.argument(description="Only requests in this status.")
+        ] = None,
+        type: Annotated[
+            ServiceType | None, strawberry.argument(description="Only requests for this service.")
+        ] = None,
         first: int | None = None,
         after: str | None = None,
     ) -> Annotated[ServiceRequestConnection, strawberry.lazy("schema.service_requests")]:
@@ -135,7 +139,9 @@ class Member(Node):
     async def questions(
         self,
         info: Info,
-        status: QuestionStatus | None = None,
+        status: Annotated[
+            QuestionStatus | None, strawberry.argument(description="Only questions in this status.")
+        ] = None,
         first: int | None = None,
         after: str | None = None,
     ) -> Annotated[QuestionConnection, strawberry.lazy("schema.questions")]:
@@ -149,7 +155,9 @@ class Member(Node):
     async def notifications(
         self,
         info: Info,
-        unread_only: bool | None = None,
+        unread_only: Annotated[
+            bool | None, strawberry.argument(description="Only the ones not marked read yet.")
+        ] = None,
         first: int | None = None,
         after: str | None = None,
     ) -> Annotated[NotificationConnection, strawberry.lazy("schema.notifications")]:

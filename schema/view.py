@@ -156,7 +156,7 @@ class GraphQLView(GraphQL):
         if result.errors:
             result.errors = localized(
                 result.errors, negotiate_language(request.headers.get("accept-language")),
-                getattr(request.state, "graphql_query", None), self.schema._schema,
+                getattr(request.state, "graphql_query", None), getattr(self.schema, "_schema", None),
             )
         data = await super().process_result(request, result)
         request.state.graphql_failed = bool(result.errors)
