@@ -1,6 +1,6 @@
 """Descriptions the served schema gets in one pass: every enum value a person sees is
 described by its English label, every error code by what it means, and the arguments
-every list or mutation shares (first, after, input) alike everywhere."""
+every list or mutation shares (first, after, filter, input) alike everywhere."""
 
 from __future__ import annotations
 
@@ -56,6 +56,7 @@ ERROR_CODES = {
 ARGUMENTS = {
     "first": "How many items to return (at most 100).",
     "after": "The `endCursor` of the previous page; from the start when absent.",
+    "filter": "Narrows the list to what matches every field given; everything when absent.",
 }
 
 
