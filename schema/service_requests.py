@@ -15,9 +15,10 @@ from models import AccessPurpose, Language, Role
 from models import Member as MemberModel
 from models import RequestEvent as RequestEventModel
 from models import ServiceRequest as ServiceRequestModel
-from resolvers import accounts, catalog, documents, letters, service_requests
+from resolvers import accounts, catalog, documents, letters, request_actions, service_requests
 from resolvers.access_log import record_access
 from resolvers.pagination import Page
+from resolvers.request_actions import RequestAction
 from schema.base import (
     Actor,
     DocumentKind,
@@ -40,6 +41,8 @@ from schema.documents import (
 )
 from schema.member import Member
 from schema.payloads import errors_field, mutation
+
+strawberry.enum(RequestAction, description="What the caller may do with a request now.")
 
 
 @strawberry.type(description="A document a service asks for.")
@@ -272,6 +275,23 @@ class ServiceRequest(Node):
             return None
         row = await info.context.loader(letters.letters_of).load(self.pk)
         return DecisionLetter.from_model(info, row) if row else None
+
+    @strawberry.field(
+        description="What the caller may do with it now: exactly the changes the server would "
+        "accept (APPROVE only while no required document is missing)."
+    )
+    async def available_actions(self, info: Info) -> list[RequestAction]:
+        viewer = await info.context.viewer()
+        if viewer is None:
+            return []
+        staff = viewer.role is Role.STAFF
+        missing: list[DocumentKind] = []
+        if staff and request_actions.staff_may(RequestAction.APPROVE, self.status):
+            rows = await info.context.loader(documents.documents_of).load(self.pk)
+            missing = documents.missing_kinds(self.model, rows)
+        return request_actions.available(
+            status=self.status, applicant=viewer.id == self.member_id, staff=staff, missing=missing
+        )
 
     @strawberry.field(
         description="Staff only: the staff member handling the request; null for members."

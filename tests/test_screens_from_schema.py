@@ -8,10 +8,11 @@ import re
 import pytest
 
 import tests.test_second_factor as second_factor
+import tests.test_service_requests as service_requests_tests
 from resolvers import codes, documents, tokens, validation
 from resolvers.settings import Settings
 from schema.labels import missing_labels
-from tests.support import gql, new_person, register, signed_up
+from tests.support import attach_required, gql, new_person, register, signed_in_staff, signed_up
 
 ARABIC = re.compile(r"[\u0600-\u06FF]")
 LANGUAGES = pytest.mark.parametrize("language", ["ar", "en"])
@@ -411,3 +412,66 @@ async def test_registering_an_id_twice_reads_well(client, inbox, language):
     assert again == [{"field": "nationalId", "code": "ALREADY_REGISTERED", "message": {
         "ar": "يوجد حساب مسجل برقم الهوية هذا.",
         "en": "An account with this national ID already exists."}[language]}]
+
+
+# ------------------------------------------------------------------ which buttons to show
+
+ACTIONS = "query A($id: ID!) { node(id: $id) { ... on ServiceRequest { status availableActions } } }"
+REVIEW_MESSAGE = """
+mutation R($input: ReviewRequestInput!) {
+  reviewRequest(input: $input) { request { status } errors { field code message } }
+}
+"""
+
+
+async def actions(client, person, request_id):
+    result = await gql(client, ACTIONS, {"id": request_id}, token=person.access_token)
+    return result["data"]["node"]["availableActions"]
+
+
+async def reviewed(client, staff, request_id, status, language="en", note=None):
+    result = await post(client, REVIEW_MESSAGE, {"input": {
+        "requestId": request_id, "status": status, "note": note}}, token=staff.access_token,
+        language=language)
+    return result.json()["data"]["reviewRequest"]
+
+
+@LANGUAGES
+async def test_available_actions_are_what_the_workflow_accepts_for_members_and_staff(
+    client, inbox, app, language
+):
+    member = await signed_up(client, inbox)
+    staff = await signed_in_staff(client, app)
+    request = await service_requests_tests.submitted(client, member, "PHYSIOTHERAPY")
+    rid = request["id"]
+    assert await actions(client, member, rid) == ["CANCEL", "ATTACH_DOCUMENTS"]
+    assert await actions(client, staff, rid) == ["START_REVIEW", "ASSIGN"]
+    # What is not offered is refused.
+    assert (await reviewed(client, staff, rid, "APPROVED"))["errors"][0]["code"] == "INVALID_TRANSITION"
+
+    assert (await reviewed(client, staff, rid, "UNDER_REVIEW"))["errors"] == []
+    assert await actions(client, staff, rid) == ["REQUEST_INFORMATION", "REJECT", "ASSIGN"]
+    # APPROVE is left out while documents are missing, and the refusal names them by label.
+    [missing] = (await reviewed(client, staff, rid, "APPROVED", language))["errors"]
+    assert (missing["field"], missing["code"]) == ("status", "DOCUMENTS_MISSING")
+    assert {"ar": "صورة الهوية، تقرير طبي", "en": "Copy of the ID, Medical report"}[language] in (
+        missing["message"])
+    assert "NATIONAL_ID_COPY" not in missing["message"]
+
+    await attach_required(client, member, request, "PHYSIOTHERAPY")
+    assert await actions(client, staff, rid) == ["REQUEST_INFORMATION", "APPROVE", "REJECT", "ASSIGN"]
+    assert (await reviewed(client, staff, rid, "NEEDS_INFORMATION", note="Add the X-ray"))[
+        "errors"] == []
+    assert await actions(client, member, rid) == ["CANCEL", "ATTACH_DOCUMENTS", "PROVIDE_INFORMATION"]
+    assert await actions(client, staff, rid) == ["START_REVIEW", "ASSIGN"]
+
+    assert (await reviewed(client, staff, rid, "UNDER_REVIEW"))["errors"] == []
+    assert (await reviewed(client, staff, rid, "APPROVED"))["errors"] == []
+    assert await actions(client, member, rid) == []
+    assert await actions(client, staff, rid) == []
+    cancelled = await service_requests_tests.cancel(client, member, rid)
+    assert cancelled["errors"][0]["code"] == "INVALID_TRANSITION"
+
+    labels = (await gql(client, LABELS, {"enums": ["RequestAction"]}, language=language))["data"]
+    assert {v["value"]: v["label"] for v in labels["enumLabels"][0]["values"]}["APPROVE"] == {
+        "ar": "قبول", "en": "Approve"}[language]
