@@ -8,7 +8,6 @@ messages with them. Each pair is (Arabic, English).
 from __future__ import annotations
 
 from models.enums import Language
-from resolvers.catalog import service_names
 
 _LABELS: dict[str, dict[str, tuple[str, str]]] = {
     "AccessPurpose": {
@@ -86,6 +85,14 @@ _LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "REJECT": ("رفض", "Reject"),
         "ASSIGN": ("إسناد", "Assign"),
     },
+    "ServiceType": {
+        "RETIREMENT_PENSION": ("معاش التقاعد", "Retirement pension"),
+        "DISABILITY_PENSION": ("معاش العجز", "Disability pension"),
+        "HEALTH_INSURANCE": ("التأمين الصحي للمتقاعدين", "Health insurance for pensioners"),
+        "PHYSIOTHERAPY": ("العلاج الطبيعي", "Physiotherapy"),
+        "WORK_INJURY": ("إصابة العمل", "Work injury"),
+        "UNEMPLOYMENT_BENEFIT": ("ساند - التعويض عن التعطل", "SANED unemployment benefit"),
+    },
     "Residency": {
         "CITIZEN": ("مواطن", "Citizen"),
         "RESIDENT": ("مقيم", "Resident"),
@@ -141,14 +148,10 @@ _LABELS: dict[str, dict[str, tuple[str, str]]] = {
 
 
 def enum_labels() -> dict[str, dict[Language, str]]:
-    """Catalog entries `Enum.VALUE` -> text per language; services are named as the service
-    catalog names them."""
-    entries = {
+    """Catalog entries `Enum.VALUE` -> text per language (the service catalog names its
+    services by the ServiceType ones)."""
+    return {
         f"{enum}.{value}": {Language.AR: arabic, Language.EN: english}
         for enum, values in _LABELS.items()
         for value, (arabic, english) in values.items()
     }
-    entries.update(
-        {f"ServiceType.{service_type.value}": names for service_type, names in service_names().items()}
-    )
-    return entries
