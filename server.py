@@ -17,12 +17,12 @@ from typing import Any
 
 from starlette.applications import Starlette
 
-from resolvers.commands import create_staff_command, disable_staff_command, read_password
-from resolvers.database import migrate_database
-from resolvers.logs import configure_logging
-from resolvers.settings import ConfigurationError, Settings
+from resolvers.platform.commands import create_staff_command, disable_staff_command, read_password
+from resolvers.platform.database import migrate_database
+from resolvers.platform.logs import configure_logging
+from resolvers.platform.settings import ConfigurationError, Settings
 from schema import build_schema
-from schema.app import create_app
+from schema.http.app import create_app
 
 SCHEMA_EXPORT = Path(__file__).parent / "schema" / "schema.graphql"
 
@@ -79,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "disable-staff":
         return asyncio.run(disable_staff_command(settings, args))
 
-    from schema.serve import serve
+    from schema.http.serve import serve
 
     serve(settings)
     return 0

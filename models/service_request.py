@@ -61,7 +61,7 @@ class RequestEvent(Model):
     actor_member_id: uuid.UUID | None
     at = fields.DatetimeField()
     # Staff-only steps (assignments) are hidden from members, and so are remarks: a kind
-    # of remark (resolvers.service_requests.REMARKS) with the staff member it names,
+    # of remark (resolvers.service_requests.workflow.REMARKS) with the staff member it names,
     # worded in the reader's language when shown.
     internal = fields.BooleanField(default=False, db_default=False)
     remark = fields.CharField(max_length=24, null=True)

@@ -22,11 +22,12 @@ from typing import Protocol
 import puremagic
 
 from models import Actor, Document, DocumentKind, ServiceRequest
-from resolvers import audit, catalog
-from resolvers.errors import DomainError, ErrorCode, ErrorCollector
-from resolvers.pagination import grouped
-from resolvers.runtime import Runtime
-from resolvers.store import StoreUnavailable
+from resolvers.platform import audit
+from resolvers.platform.errors import DomainError, ErrorCode, ErrorCollector
+from resolvers.platform.pagination import grouped
+from resolvers.platform.runtime import Runtime
+from resolvers.platform.store import StoreUnavailable
+from resolvers.service_requests import catalog
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_FILES = 10

@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from models import DecisionLetter, Member, RequestStatus, ServiceRequest, ServiceType
-from resolvers import audit, catalog
-from resolvers.errors import DomainError, ErrorCode
 from resolvers.letter_pdf import LetterContent, render_letter
-from resolvers.runtime import Runtime
-from resolvers.store import StoreUnavailable
+from resolvers.platform import audit
+from resolvers.platform.errors import DomainError, ErrorCode
+from resolvers.platform.runtime import Runtime
+from resolvers.platform.store import StoreUnavailable
+from resolvers.service_requests import catalog
 
 # No 0/O, 1/I/L: a code read aloud or typed from paper is not mistaken.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"

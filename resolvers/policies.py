@@ -6,8 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from models.enums import Language
-from resolvers import codes, documents, tokens, validation
-from resolvers.i18n import translate
+from resolvers import documents, validation
+from resolvers.platform import tokens
+from resolvers.platform.i18n import translate
+from resolvers.security import codes
 
 
 @dataclass(frozen=True)

@@ -16,19 +16,22 @@ from models import (
     OneTimeCode,
     SecurityEventKind,
 )
-from resolvers import audit, codes, security, validation
-from resolvers.accounts import Address, clean_address
-from resolvers.codes import CodeDelivery
-from resolvers.devices import Client
-from resolvers.errors import DomainError, ErrorCode, ErrorCollector
-from resolvers.notices import notify_member
-from resolvers.notifications import (
+from resolvers import validation
+from resolvers.accounts.registration import Address, clean_address
+from resolvers.messages.notices import notify_member
+from resolvers.messages.templates import (
     CONTACT_CHANGE_CODE,
     CONTACT_CHANGE_NOTICE,
     CONTACT_KIND,
     IBAN_CHANGED,
 )
-from resolvers.runtime import Runtime
+from resolvers.platform import audit
+from resolvers.platform.errors import DomainError, ErrorCode, ErrorCollector
+from resolvers.platform.runtime import Runtime
+from resolvers.security import codes
+from resolvers.security import events as security
+from resolvers.security.codes import CodeDelivery
+from resolvers.security.devices import Client
 
 
 @dataclass(frozen=True)

@@ -17,14 +17,15 @@ from models import (
     Role,
     ServiceRequest,
 )
-from resolvers import audit, validation
-from resolvers.errors import DomainError, ErrorCode, ErrorCollector
-from resolvers.notices import notify_member
-from resolvers.notifications import QUESTION_ANSWERED
-from resolvers.pagination import Page, grouped, paginate
-from resolvers.references import next_reference
-from resolvers.runtime import Runtime
-from resolvers.service_requests import NOBODY, exact_reference, lookup_member
+from resolvers import validation
+from resolvers.messages.notices import notify_member
+from resolvers.messages.templates import QUESTION_ANSWERED
+from resolvers.platform import audit
+from resolvers.platform.errors import DomainError, ErrorCode, ErrorCollector
+from resolvers.platform.pagination import Page, grouped, paginate
+from resolvers.platform.references import next_reference
+from resolvers.platform.runtime import Runtime
+from resolvers.service_requests.search import NOBODY, exact_reference, lookup_member
 
 REFERENCE_PREFIX = "Q"
 SUBJECT_MAX = 200

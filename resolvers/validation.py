@@ -13,7 +13,7 @@ from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
 
 from models.enums import Residency
-from resolvers.errors import ErrorCode, ErrorCollector
+from resolvers.platform.errors import ErrorCode, ErrorCollector
 
 ARABIC_INDIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 MINIMUM_AGE_YEARS = 15

@@ -24,24 +24,24 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionResult
 from strawberry.utils.logging import StrawberryLogger
 
-from resolvers.errors import DomainError
+from resolvers.platform.errors import DomainError
 from schema import (
     accounts,
     documents,
+    inbox,
     labels,
     live,
     node,
-    notifications,
     profile,
     questions,
     security,
     service_requests,
-    tracing,
 )
 from schema.base import Node
 from schema.descriptions import describe
 from schema.execution import Executor
-from schema.metrics import observe_operation
+from schema.http import tracing
+from schema.http.metrics import observe_operation
 
 MAX_DEPTH = 10
 MAX_ALIASES = 15
@@ -49,9 +49,7 @@ MAX_TOKENS = 2000
 
 log = structlog.stdlib.get_logger("gosi.graphql")
 
-DOMAINS = (
-    accounts, node, profile, service_requests, questions, documents, notifications, security, labels,
-)
+DOMAINS = (accounts, node, profile, service_requests, questions, documents, inbox, security, labels)
 Query = merge_types("Query", tuple(t for domain in DOMAINS for t in domain.QUERIES))
 Mutation = merge_types("Mutation", tuple(t for domain in DOMAINS for t in domain.MUTATIONS))
 

@@ -10,7 +10,7 @@ import strawberry
 
 from models import AccessEvent as AccessEventModel
 from models import enums
-from resolvers import access_log
+from resolvers.security import access_log
 from schema.connections import Connection
 from schema.context import Info
 
@@ -42,6 +42,6 @@ async def member_access_log(
 ) -> AccessEventConnection:
     """Member.accessLog: the Member object was already shown only to its owner or to staff."""
     page = access_log.member_access_log(
-        info.context.runtime, member_id=member_id, first=first, after=after
+        info.context.runtime.access_log, member_id=member_id, first=first, after=after
     )
     return AccessEventConnection.from_page(await info.context.page(page), AccessEvent.from_model)

@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
 from models import Member as MemberModel
 from models import enums
-from resolvers import accounts, sessions
-from resolvers.codes import CodeDelivery as DomainCodeDelivery
-from resolvers.second_factor import Challenge as DomainChallenge
-from resolvers.sessions import IssuedSession
+from resolvers.accounts import recovery, registration, sign_in
+from resolvers.security import sessions
+from resolvers.security.codes import CodeDelivery as DomainCodeDelivery
+from resolvers.security.second_factor import Challenge as DomainChallenge
+from resolvers.security.sessions import IssuedSession
+from schema import member as member_types
 from schema.base import Language, NotificationChannel, UserError
 from schema.context import Info
-from schema.member import Member
 from schema.payloads import errors_field, mutation
+
+if TYPE_CHECKING:
+    from schema.member import Member
 
 
 @strawberry.type(description="Where a one-time code was sent.")
@@ -70,8 +75,8 @@ class AddressInput:
     building_number: str | None = strawberry.field(default=None, description="Building number.")
     postal_code: str | None = strawberry.field(default=None, description="Postal code.")
 
-    def to_domain(self) -> accounts.Address:
-        return accounts.Address(
+    def to_domain(self) -> registration.Address:
+        return registration.Address(
             city=self.city,
             district=self.district,
             street=self.street,
@@ -103,7 +108,9 @@ class RegisterInput:
 
 @strawberry.type(description="The result of register.")
 class RegisterPayload:
-    member: Member | None = strawberry.field(description="The account, waiting for activation.")
+    member: Annotated[Member, strawberry.lazy("schema.member")] | None = strawberry.field(
+        description="The account, waiting for activation."
+    )
     delivery: CodeDelivery | None = strawberry.field(description="Where the activation code went.")
     errors: list[UserError] = errors_field()
 
@@ -146,7 +153,9 @@ class ActivateInput:
 
 @strawberry.type(description="The result of activate.")
 class ActivatePayload:
-    member: Member | None = strawberry.field(description="The now active account.")
+    member: Annotated[Member, strawberry.lazy("schema.member")] | None = strawberry.field(
+        description="The now active account."
+    )
     session: Session | None = strawberry.field(description="Activation signs the member in.")
     errors: list[UserError] = errors_field()
 
@@ -189,7 +198,9 @@ class SecondFactorChallenge:
 
 @strawberry.type(description="The result of login or refreshSession.")
 class LoginPayload:
-    member: Member | None = strawberry.field(description="The signed-in member.")
+    member: Annotated[Member, strawberry.lazy("schema.member")] | None = strawberry.field(
+        description="The signed-in member."
+    )
     session: Session | None = strawberry.field(description="The new session.")
     second_factor_challenge: SecondFactorChallenge | None = strawberry.field(
         default=None,
@@ -203,7 +214,7 @@ class LoginPayload:
         if isinstance(outcome, DomainChallenge):
             return cls(member=None, session=None,
                        second_factor_challenge=SecondFactorChallenge.from_domain(outcome))
-        return cls(member=Member.from_model(member), session=Session.from_domain(outcome))
+        return cls(member=member_types.Member.from_model(member), session=Session.from_domain(outcome))
 
 
 @strawberry.input(description="Exchange a refresh token for a new session.")
@@ -271,16 +282,16 @@ class AccountQuery:
     @strawberry.field(
         description="The signed-in member, or null when the request carries no valid session."
     )
-    async def me(self, info: Info) -> Member | None:
+    async def me(self, info: Info) -> Annotated[Member, strawberry.lazy("schema.member")] | None:
         member = await info.context.viewer()
-        return Member.from_model(member) if member else None
+        return member_types.Member.from_model(member) if member else None
 
 
 @strawberry.type
 class AccountMutation:
     @mutation(description="Register a personal account; sends an activation code.")
     async def register(self, info: Info, input: RegisterInput) -> RegisterPayload:
-        member, delivery = await accounts.register(
+        member, delivery = await registration.register(
             runtime=info.context.runtime,
             national_id=input.national_id,
             full_name=input.full_name,
@@ -293,7 +304,7 @@ class AccountMutation:
             client_ip=info.context.client_ip,
         )
         return RegisterPayload(
-            member=Member.from_model(member),
+            member=member_types.Member.from_model(member),
             delivery=CodeDelivery.from_domain(delivery),
         )
 
@@ -301,7 +312,7 @@ class AccountMutation:
     async def resend_activation_code(
         self, info: Info, input: ResendActivationCodeInput
     ) -> ResendActivationCodePayload:
-        delivery = await accounts.resend_activation_code(
+        delivery = await registration.resend_activation_code(
             runtime=info.context.runtime, national_id=input.national_id, channel=input.channel
         )
         return ResendActivationCodePayload(delivery=CodeDelivery.from_domain(delivery))
@@ -309,13 +320,13 @@ class AccountMutation:
     @mutation(description="Confirm the data and enter the code; signs the member in.")
     async def activate(self, info: Info, input: ActivateInput) -> ActivatePayload:
         corrections = input.corrections
-        member, issued = await accounts.activate(
+        member, issued = await registration.activate(
             runtime=info.context.runtime,
             national_id=input.national_id,
             code=input.code,
             confirm_details=input.confirm_details,
             client=info.context.client,
-            corrections=accounts.Corrections(
+            corrections=registration.Corrections(
                 full_name=corrections.full_name,
                 date_of_birth=corrections.date_of_birth,
                 email=corrections.email,
@@ -325,12 +336,12 @@ class AccountMutation:
             else None,
         )
         return ActivatePayload(
-            member=Member.from_model(member), session=Session.from_domain(issued)
+            member=member_types.Member.from_model(member), session=Session.from_domain(issued)
         )
 
     @mutation(description="Sign in with national ID and password.")
     async def login(self, info: Info, input: LoginInput) -> LoginPayload:
-        member, outcome = await accounts.login(
+        member, outcome = await sign_in.login(
             runtime=info.context.runtime,
             national_id=input.national_id,
             password=input.password,
@@ -345,7 +356,7 @@ class AccountMutation:
             client=info.context.client,
         )
         return LoginPayload(
-            member=Member.from_model(member), session=Session.from_domain(issued)
+            member=member_types.Member.from_model(member), session=Session.from_domain(issued)
         )
 
     @mutation(description="End this session, or every session with everywhere: true. Without an "
@@ -354,14 +365,14 @@ class AccountMutation:
         session = await info.context.session()
         everywhere = bool(input and input.everywhere)
         if session is None and input is not None and input.refresh_token:
-            await accounts.logout_with_refresh_token(
+            await sign_in.logout_with_refresh_token(
                 runtime=info.context.runtime, refresh_token=input.refresh_token,
                 everywhere=everywhere, client=info.context.client,
             )
             return LogoutPayload()
         if session is None:
             raise info.context.unauthenticated()
-        await accounts.logout(
+        await sign_in.logout(
             runtime=info.context.runtime,
             session_family=session.family,
             member_id=session.member_id,
@@ -374,14 +385,14 @@ class AccountMutation:
     async def request_password_reset(
         self, info: Info, input: RequestPasswordResetInput
     ) -> RequestPasswordResetPayload:
-        delivery = await accounts.request_password_reset(
+        delivery = await recovery.request_password_reset(
             runtime=info.context.runtime, national_id=input.national_id, channel=input.channel
         )
         return RequestPasswordResetPayload(delivery=CodeDelivery.from_domain(delivery))
 
     @mutation(description="Set a new password with the reset code; ends all sessions.")
     async def reset_password(self, info: Info, input: ResetPasswordInput) -> ResetPasswordPayload:
-        await accounts.reset_password(
+        await recovery.reset_password(
             runtime=info.context.runtime,
             national_id=input.national_id,
             code=input.code,
@@ -393,7 +404,7 @@ class AccountMutation:
     @mutation(description="Change the password; ends all sessions, this one too.")
     async def change_password(self, info: Info, input: ChangePasswordInput) -> ChangePasswordPayload:
         member = await info.context.require_member()
-        await accounts.change_password(
+        await recovery.change_password(
             runtime=info.context.runtime,
             member=member,
             current_password=input.current_password,

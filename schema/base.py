@@ -11,10 +11,10 @@ import strawberry
 from strawberry.schema.name_converter import NameConverter
 
 from models import enums
-from resolvers.errors import DomainError
-from resolvers.errors import ErrorCode as DomainErrorCode
-from resolvers.i18n import translate
-from resolvers.pagination import Page
+from resolvers.platform.errors import DomainError
+from resolvers.platform.errors import ErrorCode as DomainErrorCode
+from resolvers.platform.i18n import translate
+from resolvers.platform.pagination import Page
 
 # The schema's enums are the domain's own classes: strawberry.enum registers each one in
 # place, and the aliases keep them types for the type checker.

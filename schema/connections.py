@@ -7,7 +7,7 @@ from typing import Any, Generic, TypeVar
 
 import strawberry
 
-from resolvers.pagination import Page
+from resolvers.platform.pagination import Page
 from schema.base import PageInfo
 
 T = TypeVar("T")

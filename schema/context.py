@@ -17,13 +17,13 @@ from strawberry.schema.name_converter import NameConverter
 from strawberry.types import Info as StrawberryInfo
 
 from models import Language, Member, Role, Session
-from resolvers import sessions
-from resolvers.devices import Client
-from resolvers.errors import DomainError
-from resolvers.i18n import negotiate_language, translate
-from resolvers.live import Socket
-from resolvers.pagination import Page
-from resolvers.runtime import Runtime
+from resolvers.platform.errors import DomainError
+from resolvers.platform.i18n import negotiate_language, translate
+from resolvers.platform.live.events import Socket
+from resolvers.platform.pagination import Page
+from resolvers.platform.runtime import Runtime
+from resolvers.security import sessions
+from resolvers.security.devices import Client
 from schema.base import UserError, user_errors
 
 # The schema's default naming (auto camel case): how Python paths read in the schema.

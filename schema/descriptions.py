@@ -13,7 +13,7 @@ from graphql import (
 )
 
 from models.enums import Language
-from resolvers.i18n import MESSAGES
+from resolvers.platform.i18n import MESSAGES
 
 SCALARS = {
     "Date": 'A calendar date, ISO 8601 "YYYY-MM-DD", e.g. "1990-05-17" (Gregorian).',

@@ -16,9 +16,10 @@ from models import DecisionLetter as DecisionLetterModel
 from models import Document as DocumentModel
 from models import InformationRequest as InformationRequestModel
 from models import Role
-from resolvers import letters, service_requests
+from resolvers import letters
 from resolvers.documents import Upload as UploadedDocument
-from resolvers.links import Grant, LinkKind
+from resolvers.platform.links import Grant, LinkKind
+from resolvers.service_requests import search
 from schema.base import Actor, DocumentKind, Node, RequestStatus, ServiceType, to_global_id
 from schema.context import Info
 
@@ -166,7 +167,7 @@ async def load_document(info: Info, key: uuid.UUID) -> Document | None:
     """node(id): the document if the viewer may see its request; None otherwise."""
     viewer = await info.context.viewer()
     row = await DocumentModel.get_or_none(id=key).select_related("request")
-    if viewer is None or row is None or not service_requests.can_see(viewer, row.request):
+    if viewer is None or row is None or not search.can_see(viewer, row.request):
         return None
     return Document.from_model(row)
 

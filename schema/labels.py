@@ -9,7 +9,7 @@ import strawberry
 from graphql import GraphQLEnumType, GraphQLError, GraphQLSchema
 
 from resolvers import policies as policy_rules
-from resolvers.i18n import MESSAGES, translate
+from resolvers.platform.i18n import MESSAGES, translate
 from schema.context import Info
 
 # Codes for programs: people read the error's message, never the code.

@@ -24,15 +24,15 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
 from strawberry.types.unset import UNSET, UnsetType
 
 from models import Role
-from resolvers import live
-from resolvers.i18n import translate
+from resolvers.platform.i18n import translate
+from resolvers.platform.live import events
 from schema.base import decode_global_id
 from schema.context import Context, Info
-from schema.notifications import Notification
-from schema.service_requests import ServiceRequest, staff_viewer
+from schema.inbox import Notification
+from schema.service_requests.types import ServiceRequest, staff_viewer
 
 
-def _socket(info: Info) -> live.Socket:
+def _socket(info: Info) -> events.Socket:
     socket = info.context.socket
     if socket is None:
         raise info.context.error("BAD_REQUEST", "websocket_only")
@@ -55,7 +55,7 @@ class Subscription:
                 # One context serves the whole socket: each event is read fresh.
                 info.context.loaders.clear()
                 yield Notification.from_model(row)  # type: ignore[arg-type]
-        except live.SlowConsumer:
+        except events.SlowConsumer:
             raise _slow(info) from None
 
     @strawberry.subscription(
@@ -81,7 +81,7 @@ class Subscription:
             async for row in info.context.runtime.live.stream(socket, "request", key):
                 info.context.loaders.clear()
                 yield ServiceRequest.from_model(row, staff)  # type: ignore[arg-type]
-        except live.SlowConsumer:
+        except events.SlowConsumer:
             raise _slow(info) from None
 
 
@@ -105,7 +105,7 @@ class LiveHandler(BaseGraphQLTransportWSHandler[Context, None]):
     async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
         try:
             await super().handle_connection_init(message)
-        except live.Refused as refused:
+        except events.Refused as refused:
             await self.websocket.close(code=refused.code, reason=refused.reason)
             return
         socket = self.context.socket

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import strawberry
 
 from models import Member as MemberModel
-from resolvers import inbox, profile
-from resolvers.codes import mask_destination
+from resolvers import profile
+from resolvers.messages import inbox
+from resolvers.security.codes import mask_destination
+from schema.access_log import AccessEventConnection, member_access_log
 from schema.base import (
     AccountStatus,
     Language,
@@ -24,13 +26,17 @@ from schema.base import (
     to_global_id,
 )
 from schema.context import Info
-
-if TYPE_CHECKING:
-    from schema.access_log import AccessEventConnection
-    from schema.notifications import NotificationConnection
-    from schema.questions import QuestionConnection
-    from schema.security import SecondFactorSettings, SecurityEventConnection, SignInSession
-    from schema.service_requests import ServiceRequestConnection
+from schema.inbox import NotificationConnection, member_notifications
+from schema.questions import QuestionConnection, member_questions
+from schema.security import (
+    SecondFactorSettings,
+    SecurityEventConnection,
+    SignInSession,
+    member_second_factor,
+    member_security_events,
+    member_sign_ins,
+)
+from schema.service_requests.types import ServiceRequestConnection, member_requests
 
 
 @strawberry.type(description="A postal address in the Kingdom.")
@@ -128,9 +134,7 @@ class Member(Node):
         ] = None,
         first: int | None = None,
         after: str | None = None,
-    ) -> Annotated[ServiceRequestConnection, strawberry.lazy("schema.service_requests")]:
-        from schema.service_requests import member_requests
-
+    ) -> ServiceRequestConnection:
         return await member_requests(
             info, member_id=self.pk, status=status, type=type, first=first, after=after
         )
@@ -144,9 +148,7 @@ class Member(Node):
         ] = None,
         first: int | None = None,
         after: str | None = None,
-    ) -> Annotated[QuestionConnection, strawberry.lazy("schema.questions")]:
-        from schema.questions import member_questions
-
+    ) -> QuestionConnection:
         return await member_questions(
             info, member_id=self.pk, status=status, first=first, after=after
         )
@@ -160,9 +162,7 @@ class Member(Node):
         ] = None,
         first: int | None = None,
         after: str | None = None,
-    ) -> Annotated[NotificationConnection, strawberry.lazy("schema.notifications")]:
-        from schema.notifications import member_notifications
-
+    ) -> NotificationConnection:
         return await member_notifications(
             info, member_id=self.pk, unread_only=bool(unread_only), first=first, after=after
         )
@@ -174,9 +174,7 @@ class Member(Node):
     @strawberry.field(description="The member's live sign-ins, the current one included.")
     async def sessions(
         self, info: Info
-    ) -> list[Annotated[SignInSession, strawberry.lazy("schema.security")]]:
-        from schema.security import member_sign_ins
-
+    ) -> list[SignInSession]:
         return await member_sign_ins(info, self.pk)
 
     @strawberry.field(
@@ -184,25 +182,19 @@ class Member(Node):
     )
     async def security_events(
         self, info: Info, first: int | None = None, after: str | None = None
-    ) -> Annotated[SecurityEventConnection, strawberry.lazy("schema.security")]:
-        from schema.security import member_security_events
-
+    ) -> SecurityEventConnection:
         return await member_security_events(info, self.pk, first, after)
 
     @strawberry.field(description="The member's second factors.")
     async def second_factor(
         self,
-    ) -> Annotated[SecondFactorSettings, strawberry.lazy("schema.security")]:
-        from schema.security import member_second_factor
-
+    ) -> SecondFactorSettings:
         return await member_second_factor(self.pk)
 
     @strawberry.field(description="Every time staff opened this member's data, and why; newest first.")
     async def access_log(
         self, info: Info, first: int | None = None, after: str | None = None
-    ) -> Annotated[AccessEventConnection, strawberry.lazy("schema.access_log")]:
-        from schema.access_log import member_access_log
-
+    ) -> AccessEventConnection:
         return await member_access_log(info, member_id=self.pk, first=first, after=after)
 
 

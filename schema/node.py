@@ -10,11 +10,12 @@ import strawberry
 
 from models import AccessPurpose, Role
 from models import Member as MemberModel
-from resolvers.access_log import record_access
-from schema import documents, notifications, questions, service_requests
+from schema import documents, questions
+from schema import inbox as notifications
 from schema.base import Node, from_global_id
 from schema.context import Info
 from schema.member import Member
+from schema.service_requests import types
 
 Loader = Callable[[Info, uuid.UUID], Awaitable[Node | None]]
 
@@ -27,7 +28,7 @@ async def load_member(info: Info, key: uuid.UUID) -> Member | None:
     if row is None:
         return None
     if row.id != viewer.id:
-        record_access(info.context.runtime, staff=viewer, member_id=row.id,
+        info.context.runtime.access_log.record(staff=viewer, member_id=row.id,
                       purpose=AccessPurpose.MEMBER_LOOKUP, subject=row.national_id, thing=row.id)
     return Member.from_model(row)
 
@@ -35,7 +36,7 @@ async def load_member(info: Info, key: uuid.UUID) -> Member | None:
 def loaders() -> dict[str, Loader]:
     return {
         "Member": load_member,
-        "ServiceRequest": service_requests.load_service_request,
+        "ServiceRequest": types.load_service_request,
         "Question": questions.load_question,
         "Document": documents.load_document,
         "Notification": notifications.load_notification,

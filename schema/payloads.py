@@ -9,10 +9,11 @@ import strawberry
 from strawberry.extensions import FieldExtension
 from strawberry.extensions.field_extension import AsyncExtensionResolver
 from strawberry.types.field import StrawberryField
+from strawberry.types.lazy_type import LazyType
 
-from resolvers.errors import DomainError
+from resolvers.platform.errors import DomainError
 from schema.base import UserError
-from schema.metrics import observe_payload_errors
+from schema.http.metrics import observe_payload_errors
 
 
 class DomainErrorsAsPayload(FieldExtension):
@@ -34,7 +35,9 @@ class DomainErrorsAsPayload(FieldExtension):
                 return failed(self.field.type, info.context.user_errors(error))  # type: ignore[arg-type]
 
 
-def failed(payload_type: type, errors: list[UserError]) -> Any:
+def failed(payload_type: type | LazyType, errors: list[UserError]) -> Any:
+    if isinstance(payload_type, LazyType):  # a payload named with strawberry.lazy (a back-reference)
+        payload_type = payload_type.resolve_type()
     values = {f.name: None for f in dataclasses.fields(payload_type) if f.init and f.name != "errors"}
     return payload_type(**values, errors=errors)
 

@@ -12,9 +12,10 @@ import strawberry
 from models import AccessPurpose, Role
 from models import Question as QuestionModel
 from models import QuestionMessage as QuestionMessageModel
-from resolvers import accounts, questions
-from resolvers.access_log import record_access
-from resolvers.pagination import Page
+from resolvers import questions
+from resolvers.accounts import sign_in
+from resolvers.platform.pagination import Page
+from schema import member as member_types
 from schema.base import (
     Actor,
     Node,
@@ -26,12 +27,11 @@ from schema.base import (
 )
 from schema.connections import Connection
 from schema.context import Info
-from schema.member import Member
 from schema.payloads import errors_field, mutation
+from schema.service_requests.types import ServiceRequest, load_service_request
 
 if TYPE_CHECKING:
-    from schema.service_requests import ServiceRequest
-
+    from schema.member import Member
 
 
 @strawberry.type(description="One message in a question's conversation.")
@@ -83,25 +83,23 @@ class Question(Node):
     @strawberry.field(description="The asker's service request this question is about, if any.")
     async def related_request(
         self, info: Info
-    ) -> Annotated[ServiceRequest, strawberry.lazy("schema.service_requests")] | None:
+    ) -> ServiceRequest | None:
         if self.related_request_id is None:
             return None
-        from schema.service_requests import load_service_request
-
         return await load_service_request(info, self.related_request_id)
 
     @strawberry.field(description="The member who asked.")
-    async def asker(self, info: Info) -> Member:
+    async def asker(self, info: Info) -> Annotated[Member, strawberry.lazy("schema.member")]:
         await self._opened(info)
-        row = await info.context.loader(accounts.members_by_id).load(self.member_id)
-        return Member.from_model(row)
+        row = await info.context.loader(sign_in.members_by_id).load(self.member_id)
+        return member_types.Member.from_model(row)
 
     async def _opened(self, info: Info) -> None:
         """Staff reading the conversation or the asker: one line in the member's log."""
         viewer = await info.context.viewer()
         if viewer is not None and viewer.role is Role.STAFF:
-            record_access(
-                info.context.runtime, staff=viewer, member_id=self.member_id,
+            info.context.runtime.access_log.record(
+                staff=viewer, member_id=self.member_id,
                 purpose=AccessPurpose.QUESTION_ANSWER, subject=self.reference_number,
                 thing=self.pk,
             )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -11,12 +12,16 @@ from models import Member as MemberModel
 from models import Passkey as PasskeyModel
 from models import SecurityEvent as SecurityEventModel
 from models import enums
-from resolvers import passkeys, second_factor, security
-from schema.accounts import LoginPayload, LogoutPayload
+from resolvers.security import events as security
+from resolvers.security import passkeys, second_factor
+from schema import accounts as account_types
 from schema.base import Node, UserError, key_of, to_global_id
 from schema.connections import Connection
 from schema.context import Info
 from schema.payloads import errors_field, mutation
+
+if TYPE_CHECKING:
+    from schema.accounts import LoginPayload, LogoutPayload
 
 strawberry.enum(enums.SecurityEventKind, description="What happened to the security of the account.")
 SecurityEventKind = enums.SecurityEventKind
@@ -243,7 +248,9 @@ class RevokeSessionInput:
 @strawberry.type
 class SecurityMutation:
     @mutation(description="Ends one of the member's sign-ins at once.")
-    async def revoke_session(self, info: Info, input: RevokeSessionInput) -> LogoutPayload:
+    async def revoke_session(self, info: Info, input: RevokeSessionInput) -> Annotated[
+        LogoutPayload, strawberry.lazy("schema.accounts")
+    ]:
         member = await info.context.require_member()
         await security.revoke_sign_in(
             runtime=info.context.runtime,
@@ -251,17 +258,17 @@ class SecurityMutation:
             family=key_of(input.session_id, "SignInSession", "session_id"),
             client=info.context.client,
         )
-        return LogoutPayload()
+        return account_types.LogoutPayload()
 
     @mutation(description="Finish a sign-in that asked for a second factor.")
     async def verify_second_factor(
         self, info: Info, input: VerifySecondFactorInput
-    ) -> LoginPayload:
+    ) -> Annotated[LoginPayload, strawberry.lazy("schema.accounts")]:
         member, issued = await second_factor.verify_challenge(
             runtime=info.context.runtime, challenge_token=input.challenge_token,
             proof=input.proof.to_domain(), client=info.context.client,
         )
-        return LoginPayload.signed_in(member, issued)
+        return account_types.LoginPayload.signed_in(member, issued)
 
     @mutation(description="Step-up: confirms it is still the member before a sensitive change.")
     async def reauthenticate(self, info: Info, input: ReauthenticateInput) -> ReauthenticatePayload:
@@ -354,12 +361,12 @@ class SecurityMutation:
     @mutation(description="Sign in with the passkey assertion the browser made.")
     async def finish_passkey_sign_in(
         self, info: Info, input: FinishPasskeySignInInput
-    ) -> LoginPayload:
+    ) -> Annotated[LoginPayload, strawberry.lazy("schema.accounts")]:
         member, issued = await passkeys.finish_sign_in(
             runtime=info.context.runtime, challenge_token=input.challenge_token,
             credential=input.credential, client=info.context.client,
         )
-        return LoginPayload.signed_in(member, issued)
+        return account_types.LoginPayload.signed_in(member, issued)
 
 
 async def _step_up_context(info: Info) -> tuple[MemberModel, dt.datetime | None]:

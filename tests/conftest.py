@@ -21,10 +21,10 @@ from tortoise import connections
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 from tortoise.context import TortoiseContext
 
-from resolvers.database import migrate_database
-from resolvers.logs import configure_structlog
-from resolvers.settings import Settings
-from schema.app import create_app
+from resolvers.platform.database import migrate_database
+from resolvers.platform.logs import configure_structlog
+from resolvers.platform.settings import Settings
+from schema.http.app import create_app
 from tests.object_store import ObjectStore, seaweedfs
 from tests.support import Inbox, SmsGateway, SmtpHandler
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from resolvers.settings import Settings
+from resolvers.platform.settings import Settings
 from tests.conftest import POSTGRES_REQUIRED, ROOT, free_port
 
 REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379

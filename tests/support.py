@@ -258,10 +258,9 @@ async def signed_up(client: httpx.AsyncClient, inbox: Inbox, person: Person | No
 
 async def signed_in_staff(client: httpx.AsyncClient, app) -> Person:
     """A staff account made the way `server.py create-staff` makes one, then signed in."""
-    from resolvers import accounts
-
+    from resolvers import staff
     person = new_person()
-    await accounts.create_staff(
+    await staff.create_staff(
         runtime=app.state.runtime, national_id=person.national_id,
         full_name="Staff Reviewer One", password=person.password,
     )

@@ -4,8 +4,8 @@ and no line holds a secret."""
 import json
 import logging
 
-from resolvers import audit
-from resolvers.logs import formatter
+from resolvers.platform import audit
+from resolvers.platform.logs import formatter
 from tests.support import LOGIN, gql, signed_up
 
 LOGOUT = "mutation { logout(input: {everywhere: true}) { errors { code } } }"

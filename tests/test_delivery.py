@@ -9,7 +9,7 @@ from collections.abc import Iterable
 import httpx
 
 from models import OutboundMessage
-from schema.app import create_app
+from schema.http.app import create_app
 from tests.conftest import free_port
 from tests.support import CODE_PATTERN, new_person, register
 

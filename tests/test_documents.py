@@ -13,11 +13,11 @@ import httpx
 import pytest
 
 from models import Document
-from resolvers import jobs
-from resolvers.links import Grant, LinkKind
-from resolvers.runtime import Runtime
-from resolvers.settings import Settings
-from schema.app import create_app
+from resolvers.platform import jobs
+from resolvers.platform.links import Grant, LinkKind
+from resolvers.platform.runtime import Runtime
+from resolvers.platform.settings import Settings
+from schema.http.app import create_app
 from tests.support import JPEG, PDF, PNG, gql, gql_upload, signed_up
 from tests.test_service_requests import CANCEL, MY_REQUESTS, SAMPLE_DETAILS
 

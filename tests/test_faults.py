@@ -14,8 +14,8 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from models import OutboundMessage
-from resolvers.delivery import utcnow
-from schema.app import create_app
+from resolvers.platform.delivery import utcnow
+from schema.http.app import create_app
 from tests.conftest import POSTGRES_REQUIRED, free_port
 from tests.support import LOGIN, SmtpHandler, gql, new_person, register, signed_up
 

@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from schemathesis.checks import response_schema_conformance
 from schemathesis.graphql import nodes
 
-from resolvers.settings import Settings
+from resolvers.platform.settings import Settings
 from schema.base import to_global_id
 from server import export_schema
 from tests.servers import REDIS_URL, redis_flush, running_servers, server_environment

@@ -6,8 +6,8 @@ import logging
 import httpx
 import pytest
 
-from resolvers.settings import Settings
-from schema.app import create_app
+from resolvers.platform.settings import Settings
+from schema.http.app import create_app
 from tests.support import gql
 
 ME = "query { me { nationalId } }"
@@ -151,7 +151,7 @@ async def test_development_suggests_field_names(client):
 async def test_unexpected_exceptions_are_masked_and_logged_with_traceback(
     client, monkeypatch, caplog
 ):
-    from resolvers import accounts
+    from resolvers.accounts import sign_in as accounts
 
     async def broken(**kwargs):
         raise RuntimeError("database exploded: secret internals")

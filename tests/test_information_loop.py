@@ -6,8 +6,8 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 
-from resolvers import jobs
-from resolvers.runtime import Runtime
+from resolvers.platform import jobs
+from resolvers.platform.runtime import Runtime
 from tests.support import PDF, attach_required, gql, gql_upload, signed_in_staff, signed_up
 from tests.test_service_requests import review, submitted
 

@@ -7,8 +7,8 @@ import httpx
 import pytest
 
 from models import Session
-from resolvers.settings import ConfigurationError, Settings
-from resolvers.tokens import Keyring
+from resolvers.platform.keys import Keyring
+from resolvers.platform.settings import ConfigurationError, Settings
 from tests.servers import running_servers, server_environment
 from tests.support import ACTIVATE, LOGIN, gql, new_person, register, signed_up
 
@@ -24,13 +24,8 @@ mutation R($token: String!) {
 """
 
 
-def test_a_value_signed_under_a_previous_key_is_still_recognised():
+def test_a_body_sealed_under_a_previous_key_still_opens():
     old, rotated, new_only = Keyring(OLD_KEY), Keyring(NEW_KEY, [OLD_KEY]), Keyring(NEW_KEY)
-    signed = old.sign("document:42")
-    assert rotated.unsign(signed) == "document:42"
-    assert new_only.unsign(signed) is None
-    assert rotated.sign("document:42") == new_only.sign("document:42")
-    assert rotated.unsign(signed[:-1] + ("0" if signed[-1] != "0" else "1")) is None
     assert rotated.open(old.seal("queued body")) == "queued body"
     assert new_only.open(rotated.seal("new body")) == "new body"
 

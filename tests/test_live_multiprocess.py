@@ -11,8 +11,8 @@ import httpx
 import pytest
 from tortoise import connections
 
-from resolvers import accounts
-from resolvers.runtime import Runtime
+from resolvers import staff
+from resolvers.platform.runtime import Runtime
 from tests.servers import running_servers, server_environment
 from tests.sockets import NOTIFICATION_RECEIVED, REQUEST_UPDATED, live_socket
 from tests.support import LOGIN, gql, new_person
@@ -34,7 +34,7 @@ def servers(engine, settings, tmp_path) -> Iterator[list[str]]:
 
 async def staff_on(url: str, settings) -> str:
     person = new_person()
-    await accounts.create_staff(runtime=Runtime.from_settings(settings), national_id=person.national_id,
+    await staff.create_staff(runtime=Runtime.from_settings(settings), national_id=person.national_id,
                                 full_name="Staff Reviewer One", password=person.password)
     async with httpx.AsyncClient(base_url=url, timeout=30) as http:
         login = await gql(http, LOGIN, {"input": {"nationalId": person.national_id,

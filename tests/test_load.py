@@ -20,7 +20,7 @@ import httpx
 import pytest
 
 from models import Question, RequestStatus, ServiceRequest
-from resolvers.settings import Settings
+from resolvers.platform.settings import Settings
 from tests.servers import fresh_redis_or_skip, logged_tracebacks, running_servers, server_environment
 from tests.support import Inbox, Person, signed_up
 

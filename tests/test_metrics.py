@@ -10,7 +10,7 @@ from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.parser import text_string_to_metric_families
 
 from models import OutboundMessage
-from schema.app import create_app
+from schema.http.app import create_app
 from tests.servers import server_environment, start_servers, stop_server
 from tests.support import LOGIN, gql, new_person, register
 

@@ -16,7 +16,7 @@ OLD_ROWS_THEN_MIGRATE = """
 import asyncio, json, sys, uuid
 from tortoise import Tortoise, connections
 from tortoise.migrations.api import migrate
-from resolvers.settings import Settings
+from resolvers.platform.settings import Settings
 
 async def main(url):
     config = Settings(database_url=url).tortoise_config()

@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 
 from models import CodePurpose, Member, NotificationChannel, OneTimeCode
-from resolvers.settings import Settings
-from resolvers.throttle import LOGIN_FAILURES_PER_IP, REGISTRATIONS_PER_IP
+from resolvers.platform.settings import Settings
+from resolvers.platform.throttle import LOGIN_FAILURES_PER_IP, REGISTRATIONS_PER_IP
 from tests.support import LOGIN, gql, new_person, register, signed_up
 
 

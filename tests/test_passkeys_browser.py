@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import uvicorn
 
-from schema.app import create_app
+from schema.http.app import create_app
 from tests.conftest import free_port
 from tests.support import signed_up
 

@@ -9,8 +9,8 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from resolvers.throttle import LOGIN_FAILURES_PER_ID, Throttle
-from schema.app import create_app
+from resolvers.platform.throttle import LOGIN_FAILURES_PER_ID, Throttle
+from schema.http.app import create_app
 from tests.servers import PrivateRedis
 from tests.support import LOGIN, gql, new_person, register, signed_up
 

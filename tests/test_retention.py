@@ -8,8 +8,8 @@ import asyncpg
 import pytest
 
 from models import OneTimeCode, OutboundMessage, Session
-from resolvers import retention
-from resolvers.delivery import utcnow
+from resolvers.platform import retention
+from resolvers.platform.delivery import utcnow
 from tests.support import LOGIN, gql, new_mobile, signed_up
 
 REFRESH = """

@@ -9,8 +9,10 @@ import pytest
 
 import tests.test_second_factor as second_factor
 import tests.test_service_requests as service_requests_tests
-from resolvers import codes, documents, tokens, validation
-from resolvers.settings import Settings
+from resolvers import documents, validation
+from resolvers.platform import tokens
+from resolvers.platform.settings import Settings
+from resolvers.security import codes
 from schema.labels import missing_labels
 from tests.support import attach_required, gql, new_person, register, signed_in_staff, signed_up
 

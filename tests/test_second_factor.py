@@ -11,7 +11,7 @@ import pyotp
 import pytest
 
 from models import RecoveryCode, TotpCredential
-from resolvers.settings import Settings
+from resolvers.platform.settings import Settings
 from tests.support import LOGIN, gql, new_person, signed_up
 
 

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from resolvers.settings import Settings
+from resolvers.platform.settings import Settings
 from tests.support import gql, signed_up
 
 

@@ -3,7 +3,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from resolvers.references import next_reference
+from resolvers.platform.references import next_reference
 from tests.support import (
     ACTIVATE,
     Person,

@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 
 from models import Session
-from resolvers.settings import Settings
-from resolvers.throttle import LOGIN_FAILURES_PER_ID
+from resolvers.platform.settings import Settings
+from resolvers.platform.throttle import LOGIN_FAILURES_PER_ID
 from tests.support import LOGIN, signed_up
 
 

@@ -8,7 +8,7 @@ import pytest
 from tortoise import connections
 
 from models import AccessEvent
-from resolvers import accounts
+from resolvers import staff as resolvers_staff
 from tests.support import LOGIN, Person, gql, new_person, signed_up
 
 SUBMIT = """
@@ -92,7 +92,7 @@ ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 async def staff_member(client, app, name: str) -> Person:
     """A staff account made as `server.py create-staff` makes one, then signed in."""
     person = new_person()
-    await accounts.create_staff(runtime=app.state.runtime, national_id=person.national_id,
+    await resolvers_staff.create_staff(runtime=app.state.runtime, national_id=person.national_id,
                                 full_name=name, password=person.password)
     result = await gql(client, LOGIN, {"input": {"nationalId": person.national_id,
                                                  "password": person.password}})

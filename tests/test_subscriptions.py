@@ -11,9 +11,11 @@ import time
 import pytest
 
 from models import Member, Notification, NotificationKind
-from resolvers import live
-from resolvers.live import Event, Hub, RedisTransport
-from resolvers.settings import Settings
+from resolvers.platform.live import events
+from resolvers.platform.live.events import Event
+from resolvers.platform.live.hub import Hub
+from resolvers.platform.live.transports import RedisTransport
+from resolvers.platform.settings import Settings
 from tests.servers import fresh_redis_or_skip
 from tests.sockets import (
     NOTIFICATION_RECEIVED,
@@ -169,9 +171,9 @@ async def test_a_subscriber_that_falls_behind_is_ended_instead_of_buffering(clie
     event = Event("notification", notice.id, row.id)
     await hub.dispatch(event)
     assert (await asyncio.wait_for(waiting, 2)).id == notice.id
-    for _ in range(live.SUBSCRIBER_QUEUE + 1):
+    for _ in range(events.SUBSCRIBER_QUEUE + 1):
         await hub.dispatch(event)
-    with pytest.raises(live.SlowConsumer):
+    with pytest.raises(events.SlowConsumer):
         await asyncio.wait_for(stream.__anext__(), 2)
     assert hub.subscriber_count() == 0
 

@@ -6,7 +6,7 @@ import dataclasses
 import httpx
 import pytest
 
-from schema.app import create_app
+from schema.http.app import create_app
 from tests.support import gql, new_person
 
 pytest.importorskip("opentelemetry.sdk", reason="the `tracing` extra is not installed")

@@ -21,10 +21,11 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from models import Member, RequestEvent, ServiceRequest
-from resolvers import catalog, sessions
-from resolvers.i18n import negotiate_language
-from resolvers.pagination import MAX_PAGE_SIZE
-from resolvers.runtime import Runtime
+from resolvers.platform.i18n import negotiate_language
+from resolvers.platform.pagination import MAX_PAGE_SIZE
+from resolvers.platform.runtime import Runtime
+from resolvers.security import sessions
+from resolvers.service_requests import catalog
 
 ME_QUERY = """query Me { me {
   nationalId residency fullName dateOfBirth mobile email preferredChannel preferredLanguage

@@ -18,8 +18,8 @@ from argon2 import PasswordHasher
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 from tortoise.context import TortoiseContext
 
-from resolvers.database import migrate_database
-from resolvers.settings import Settings
+from resolvers.platform.database import migrate_database
+from resolvers.platform.settings import Settings
 from tests.bench import seed
 
 POSTGRES_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"

@@ -13,7 +13,7 @@ import argparse
 
 import uvicorn
 
-from resolvers.settings import Settings
+from resolvers.platform.settings import Settings
 from server import configure_logging, create_app
 from tests.bench import baseline, staff_desk
 

@@ -19,8 +19,8 @@ from typing import Protocol
 
 import httpx
 
-from resolvers import accounts
-from resolvers.runtime import Runtime
+from resolvers import staff
+from resolvers.platform.runtime import Runtime
 from tests.bench import seed
 from tests.bench.databases import Databases, orm, seed_database
 from tests.bench.process import Server
@@ -103,7 +103,7 @@ async def live_fanout(report: Report, databases: Databases, args: argparse.Names
                                                      special=(0,), staff=0, chunk=100))
     staff_id = with_check_digit("199999981")
     async with orm(settings):
-        await accounts.create_staff(runtime=Runtime.from_settings(settings), national_id=staff_id,
+        await staff.create_staff(runtime=Runtime.from_settings(settings), national_id=staff_id,
                                     full_name="Bench Reviewer", password=seed.PASSWORD)
     sockets: list[LiveClient] = []
     async with contextlib.AsyncExitStack() as stack:

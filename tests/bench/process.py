@@ -14,7 +14,7 @@ from pathlib import Path
 
 import httpx
 
-from resolvers.settings import Settings
+from resolvers.platform.settings import Settings
 from tests.bench.launcher import settings_for
 
 ROOT = Path(__file__).resolve().parents[2]

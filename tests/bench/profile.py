@@ -28,7 +28,7 @@ from tests.support import LOGIN
 
 
 async def main_async(args: argparse.Namespace) -> None:
-    from schema.app import create_app
+    from schema.http.app import create_app
 
     databases = Databases(keep=False)
     try:

@@ -50,11 +50,11 @@ import orjson
 from argon2.exceptions import VerifyMismatchError
 
 from models import ServiceRequest
-from resolvers import accounts
-from resolvers.pagination import encode_cursor
-from resolvers.runtime import Runtime
-from resolvers.settings import Settings
-from schema.app import create_app
+from resolvers import staff
+from resolvers.platform.pagination import encode_cursor
+from resolvers.platform.runtime import Runtime
+from resolvers.platform.settings import Settings
+from schema.http.app import create_app
 from tests.bench import baseline, live, seed, staff_desk, statements, uploads
 from tests.bench.databases import (
     Databases,
@@ -559,7 +559,7 @@ async def scale_run(
     say(f"scale {run.label}: seeded in {run.seeded_in:.0f} s: {dict(seeded.counts)}")
     staff_id = with_check_digit("199999990")
     async with orm(settings):
-        await accounts.create_staff(
+        await staff.create_staff(
             runtime=Runtime.from_settings(settings), national_id=staff_id,
             full_name="Bench Queue Reviewer", password=seed.PASSWORD,
         )

@@ -21,9 +21,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from models import Member, RequestStatus, Role, ServiceRequest
-from resolvers import accounts
-from resolvers.pagination import encode_cursor
-from resolvers.runtime import Runtime
+from resolvers import staff as resolvers_staff
+from resolvers.platform.pagination import encode_cursor
+from resolvers.platform.runtime import Runtime
 from tests.bench.load import Load, Shape
 
 if TYPE_CHECKING:
@@ -132,7 +132,7 @@ def report_searches(report: Report, small: dict[str, Measured], large: dict[str,
 async def staff_token_and_cursors(
     server: Server, settings: Any, password: str, national_id: str, login: str
 ) -> tuple[str, list[str]]:
-    await accounts.create_staff(runtime=Runtime.from_settings(settings), national_id=national_id,
+    await resolvers_staff.create_staff(runtime=Runtime.from_settings(settings), national_id=national_id,
                                 full_name="Bench Desk Reviewer", password=password)
     rows = await ServiceRequest.all().order_by("submitted_at", "id").values_list(
         "submitted_at", "id")

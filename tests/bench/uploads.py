@@ -15,9 +15,9 @@ import httpx
 import orjson
 
 from models import Document, RequestStatus, ServiceRequest
-from resolvers.store import FolderStore
-from schema.app import create_app
+from resolvers.platform.store import FolderStore
 from schema.base import to_global_id
+from schema.http.app import create_app
 from tests.bench import seed
 from tests.support import ATTACH, LOGIN
 

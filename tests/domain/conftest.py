@@ -9,8 +9,8 @@ from dataclasses import dataclass
 import pytest
 
 from models import AccountStatus, Language, Member, NotificationChannel, OutboundMessage, Residency
-from resolvers.runtime import Runtime
-from resolvers.settings import Settings
+from resolvers.platform.runtime import Runtime
+from resolvers.platform.settings import Settings
 from tests.conftest import _empty_tables
 from tests.support import CODE_PATTERN, new_mobile, new_national_id
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from models import NotificationChannel
-from resolvers import accounts
-from resolvers.errors import DomainError, ErrorCode
-from resolvers.runtime import Runtime
+from resolvers.accounts import registration
+from resolvers.platform.errors import DomainError, ErrorCode
+from resolvers.platform.runtime import Runtime
 from tests.domain.conftest import FakeClock, last_code_sent_to
 from tests.support import STRONG_PASSWORD, new_mobile, new_national_id
 
@@ -15,7 +15,7 @@ from tests.support import STRONG_PASSWORD, new_mobile, new_national_id
 async def registered(runtime: Runtime) -> tuple[str, str]:
     """(national ID, E.164 mobile) of a member waiting for activation."""
     national_id, mobile = new_national_id(), new_mobile()
-    await accounts.register(
+    await registration.register(
         runtime=runtime, national_id=national_id, full_name="Sara Abdullah Alharbi",
         date_of_birth=runtime.today().replace(year=1988), mobile=mobile, email=None,
         password=STRONG_PASSWORD, channel=NotificationChannel.SMS, preferred_language=None,
@@ -25,7 +25,7 @@ async def registered(runtime: Runtime) -> tuple[str, str]:
 
 
 async def activate(runtime: Runtime, national_id: str, code: str) -> None:
-    await accounts.activate(
+    await registration.activate(
         runtime=runtime, national_id=national_id, code=code, confirm_details=True, corrections=None
     )
 
@@ -55,15 +55,15 @@ async def test_a_new_code_waits_sixty_seconds_after_the_last(runtime: Runtime, c
     national_id, mobile = await registered(runtime)
     clock.advance(seconds=59)
     with pytest.raises(DomainError) as error:
-        await accounts.resend_activation_code(runtime=runtime, national_id=national_id, channel=None)
+        await registration.resend_activation_code(runtime=runtime, national_id=national_id, channel=None)
     assert refused(error) == [(None, ErrorCode.RATE_LIMITED, "resend_too_soon")]
     assert error.value.errors[0].params == {"seconds": 2}
 
     clock.advance(seconds=1)
-    delivery = await accounts.resend_activation_code(
+    delivery = await registration.resend_activation_code(
         runtime=runtime, national_id=national_id, channel=None
     )
-    assert delivery.resend_available_at == clock.at + accounts.codes.RESEND_INTERVAL
+    assert delivery.resend_available_at == clock.at + registration.codes.RESEND_INTERVAL
     # The new code voids the old one.
     code = await last_code_sent_to(runtime, mobile)
     await activate(runtime, national_id, code)
@@ -75,12 +75,12 @@ async def test_five_codes_an_hour_then_none_until_the_first_is_an_hour_old(
     national_id, _ = await registered(runtime)
     for _ in range(4):
         clock.advance(seconds=61)
-        await accounts.resend_activation_code(runtime=runtime, national_id=national_id, channel=None)
+        await registration.resend_activation_code(runtime=runtime, national_id=national_id, channel=None)
     clock.advance(seconds=61)
     with pytest.raises(DomainError) as error:
-        await accounts.resend_activation_code(runtime=runtime, national_id=national_id, channel=None)
+        await registration.resend_activation_code(runtime=runtime, national_id=national_id, channel=None)
     assert refused(error) == [(None, ErrorCode.RATE_LIMITED, "codes_per_hour")]
 
     # The first code was sent 5 x 61 s ago: one hour after it, a code may go again.
     clock.advance(seconds=3600 - 5 * 61 + 1)
-    await accounts.resend_activation_code(runtime=runtime, national_id=national_id, channel=None)
+    await registration.resend_activation_code(runtime=runtime, national_id=national_id, channel=None)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from resolvers import profile
+from resolvers.platform.runtime import Runtime
 from resolvers.profile import ProfileChanges
-from resolvers.runtime import Runtime
 from tests.domain.conftest import FakeClock, active_member
 from tests.support import new_mobile
 

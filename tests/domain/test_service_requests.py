@@ -7,10 +7,10 @@ import uuid
 
 import pytest
 
-from resolvers import service_requests
-from resolvers.errors import DomainError, ErrorCode
-from resolvers.runtime import Runtime
-from resolvers.service_requests import Physiotherapy, RetirementPension
+from resolvers.platform.errors import DomainError, ErrorCode
+from resolvers.platform.runtime import Runtime
+from resolvers.service_requests import workflow
+from resolvers.service_requests.details import Physiotherapy, RetirementPension
 from tests.domain.conftest import FakeClock, active_member
 
 
@@ -21,7 +21,7 @@ async def test_a_retirement_date_is_judged_by_the_runtime_calendar(
     tomorrow = runtime.today() + dt.timedelta(days=1)
     details = RetirementPension(retirement_date=tomorrow, last_employer="Saudi Aramco")
     with pytest.raises(DomainError) as error:
-        await service_requests.submit_request(
+        await workflow.submit_request(
             runtime=runtime, member=member, details=details, idempotency_key=None
         )
     assert [(e.field, e.code) for e in error.value.errors] == [
@@ -29,7 +29,7 @@ async def test_a_retirement_date_is_judged_by_the_runtime_calendar(
     ]
 
     clock.advance(days=1)
-    request = await service_requests.submit_request(
+    request = await workflow.submit_request(
         runtime=runtime, member=member, details=details, idempotency_key=None
     )
     assert request.submitted_at == clock.at
@@ -42,7 +42,7 @@ async def test_every_field_error_names_its_python_path(runtime: Runtime):
         injury_date=runtime.today(), diagnosis=" ", sessions_requested=61, preferred_city="x" * 101
     )
     with pytest.raises(DomainError) as error:
-        await service_requests.submit_request(
+        await workflow.submit_request(
             runtime=runtime, member=member, details=details, idempotency_key="k" * 101
         )
     assert sorted((e.field or "", e.code) for e in error.value.errors) == [
@@ -53,7 +53,7 @@ async def test_every_field_error_names_its_python_path(runtime: Runtime):
     ]
 
     with pytest.raises(DomainError) as missing:
-        await service_requests.cancel_request(
+        await workflow.cancel_request(
             runtime=runtime, member=member, request_id=uuid.uuid4(), reason=None
         )
     assert [(e.field, e.code) for e in missing.value.errors] == [("request_id", ErrorCode.NOT_FOUND)]

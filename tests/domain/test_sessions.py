@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from resolvers import sessions
-from resolvers.errors import DomainError, ErrorCode
-from resolvers.runtime import Runtime
+from resolvers.platform.errors import DomainError, ErrorCode
+from resolvers.platform.runtime import Runtime
+from resolvers.security import sessions
 from tests.domain.conftest import FakeClock, active_member
 
 

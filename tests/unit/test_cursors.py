@@ -6,8 +6,8 @@ import uuid
 
 import pytest
 
-from resolvers.errors import DomainError, ErrorCode
-from resolvers.pagination import decode_cursor, encode_cursor, grouped
+from resolvers.platform.errors import DomainError, ErrorCode
+from resolvers.platform.pagination import decode_cursor, encode_cursor, grouped
 
 KEY = uuid.UUID("8c2d4c8e-6a43-4f0b-9a51-0d7f3c1e2b4a")
 

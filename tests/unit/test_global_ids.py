@@ -5,7 +5,7 @@ import uuid
 
 import pytest
 
-from resolvers.errors import DomainError, ErrorCode
+from resolvers.platform.errors import DomainError, ErrorCode
 from schema.base import decode_global_id, from_global_id, key_of, to_global_id
 
 KEY = uuid.UUID("8c2d4c8e-6a43-4f0b-9a51-0d7f3c1e2b4a")

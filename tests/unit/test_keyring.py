@@ -4,7 +4,7 @@ import base64
 
 import pytest
 
-from resolvers.tokens import Keyring
+from resolvers.platform.keys import Keyring
 
 KEY = "a-test-secret-key-of-enough-length-0123456789"
 OTHER_KEY = "another-test-secret-key-of-enough-length-9876"

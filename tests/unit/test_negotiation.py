@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from models import Language
-from resolvers.i18n import negotiate_language
-from resolvers.negotiation import Preference, media_match, negotiate, parse_accept
+from resolvers.platform.i18n import negotiate_language
+from resolvers.platform.negotiation import Preference, media_match, negotiate, parse_accept
 
 GRAPHQL = "application/graphql-response+json"
 JSON = "application/json"

@@ -7,7 +7,7 @@ import asyncio
 import threading
 import time
 
-from resolvers.passwords import Passwords
+from resolvers.platform.passwords import Passwords
 
 HASH_SECONDS = 0.05
 

@@ -3,7 +3,7 @@
 import pytest
 
 from models.enums import DocumentKind, RequestStatus
-from resolvers.request_actions import (
+from resolvers.service_requests.actions import (
     REVIEW,
     REVIEW_MOVES,
     RequestAction,

@@ -3,7 +3,7 @@
 import pytest
 from graphql import GraphQLError, parse
 
-from schema.request_errors import dotted, read
+from schema.http.request_errors import dotted, read
 
 VARIABLE = "Variable '$input' has invalid value"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from resolvers.settings import Settings, without_credentials
+from resolvers.platform.settings import Settings, without_credentials
 
 ENVIRONMENT = {
     "DATABASE_URL": "postgres://gosi:db-pass-7731@db.internal:5432/gosi",

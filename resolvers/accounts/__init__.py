@@ -1,0 +1,1 @@
+"""Member accounts: registration, sign-in, recovery."""

@@ -1,0 +1,1 @@
+"""What the portal tells members: message templates, notices sent, the inbox read."""

@@ -1,0 +1,1 @@
+"""Who may act: sessions, codes, second factors, passkeys, devices, the security and access logs."""

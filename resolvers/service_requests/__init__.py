@@ -1,0 +1,1 @@
+"""Service requests: the catalog, details, workflow, staff search, loaders."""

@@ -1,0 +1,1 @@
+"""The web server: app, view, middleware, downloads, GraphiQL, metrics and tracing endpoints."""
