@@ -256,6 +256,19 @@ async def test_the_verification_page_says_when_to_try_again(client, language):
     assert in_language(refused.text, language)
 
 
+VERIFY_LETTER = 'query { verifyDecisionLetter(code: "NOPE-NOPE-NOPE") { valid } }'
+
+
+@LANGUAGES
+async def test_letter_checks_refused_for_too_many_say_when_to_try_again(client, language):
+    for _ in range(30):
+        assert (await gql(client, VERIFY_LETTER))["data"]["verifyDecisionLetter"]["valid"] is False
+    [error] = (await post(client, VERIFY_LETTER, language=language)).json()["errors"]
+    assert error["extensions"]["code"] == "RATE_LIMITED"
+    assert 1 <= error["extensions"]["retryAfterSeconds"] <= 60
+    assert in_language(error["message"], language)
+
+
 # ------------------------------------------------------------------ sessions
 
 ME = "{ me { id } }"
