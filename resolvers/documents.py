@@ -14,7 +14,6 @@ import hashlib
 import re
 import unicodedata
 import uuid
-import zlib
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -22,6 +21,7 @@ from typing import Protocol
 import puremagic
 
 from models import Actor, Document, DocumentKind, ServiceRequest
+from resolvers import pdf_safety
 from resolvers.platform import audit
 from resolvers.platform.errors import DomainError, ErrorCode, ErrorCollector
 from resolvers.platform.pagination import grouped
@@ -34,11 +34,6 @@ MAX_FILES = 10
 FILE_NAME_MAX = 100
 ALLOWED_TYPES = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
 DOCUMENTS_PREFIX = "documents"
-# Names that make a PDF run code when opened; `#xx` escapes in names are decoded first.
-PDF_ACTIVE_NAMES = re.compile(rb"/(JavaScript|JS|Launch)(?![A-Za-z0-9])")
-PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
-PDF_STREAM = re.compile(rb"stream\r?\n(.*?)endstream", re.DOTALL)
-INFLATED_MAX = 50 * 1024 * 1024
 
 
 class IncomingFile(Protocol):
@@ -87,6 +82,8 @@ async def check_uploads(
             errors.add(field, ErrorCode.FILE_TOO_LARGE, max_mib=MAX_FILE_BYTES // (1024 * 1024))
             continue
         content_type = detect_type(content)
+        if content_type == "application/pdf" and not await pdf_safety.is_inert(content):
+            content_type = None
         if content_type is None:
             errors.add(field, ErrorCode.UNSUPPORTED_FILE_TYPE)
             continue
@@ -102,7 +99,7 @@ async def check_uploads(
 
 def detect_type(content: bytes) -> str | None:
     """application/pdf, image/jpeg or image/png from the bytes; None for anything else
-    (an empty file, an executable, HTML, SVG, a PDF that carries scripts...)."""
+    (an empty file, an executable, HTML, SVG...). A PDF is judged further by pdf_safety."""
     if not content:
         return None
     try:
@@ -111,32 +108,7 @@ def detect_type(content: bytes) -> str | None:
         return None
     if detected not in ALLOWED_TYPES:
         return None
-    if detected == "application/pdf" and pdf_has_active_content(content):
-        return None
     return detected
-
-
-def pdf_has_active_content(content: bytes) -> bool:
-    """JavaScript or launch actions, in the file or in its compressed streams."""
-    if _active(content):
-        return True
-    budget = INFLATED_MAX
-    for match in PDF_STREAM.finditer(content):
-        if budget <= 0:
-            return True  # a decompression bomb is no document either
-        try:
-            inflated = zlib.decompressobj().decompress(match.group(1), budget)
-        except zlib.error:
-            continue
-        budget -= len(inflated)
-        if _active(inflated):
-            return True
-    return False
-
-
-def _active(data: bytes) -> bool:
-    decoded = PDF_NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), data)
-    return PDF_ACTIVE_NAMES.search(decoded) is not None
 
 
 def sanitize_file_name(name: str | None, content_type: str) -> str:

@@ -42,6 +42,7 @@ from schema.descriptions import describe
 from schema.execution import Executor
 from schema.http import tracing
 from schema.http.metrics import observe_operation
+from schema.redaction import loggable, without_suggestions
 
 MAX_DEPTH = 10
 MAX_ALIASES = 15
@@ -146,9 +147,12 @@ class Schema(strawberry.Schema):
             if code is None:
                 code = request_error_code(error)
                 error.extensions = {**(error.extensions or {}), "code": code}
+            if self.config.disable_field_suggestions:  # production
+                error.message = without_suggestions(error.message)
             # A variable's message repeats its value, which may be a password: not logged.
             variable = VARIABLE_VALUE.match(error.message)
-            log.info("graphql_error", code=code, message=variable[0] if variable else error.message)
+            log.info("graphql_error", code=code,
+                     message=variable[0] if variable else loggable(error.message))
 
 
 def build_schema(*, production: bool, tracer_provider: Any = None) -> strawberry.Schema:

@@ -386,7 +386,8 @@ class AccountMutation:
         self, info: Info, input: RequestPasswordResetInput
     ) -> RequestPasswordResetPayload:
         delivery = await recovery.request_password_reset(
-            runtime=info.context.runtime, national_id=input.national_id, channel=input.channel
+            runtime=info.context.runtime, national_id=input.national_id, channel=input.channel,
+            client_ip=info.context.client_ip,
         )
         return RequestPasswordResetPayload(delivery=CodeDelivery.from_domain(delivery))
 

@@ -79,9 +79,12 @@ async def member_sign_ins(info: Info, member_id: object) -> list[SignInSession]:
 async def member_security_events(
     info: Info, member_id: object, first: int | None, after: str | None
 ) -> SecurityEventConnection:
-    page = await info.context.page(
-        security.member_events(member_id=member_id, first=first, after=after)  # type: ignore[arg-type]
-    )
+    viewer_session = await info.context.session()
+    page = await info.context.page(security.member_events(
+        member_id=member_id,  # type: ignore[arg-type]
+        viewer_id=viewer_session.member_id if viewer_session else None,
+        first=first, after=after,
+    ))
     return SecurityEventConnection.from_page(page, SecurityEvent.from_model)
 
 

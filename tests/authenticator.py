@@ -25,6 +25,8 @@ class SoftAuthenticator:
     credential_id: bytes = field(default_factory=lambda: os.urandom(32))
     sign_count: int = 0
     user_handle: bytes = b""
+    # False: a security key without a PIN, which reports presence only.
+    verifies_user: bool = True
 
     def _client_data(self, kind: str, challenge: str) -> bytes:
         return orjson.dumps({"type": kind, "challenge": challenge, "origin": self.origin,
@@ -54,7 +56,8 @@ class SoftAuthenticator:
         self.sign_count = self.sign_count + 1 if count is None else count
         client_data = self._client_data("webauthn.get", options["challenge"])
         auth_data = (hashlib.sha256(options.get("rpId", self.rp_id).encode()).digest()
-                     + bytes([UP | UV]) + struct.pack(">I", self.sign_count))
+                     + bytes([UP | UV if self.verifies_user else UP])
+                     + struct.pack(">I", self.sign_count))
         signature = self.key.sign(auth_data + hashlib.sha256(client_data).digest(),
                                   ec.ECDSA(hashes.SHA256()))
         return self._credential({

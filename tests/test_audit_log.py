@@ -103,3 +103,28 @@ async def test_a_password_sent_as_the_wrong_type_is_not_logged_with_the_refusal(
     lines = [JSON_LINES.format(record) for record in caplog.records]
     assert any('"graphql_error"' in line for line in lines)
     assert not any("quartz-meadow-secret-19" in line for line in lines)
+
+
+# Secrets written into the document itself, next to a mistake that fails validation.
+LITERAL_SECRETS = [
+    ('mutation { login(input: {nationalId: "1000000008", password: "amber-falcon-secret-31",'
+     " bogus: 1}) { errors { code } } }", "amber-falcon-secret-31"),
+    ('mutation { refreshSession(input: {refreshToken: "rt-9f8e7d6c5b4a-secret", extra: true})'
+     " { errors { code } } }", "rt-9f8e7d6c5b4a-secret"),
+    ('mutation { resetPassword(input: {nationalId: "1000000008", code: 482915,'
+     ' newPassword: "copper-willow-secret-58"}) { errors { code } } }', "482915"),
+    ('mutation { login(input: {nationalId: "1000000008", password: "unterminated-secret-66})'
+     " { errors { code } } }", "unterminated-secret-66"),
+]
+
+
+async def test_secrets_in_a_refused_documents_literals_are_not_logged(client, caplog):
+    for document, secret in LITERAL_SECRETS:
+        caplog.clear()
+        with caplog.at_level(logging.DEBUG):
+            response = await client.post("/graphql", json={"query": document})
+        assert response.json()["errors"], document
+        lines = [JSON_LINES.format(record) for record in caplog.records]
+        refusals = [json.loads(line) for line in lines if '"graphql_error"' in line]
+        assert refusals and all(line["code"] for line in refusals)
+        assert not any(secret in line for line in lines), secret

@@ -12,7 +12,7 @@ from tests.test_service_requests import member_with, review, submitted
 LETTER = """
 query($id: ID!) {
   node(id: $id) {
-    ... on ServiceRequest { referenceNumber decisionLetter { verificationCode issuedAt downloadUrl } }
+    ... on ServiceRequest { id referenceNumber decisionLetter { verificationCode issuedAt downloadUrl } }
   }
 }
 """
@@ -75,3 +75,21 @@ async def test_an_unknown_code_reveals_nothing_and_guessing_is_rate_limited(clie
                        "issuedAt": None, "holderName": None}
     answers = [await gql(client, VERIFY, {"code": "not a code"}) for _ in range(30)]
     assert answers[-1]["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
+
+
+ACCESS_LOG = "query { me { accessLog { edges { node { staffName purpose subject } } } } }"
+
+
+async def test_a_staff_download_of_a_letter_is_in_the_members_access_log(client, inbox, app):
+    person, request = await decided(client, inbox, app, language="EN", decision="APPROVED")
+    # The member's own download is no access by staff.
+    assert (await client.get(request["decisionLetter"]["downloadUrl"])).status_code == 200
+    staff = await signed_in_staff(client, app)
+    seen = await gql(client, LETTER, {"id": request["id"]}, token=staff.access_token)
+    download = await client.get(seen["data"]["node"]["decisionLetter"]["downloadUrl"])
+    assert download.status_code == 200 and download.content.startswith(b"%PDF-")
+    await app.state.runtime.access_log.flush()
+    log = await gql(client, ACCESS_LOG, token=person.access_token)
+    entries = [edge["node"] for edge in log["data"]["me"]["accessLog"]["edges"]]
+    assert {"staffName": "Staff Reviewer One", "purpose": "DOCUMENT_VIEW",
+            "subject": "DECISION_LETTER"} in entries

@@ -142,6 +142,44 @@ async def test_production_turns_off_graphiql_introspection_and_suggestions(produ
     assert "Did you mean" not in typo.json()["errors"][0]["message"]
 
 
+async def test_strict_transport_security_only_when_the_public_address_is_https(client, settings):
+    assert "strict-transport-security" not in (await client.get("/healthz")).headers
+    https = create_app(dataclasses.replace(settings, public_url="https://my.gosi.example"),
+                       manage_database=False)
+    async with https.router.lifespan_context(https):
+        transport = httpx.ASGITransport(app=https)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+            for answer in (await http.get("/healthz"), await http.post("/graphql", json={}),
+                           await http.get("/verify", params={"code": "x"})):
+                assert answer.headers["strict-transport-security"] == "max-age=31536000"
+
+
+async def test_the_verification_page_is_never_framed(client):
+    page = await client.get("/verify", params={"code": "ABCD-EFGH-JKMN"})
+    assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+    assert page.headers["x-frame-options"] == "DENY"
+
+
+# Each misspelling graphql-core would answer with "Did you mean ...?".
+MISSPELLED = [
+    "{ me { requests(statuss: SUBMITTED) { totalCount } } }",  # an argument
+    "query Q($s: RequestStatuss) { me { requests(status: $s) { totalCount } } }",  # a type
+    "{ me { requests(status: SUBMITED) { totalCount } } }",  # an enum value
+    'mutation { login(input: {nationalId: "1", passwrd: "x"}) { errors { code } } }',  # an input field
+    "{ mee { id } }",  # a field
+]
+
+
+async def test_production_suggests_no_name_in_any_message(production_client, client):
+    for document in MISSPELLED:
+        answered = (await production_client.post("/graphql", json={"query": document})).json()
+        messages = [error["message"] for error in answered["errors"]]
+        assert messages and not any("Did you mean" in message for message in messages), messages
+        # Development still helps.
+        helped = (await client.post("/graphql", json={"query": document})).json()
+        assert any("Did you mean" in error["message"] for error in helped["errors"]), document
+
+
 async def test_development_suggests_field_names(client):
     typo = await client.post("/graphql", json={"query": "{ mee { id } }"},
                              headers={"Accept-Language": "en"})

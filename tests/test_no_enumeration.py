@@ -3,13 +3,14 @@
 import asyncio
 import dataclasses
 import datetime as dt
+import re
 
 import pytest
 
 from models import CodePurpose, Member, NotificationChannel, OneTimeCode
 from resolvers.platform.settings import Settings
 from resolvers.platform.throttle import LOGIN_FAILURES_PER_IP, REGISTRATIONS_PER_IP
-from tests.support import LOGIN, gql, new_person, register, signed_up
+from tests.support import LOGIN, gql, new_person, register, signed_in_staff, signed_up
 
 
 @pytest.fixture
@@ -174,3 +175,79 @@ async def test_ten_concurrent_registrations_near_the_address_limit_get_what_is_l
         await throttle.hit(REGISTRATIONS_PER_IP, "register-ip:127.0.0.1")
     answers = await asyncio.gather(*(register(client, new_person()) for _ in range(10)))
     assert sorted(e["code"] for a in answers for e in a["errors"]) == ["RATE_LIMITED"] * 7
+
+
+MASKED_EMAIL = re.compile(r"[a-z]\*{5}@(?P<domain>[a-z0-9.-]+)")
+MASKED_MOBILE = re.compile(r"\+9665\*{6}\d{2}")
+
+
+async def reset(client, national_id, channel=None):
+    variables = {"input": {"nationalId": national_id, **({"channel": channel} if channel else {})}}
+    return (await gql(client, REQUEST_RESET, variables))["data"]["requestPasswordReset"]
+
+
+async def test_a_reset_shows_an_unknown_id_a_destination_shaped_like_a_real_one(client, inbox, app):
+    members = [await signed_up(client, inbox) for _ in range(2)]
+    # Addresses of different lengths at domains members really use.
+    await Member.filter(national_id=members[0].national_id).update(email="fatimah.alharbi@stc.com.sa")
+    await Member.filter(national_id=members[1].national_id).update(email="ali@mail.example.org")
+    real = [await reset(client, m.national_id, "EMAIL") for m in members]
+    strangers = [await reset(client, new_person().national_id, "EMAIL") for _ in range(6)]
+    for answer in real + strangers:
+        assert answer["errors"] == []
+        assert MASKED_EMAIL.fullmatch(answer["delivery"]["destination"]), answer
+    used = {"stc.com.sa", "mail.example.org"}
+    for answer in strangers:
+        assert MASKED_EMAIL.fullmatch(answer["delivery"]["destination"])["domain"] in used
+
+    # A staff account has no mobile: it answers as any ID does, and nothing is sent.
+    staff = await signed_in_staff(client, app)
+    by_sms = await reset(client, staff.national_id)
+    assert by_sms["errors"] == [] and MASKED_MOBILE.fullmatch(by_sms["delivery"]["destination"])
+
+
+async def test_a_known_id_over_its_own_code_limit_answers_like_an_unknown_one(client, inbox, app):
+    person = await signed_up(client, inbox)
+    member = await Member.get(national_id=person.national_id)
+    now = dt.datetime.now(dt.UTC)
+    for minutes in (10, 20, 30, 40):
+        await OneTimeCode.create(
+            member_id=member.id, purpose=CodePurpose.ACTIVATION, channel=NotificationChannel.SMS,
+            destination=member.mobile, code_hash="-", expires_at=now,
+            created_at=now - dt.timedelta(minutes=minutes),
+        )
+    known = await reset(client, person.national_id)
+    unknown = await reset(client, new_person().national_id)
+    assert known["errors"] == unknown["errors"] == []
+    assert MASKED_MOBILE.fullmatch(known["delivery"]["destination"])
+    await app.state.runtime.deferred.drain()
+    assert await OneTimeCode.filter(member_id=member.id, purpose=CodePurpose.PASSWORD_RESET).count() == 0
+
+
+async def test_one_address_asks_for_ten_resets_an_hour_whatever_the_ids(client):
+    answers = [await reset(client, new_person().national_id) for _ in range(11)]
+    assert [a["errors"] for a in answers[:10]] == [[]] * 10
+    assert answers[10]["errors"] == [{"field": None, "code": "RATE_LIMITED"}]
+
+
+async def test_resending_an_activation_code_answers_alike_for_any_id(client, inbox):
+    pending = new_person()
+    await register(client, pending)
+    await inbox.wait_for(pending.e164)
+    await OneTimeCode.filter(member__national_id=pending.national_id).update(
+        created_at=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=2))
+    active = await signed_up(client, inbox)
+    ids = {"pending": pending.national_id, "active": active.national_id,
+           "unknown": new_person().national_id}
+
+    resend = "mutation R($input: ResendActivationCodeInput!) { resendActivationCode(input: $input)" \
+             " { delivery { channel destination } errors { field code message } } }"
+    first = {name: (await gql(client, resend, {"input": {"nationalId": national_id}}))["data"][
+        "resendActivationCode"] for name, national_id in ids.items()}
+    for answer in first.values():
+        assert answer["errors"] == [] and answer["delivery"]["channel"] == "SMS"
+        assert MASKED_MOBILE.fullmatch(answer["delivery"]["destination"])
+    again = {name: (await gql(client, resend, {"input": {"nationalId": national_id}}))["data"][
+        "resendActivationCode"] for name, national_id in ids.items()}
+    assert again["pending"]["errors"] == again["active"]["errors"] == again["unknown"]["errors"]
+    assert [e["code"] for e in again["unknown"]["errors"]] == ["RATE_LIMITED"]

@@ -4,6 +4,7 @@ factor and to sign in without a password; challenges single use, bound, 5 minute
 import dataclasses
 import datetime as dt
 
+import orjson
 import pytest
 
 from resolvers.platform.settings import Settings
@@ -150,3 +151,26 @@ async def test_a_removed_passkey_no_longer_signs_in(client, inbox):
     begun = await begin_sign_in(client)
     refused = await sign_in(client, begun["challengeToken"], authenticator.get(begun["options"]))
     assert refused["errors"] == [{"field": "credential", "code": "INVALID_CREDENTIALS"}]
+
+
+async def test_a_passkey_without_user_verification_is_a_second_factor_but_no_sign_in(client, inbox):
+    person = await signed_up(client, inbox)
+    authenticator = SoftAuthenticator()
+    await register_passkey(client, person, authenticator)
+    # A security key without a PIN: someone touched it, nobody proved who.
+    pinless = dataclasses.replace(authenticator, verifies_user=False)
+
+    begun = await begin_sign_in(client, person.national_id)
+    assert orjson.loads(begun["options"])["userVerification"] == "required"
+    refused = await sign_in(client, begun["challengeToken"], pinless.get(begun["options"]))
+    assert refused["session"] is None
+    assert refused["errors"] == [{"field": "credential", "code": "INVALID_CREDENTIALS"}]
+
+    # After the password it is the second factor, and presence is enough there.
+    login = (await gql(client, LOGIN_2FA, {"input": {"nationalId": person.national_id,
+                                                     "password": person.password}}))["data"]["login"]
+    challenge = login["secondFactorChallenge"]
+    verified = await gql(client, VERIFY, {"input": {"challengeToken": challenge["token"], "proof": {
+        "passkey": pinless.get(challenge["passkeyOptions"])}}})
+    assert verified["data"]["verifySecondFactor"]["errors"] == []
+    assert verified["data"]["verifySecondFactor"]["session"]["accessToken"]

@@ -220,6 +220,24 @@ async def test_five_wrong_proofs_void_the_challenge_even_at_once(client, inbox, 
     assert locked["errors"][0]["code"] == "RATE_LIMITED"
 
 
+async def test_wrong_codes_to_turn_the_app_off_share_the_sign_in_limit(client, inbox, app):
+    person, secret, _ = await with_totp(client, inbox, app)
+    at_offset(app, seconds=30)
+    wrong = [code for code in (f"{n:06d}" for n in range(0, 1_000_000, 111_111))
+             if code not in {code_at(app, secret, step) for step in (-1, 0, 1)}][:5]
+    answers = [(await gql(client, DISABLE_TOTP, {"code": code}, token=person.access_token))[
+        "data"]["disableTotp"]["errors"][0]["code"] for code in wrong]
+    assert answers == ["INVALID_CODE"] * 5
+    # A stolen session guesses no further than a stranger at the sign-in page: the right code
+    # is refused too, the app stays on, and the password alone opens nothing either.
+    blocked = await gql(client, DISABLE_TOTP, {"code": code_at(app, secret)},
+                        token=person.access_token)
+    assert blocked["data"]["disableTotp"]["errors"][0]["code"] == "RATE_LIMITED"
+    settings = (await gql(client, SETTINGS, token=person.access_token))["data"]["me"]
+    assert settings["secondFactor"]["totpEnabled"] is True
+    assert (await password_step(client, person))["errors"][0]["code"] == "RATE_LIMITED"
+
+
 async def test_a_second_factor_does_not_tell_unknown_ids_apart(client, inbox, app):
     person, _, _ = await with_totp(client, inbox, app)
 

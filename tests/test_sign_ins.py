@@ -9,7 +9,8 @@ import pytest
 from models import Session
 from resolvers.platform.settings import Settings
 from resolvers.platform.throttle import LOGIN_FAILURES_PER_ID
-from tests.support import LOGIN, signed_up
+from tests.support import LOGIN, gql, signed_in_staff, signed_up
+from tests.test_service_requests import submitted
 
 
 @pytest.fixture
@@ -168,3 +169,27 @@ async def test_security_events_list_failures_sign_outs_and_changes_newest_first(
     kinds = [event["kind"] for event in events]
     assert kinds[-1] == "SIGNED_IN"  # activation, the oldest
     assert kinds.count("SIGN_IN_FAILED") == 5 and "LOCKED_OUT" in kinds and "SIGNED_OUT" in kinds
+
+
+STAFF_VIEW = """
+query V($id: ID!) {
+  node(id: $id) { ... on Member { sessions { id } securityEvents { edges { node { kind } } totalCount } } }
+  requests { edges { node { applicant {
+    sessions { id } securityEvents { edges { node { kind ipAddress device } } totalCount }
+  } } } }
+}
+"""
+
+
+async def test_staff_see_neither_the_sessions_nor_the_security_events_of_a_member(client, inbox, app):
+    person = await signed_up(client, inbox)
+    await submitted(client, person)
+    staff = await signed_in_staff(client, app)
+    me = (await gql(client, "query { me { id securityEvents { totalCount } } }",
+                    token=person.access_token))["data"]["me"]
+    assert me["securityEvents"]["totalCount"] >= 1
+
+    seen = (await gql(client, STAFF_VIEW, {"id": me["id"]}, token=staff.access_token))["data"]
+    nothing = {"sessions": [], "securityEvents": {"edges": [], "totalCount": 0}}
+    assert seen["node"] == nothing
+    assert [edge["node"]["applicant"] for edge in seen["requests"]["edges"]] == [nothing]

@@ -118,7 +118,7 @@ UNSUPPORTED = [
     ("empty.pdf", b""),
     ("script.pdf", PDF.replace(b"/Type /Catalog", b"/Type /Catalog /OpenAction << /S /JavaScript >>")),
     ("escaped.pdf", PDF.replace(b"/Type /Catalog", b"/Type /Catalog /AA << /O << /S /J#61vaScript >> >>")),
-    ("packed.pdf", PDF.replace(b"trailer", b"3 0 obj << /Filter /FlateDecode >>\nstream\n"
+    ("packed.pdf", PDF.replace(b"trailer", b"4 0 obj << /Filter /FlateDecode >>\nstream\n"
                               + JS_STREAM + b"\nendstream\nendobj\ntrailer")),
 ]
 

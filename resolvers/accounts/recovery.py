@@ -10,6 +10,7 @@ from models import (
     SecurityEventKind,
 )
 from resolvers import validation
+from resolvers.accounts import alike
 from resolvers.messages.templates import PASSWORD_RESET_CODE
 from resolvers.platform import audit
 from resolvers.platform.errors import DomainError, ErrorCode, ErrorCollector
@@ -17,6 +18,7 @@ from resolvers.platform.runtime import Runtime
 from resolvers.platform.throttle import (
     RESET_REQUESTS_PER_ID,
     RESET_REQUESTS_PER_ID_HOURLY,
+    RESET_REQUESTS_PER_IP,
 )
 from resolvers.security import codes, sessions
 from resolvers.security import events as security
@@ -25,16 +27,18 @@ from resolvers.security.devices import Client
 
 
 async def request_password_reset(
-    *, runtime: Runtime, national_id: str, channel: NotificationChannel | None
+    *, runtime: Runtime, national_id: str, channel: NotificationChannel | None, client_ip: str
 ) -> CodeDelivery:
-    """Answers alike whether or not the account exists: a code goes only to a real one."""
+    """Answers alike whether or not the account exists, with the same work: the answer is
+    made for every ID, and a real account's code is written and handed to the outbox after
+    it (runtime.deferred). One address asks for a few resets an hour, as sign-ins are limited."""
     parsed = validation.parse_national_id(national_id)
     if parsed is None:
         raise DomainError.single("national_id", ErrorCode.INVALID_NATIONAL_ID)
     key = f"reset-id:{parsed}"
     # Each hit is the limiter's atomic check-and-count: concurrent asks get one through.
-    if not await runtime.throttle.hit(
-        RESET_REQUESTS_PER_ID, key
+    if not await runtime.throttle.hit(RESET_REQUESTS_PER_IP, f"reset-ip:{client_ip}") or (
+        not await runtime.throttle.hit(RESET_REQUESTS_PER_ID, key)
     ) or not await runtime.throttle.hit(RESET_REQUESTS_PER_ID_HOURLY, key):
         raise await runtime.throttle.refused(
             (RESET_REQUESTS_PER_ID, key), (RESET_REQUESTS_PER_ID_HOURLY, key)
@@ -42,56 +46,45 @@ async def request_password_reset(
 
     member = await Member.get_or_none(national_id=parsed, status=AccountStatus.ACTIVE)
     wanted = channel or NotificationChannel.SMS
+    answer = await alike.placeholder(runtime, parsed, wanted)
     if member is None:
         audit.record("password_reset_requested", known=False)
-        return _placeholder_delivery(runtime, parsed, wanted)
-    chosen = wanted if wanted is NotificationChannel.SMS or member.email else (
-        NotificationChannel.SMS
-    )
-    destination = member.email if chosen is NotificationChannel.EMAIL else member.mobile
-    if chosen is not wanted:
-        # No email on the account: the code goes to the mobile, but the answer looks like
-        # the one for an unknown ID, so asking by email does not tell who has no email.
-        await _send_reset_code(runtime, member, chosen, destination or "")
-        return _placeholder_delivery(runtime, parsed, wanted)
-    return await _send_reset_code(runtime, member, chosen, destination or "")
+        return answer
+    reachable = {NotificationChannel.SMS: member.mobile, NotificationChannel.EMAIL: member.email}
+    # No email (or, for staff, no mobile): the code goes to the other one, but the answer is
+    # the placeholder, so asking by one channel does not tell who lacks it.
+    chosen = wanted if reachable[wanted] else next(
+        (other for other, destination in reachable.items() if destination), None)
+    if chosen is None:
+        audit.record("password_reset_requested", known=True, member_id=member.id, reachable=False)
+        return answer
+    destination = reachable[chosen] or ""
+    runtime.deferred.spawn(_send_reset_code(runtime, member, chosen, destination),
+                           name="password-reset-code")
+    return alike.delivery_to(runtime, chosen, destination) if chosen is wanted else answer
 
 
 async def _send_reset_code(
     runtime: Runtime, member: Member, chosen: NotificationChannel, destination: str
-) -> CodeDelivery:
-    delivery = await codes.issue(
-        runtime=runtime,
-        member=member,
-        purpose=CodePurpose.PASSWORD_RESET,
-        channel=chosen,
-        destination=destination,
-        template=PASSWORD_RESET_CODE,
-        language=member.preferred_language,
-    )
+) -> None:
+    try:
+        await codes.issue(
+            runtime=runtime,
+            member=member,
+            purpose=CodePurpose.PASSWORD_RESET,
+            channel=chosen,
+            destination=destination,
+            template=PASSWORD_RESET_CODE,
+            language=member.preferred_language,
+        )
+    except DomainError:
+        # The member's own code limits (a minute apart, five an hour): the answer was given
+        # alike already; the owner asks again later.
+        audit.record("code_not_sent", member_id=member.id, purpose=CodePurpose.PASSWORD_RESET,
+                     reason="rate_limited")
+        return
     audit.record("code_sent", member_id=member.id, purpose=CodePurpose.PASSWORD_RESET,
                  channel=chosen)
-    return delivery
-
-
-def _placeholder_delivery(
-    runtime: Runtime, national_id: str, channel: NotificationChannel
-) -> CodeDelivery:
-    """Stable per ID, so asking twice does not tell a real account from a missing one."""
-    seed = runtime.keyring.digest(f"placeholder:{national_id}")
-    now = runtime.now()
-    if channel is NotificationChannel.SMS:
-        shown = f"+9665{int(seed[:8], 16) % 10**8:08d}"
-    else:
-        letters = "abcdefghijklmnopqrstuvwxyz"
-        domains = ("gmail.com", "hotmail.com", "outlook.com", "yahoo.com")
-        shown = f"{letters[int(seed[:2], 16) % 26]}{seed[2:9]}@{domains[int(seed[9], 16) % 4]}"
-    return CodeDelivery(
-        channel=channel,
-        destination=codes.mask_destination(channel, shown),
-        expires_at=now + codes.CODE_LIFETIME,
-        resend_available_at=now + codes.RESEND_INTERVAL,
-    )
 
 
 async def reset_password(

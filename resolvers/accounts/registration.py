@@ -17,6 +17,7 @@ from models import (
     NotificationChannel,
 )
 from resolvers import validation
+from resolvers.accounts import alike
 from resolvers.messages.templates import ACTIVATION_CODE
 from resolvers.platform import audit
 from resolvers.platform.errors import DomainError, ErrorCode, ErrorCollector
@@ -24,6 +25,8 @@ from resolvers.platform.runtime import Runtime
 from resolvers.platform.throttle import (
     REGISTERED_ANSWERS_PER_IP,
     REGISTRATIONS_PER_IP,
+    RESENDS_PER_ID,
+    RESENDS_PER_ID_HOURLY,
 )
 from resolvers.security import codes
 from resolvers.security import events as security
@@ -167,15 +170,28 @@ async def send_activation_code(
 async def resend_activation_code(
     *, runtime: Runtime, national_id: str, channel: NotificationChannel | None
 ) -> CodeDelivery:
+    """A pending account gets a new code; any other ID gets the same answer, a delivery to
+    nobody held to the same limits, so resending does not tell who registered."""
     parsed = validation.parse_national_id(national_id)
     if parsed is None:
         raise DomainError.single("national_id", ErrorCode.INVALID_NATIONAL_ID)
     member = await Member.get_or_none(national_id=parsed)
     if member is None or member.status is not AccountStatus.PENDING_ACTIVATION:
-        raise DomainError.single("national_id", ErrorCode.NOT_FOUND)
-    return await send_activation_code(
-        runtime=runtime, member=member, channel=channel or member.preferred_channel
-    )
+        key = f"resend-id:{parsed}"
+        if not await runtime.throttle.hit(RESENDS_PER_ID, key):
+            wait = await runtime.throttle.retry_after(RESENDS_PER_ID, key)
+            raise DomainError.rate_limited(wait, "resend_too_soon", seconds=wait)
+        if not await runtime.throttle.hit(RESENDS_PER_ID_HOURLY, key):
+            raise DomainError.rate_limited(
+                await runtime.throttle.retry_after(RESENDS_PER_ID_HOURLY, key), "codes_per_hour"
+            )
+        return await alike.placeholder(runtime, parsed, channel or NotificationChannel.SMS)
+    wanted = channel or member.preferred_channel
+    if wanted is NotificationChannel.EMAIL and not member.email:
+        # The code goes to the mobile; the answer is the one any ID gets by email.
+        await send_activation_code(runtime=runtime, member=member, channel=NotificationChannel.SMS)
+        return await alike.placeholder(runtime, parsed, wanted)
+    return await send_activation_code(runtime=runtime, member=member, channel=wanted)
 
 
 async def activate(

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from resolvers.platform.deferred import Deferred
 from resolvers.platform.delivery import Outbox, senders_for, utcnow
 from resolvers.platform.encryption import FileCipher
 from resolvers.platform.keys import Keyring
@@ -31,6 +32,7 @@ class Runtime:
     live: Hub = field(default_factory=Hub)
     clock: Callable[[], dt.datetime] = field(default=utcnow)
     access_log: AccessLog = field(default_factory=AccessLog)
+    deferred: Deferred = field(default_factory=Deferred)
 
     def __post_init__(self) -> None:
         # One clock for the rules and the access log: a clock moved in a test moves both.

@@ -109,6 +109,20 @@ class Settings:
     webauthn_rp_id: str = "localhost"
     # Empty: http://localhost:8000 and the CORS origins.
     webauthn_allowed_origins: tuple[str, ...] = ()
+    # The address people reach the server at; empty: http://HOST:PORT. An https address
+    # turns on Strict-Transport-Security.
+    public_url: str = ""
+    # The proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (uvicorn's
+    # --forwarded-allow-ips); empty: none, the peer's own address is the client's.
+    forwarded_allow_ips: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.public_url:
+            object.__setattr__(self, "public_url", f"http://{self.host}:{self.port}")
+
+    @property
+    def https(self) -> bool:
+        return self.public_url.lower().startswith("https://")
 
     def __repr__(self) -> str:
         """Without the secrets: a repr ends up in logs and tracebacks."""
@@ -193,6 +207,8 @@ class Settings:
             live_sockets_per_process=integer("LIVE_SOCKETS_PER_PROCESS", 10_000),
             webauthn_rp_id=text("WEBAUTHN_RP_ID") or "localhost",
             webauthn_allowed_origins=listed("WEBAUTHN_ORIGINS"),
+            public_url=text("PUBLIC_URL") or "",
+            forwarded_allow_ips=listed("FORWARDED_ALLOW_IPS"),
         )
         settings.check()
         return settings
@@ -207,6 +223,8 @@ class Settings:
             raise ConfigurationError(
                 f"DOCUMENT_STORE_URL must be file://... or s3://..., got {self.document_store_url!r}"
             )
+        if not self.public_url.lower().startswith(("http://", "https://")):
+            raise ConfigurationError(f"PUBLIC_URL must be http://... or https://..., got {self.public_url!r}")
         if not self.production:
             return
         if any(len(key) < 32 for key in self.secret_key_previous):

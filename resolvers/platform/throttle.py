@@ -30,6 +30,13 @@ REGISTRATIONS_PER_IP = parse("30 per hour")
 REGISTERED_ANSWERS_PER_IP = parse("5 per hour")
 RESET_REQUESTS_PER_ID = parse("1 per minute")
 RESET_REQUESTS_PER_ID_HOURLY = parse("5 per hour")
+# Each reset for a real ID sends an SMS, which costs money and bothers its owner: one address
+# asks for as many as a family might need, not for a list of IDs.
+RESET_REQUESTS_PER_IP = parse("10 per hour")
+# An unknown or active ID asking for an activation code is held to a pending account's own
+# code limits (codes.RESEND_INTERVAL, codes.CODES_PER_HOUR), so the answers match.
+RESENDS_PER_ID = parse("1 per minute")
+RESENDS_PER_ID_HOURLY = parse("5 per hour")
 
 # While Redis is away each process counts alone: half the limit each keeps two processes
 # within it, and an attacker who takes Redis down gains nothing on a single one.
@@ -94,9 +101,9 @@ class Throttle:
         return allowed
 
     async def retry_after(self, rule: RateLimitItem, key: str) -> int:
-        """Whole seconds until `rule` allows `key` again (at least 1)."""
+        """Whole seconds until `rule` lets `key` through again; 0 when it does now."""
         stats = await self._run(lambda limiter, item: limiter.get_window_stats(item, key), rule)
-        return max(1, math.ceil(stats.reset_time - time.time()))
+        return 0 if stats.remaining else max(0, math.ceil(stats.reset_time - time.time()))
 
     async def refused(self, *limits: tuple[RateLimitItem, str]) -> DomainError:
         """RATE_LIMITED with the wait until every exhausted one of `limits` allows again."""

@@ -32,11 +32,12 @@ class CodeDelivery:
 
 
 def mask_destination(channel: NotificationChannel, destination: str) -> str:
-    """+966512345678 -> +9665******78; ahmed@example.com -> a****@example.com"""
+    """+966512345678 -> +9665******78; ahmed@example.com -> a*****@example.com (always five
+    stars: the length of the name is not shown)."""
     if channel is NotificationChannel.SMS:
         return destination[:5] + "*" * max(len(destination) - 7, 0) + destination[-2:]
-    local, _, domain = destination.partition("@")
-    return local[:1] + "*" * max(len(local) - 1, 1) + "@" + domain
+    local, _, domain = destination.rpartition("@")
+    return local[:1] + "*****" + "@" + domain
 
 
 async def issue(

@@ -113,9 +113,12 @@ async def revoke_sign_in(
 
 
 async def member_events(
-    *, member_id: uuid.UUID, first: int | None, after: str | None
+    *, member_id: uuid.UUID, viewer_id: uuid.UUID | None, first: int | None, after: str | None
 ) -> Page[SecurityEvent]:
+    """The member's events when the member asks; for anyone else (staff too) none: where and
+    from what a member signs in is theirs alone, as their sessions are."""
+    owners = [member_id] if viewer_id == member_id else []
     return await paginate(
-        SecurityEvent.filter(member_id=member_id), time_field="at", first=first, after=after,
+        SecurityEvent.filter(member_id__in=owners), time_field="at", first=first, after=after,
         newest_first=True,
     )

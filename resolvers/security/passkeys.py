@@ -155,14 +155,18 @@ async def remove(
 # ------------------------------------------------------------------------------ assertions
 
 
-async def request_options(*, runtime: Runtime, member: Member | None) -> tuple[str, str]:
-    """(PublicKeyCredentialRequestOptions as JSON, its challenge in base64url)."""
+async def request_options(
+    *, runtime: Runtime, member: Member | None, verify_user: bool = False
+) -> tuple[str, str]:
+    """(PublicKeyCredentialRequestOptions as JSON, its challenge in base64url). `verify_user`
+    asks the authenticator for a PIN or biometric, which a passkey alone needs to sign in."""
     passkeys = await Passkey.filter(member_id=member.id) if member else []
     options = generate_authentication_options(
         rp_id=runtime.settings.webauthn_rp_id,
         timeout=TIMEOUT_MS,
         allow_credentials=_descriptors(passkeys),
-        user_verification=UserVerificationRequirement.PREFERRED,
+        user_verification=(UserVerificationRequirement.REQUIRED if verify_user
+                           else UserVerificationRequirement.PREFERRED),
     )
     return options_to_json(options), bytes_to_base64url(options.challenge)
 
@@ -177,11 +181,13 @@ def _client_challenge(credential: str) -> str | None:
 
 
 async def check_assertion(
-    *, runtime: Runtime, member: Member | None, credential: str, expected_challenge: str | None
+    *, runtime: Runtime, member: Member | None, credential: str, expected_challenge: str | None,
+    verify_user: bool = False,
 ) -> Member | None:
     """The member whose passkey signed `expected_challenge` (or, for step-up, a live sign-in
     challenge made for `member`); None when anything does not hold. The sign counter must
-    grow, and is stored in one conditional UPDATE."""
+    grow, and is stored in one conditional UPDATE. With `verify_user`, the authenticator must
+    say it verified the user (PIN or biometric), not only that someone touched it."""
     if expected_challenge is None:
         if member is None:
             return None
@@ -213,6 +219,7 @@ async def check_assertion(
             expected_origin=list(runtime.settings.webauthn_origins),
             credential_public_key=base64url_to_bytes(passkey.public_key),
             credential_current_sign_count=passkey.sign_count,
+            require_user_verification=verify_user,
         )
     except (WebAuthnException, ValueError, KeyError, TypeError) as error:
         audit.record("passkey_assertion_refused", member_id=passkey.member_id,
@@ -232,7 +239,8 @@ async def begin_sign_in(*, runtime: Runtime, national_id: str | None) -> tuple[s
     parsed = validation.parse_national_id(national_id) if national_id else None
     member = await Member.get_or_none(national_id=parsed, status=AccountStatus.ACTIVE) if (
         parsed) else None
-    options, challenge = await request_options(runtime=runtime, member=member)
+    # Without a password, the passkey is both factors: possession and the PIN or biometric.
+    options, challenge = await request_options(runtime=runtime, member=member, verify_user=True)
     token = await _new_challenge(runtime, ChallengePurpose.PASSKEY_SIGN_IN,
                                  member.id if member else None, base64url_to_bytes(challenge))
     return options, token
@@ -246,7 +254,7 @@ async def finish_sign_in(
     bound = await Member.get_or_none(id=challenge.member_id) if challenge.member_id else None
     member = await check_assertion(
         runtime=runtime, member=bound, credential=credential,
-        expected_challenge=challenge.webauthn_challenge,
+        expected_challenge=challenge.webauthn_challenge, verify_user=True,
     )
     if member is None or member.status is not AccountStatus.ACTIVE:
         raise DomainError.single("credential", ErrorCode.INVALID_CREDENTIALS)

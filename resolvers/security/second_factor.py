@@ -3,10 +3,12 @@ sign-in challenge that asks for one, and step-up (reauthenticate)."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hmac
 import io
 import secrets
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import pyotp
@@ -140,8 +142,9 @@ async def confirm_totp_setup(
     pending = await TotpCredential.filter(member_id=member.id, confirmed_at__isnull=True).first()
     if pending is None:
         raise DomainError.single(None, ErrorCode.NOT_FOUND, "totp_not_enabled")
-    if not await _spend_totp(runtime, pending, code):
-        raise DomainError.single("code", ErrorCode.INVALID_CODE)
+    async with attempt(runtime, member):
+        if not await _spend_totp(runtime, pending, code):
+            raise DomainError.wrong("code", ErrorCode.INVALID_CODE, await tries_left(runtime, member))
     async with in_transaction():
         await TotpCredential.filter(id=pending.id).update(confirmed_at=runtime.now())
         codes = await _new_recovery_codes(runtime, member)
@@ -158,8 +161,9 @@ async def disable_totp(
     credential = await confirmed_totp(member.id)
     if credential is None:
         raise DomainError.single(None, ErrorCode.NOT_FOUND, "totp_not_enabled")
-    if not await _spend_totp(runtime, credential, code):
-        raise DomainError.single("code", ErrorCode.INVALID_CODE)
+    async with attempt(runtime, member):
+        if not await _spend_totp(runtime, credential, code):
+            raise DomainError.wrong("code", ErrorCode.INVALID_CODE, await tries_left(runtime, member))
     async with in_transaction():
         await TotpCredential.filter(member_id=member.id).delete()
         if not await Passkey.exists(member_id=member.id):
@@ -230,6 +234,27 @@ async def _spend_recovery_code(
 # ------------------------------------------------------------------ proofs and the challenge
 
 
+@contextlib.asynccontextmanager
+async def attempt(runtime: Runtime, member: Member) -> AsyncIterator[None]:
+    """Every check of a password or second-factor code for a member counts against the same
+    limit as the sign-in's wrong passwords (LOGIN_FAILURES_PER_ID); a check that passes clears
+    it. So a stolen session guesses no faster than a stranger at the sign-in page."""
+    id_key = _id_key(member)
+    if not await runtime.throttle.hit(LOGIN_FAILURES_PER_ID, id_key):
+        raise await runtime.throttle.refused((LOGIN_FAILURES_PER_ID, id_key))
+    yield
+    await runtime.throttle.clear(LOGIN_FAILURES_PER_ID, id_key)
+
+
+def _id_key(member: Member) -> str:
+    return f"login-id:{member.national_id}"
+
+
+async def tries_left(runtime: Runtime, member: Member) -> int:
+    """Checks `attempt` still allows the member before RATE_LIMITED."""
+    return await runtime.throttle.remaining(LOGIN_FAILURES_PER_ID, _id_key(member))
+
+
 async def check_proof(
     runtime: Runtime, member: Member, proof: Proof, challenge: AuthChallenge | None,
     client: Client | None,
@@ -278,29 +303,25 @@ async def verify_challenge(
         raise DomainError.single("challenge_token", ErrorCode.CODE_EXPIRED,
                                  "second_factor_challenge_void")
     member = challenge.member
-    id_key = f"login-id:{member.national_id}"
-    if not await runtime.throttle.hit(LOGIN_FAILURES_PER_ID, id_key):
-        raise await runtime.throttle.refused((LOGIN_FAILURES_PER_ID, id_key))
-    # One conditional UPDATE per proof: concurrent guesses get five evaluations between them.
-    counted = await AuthChallenge.filter(
-        id=challenge.id, attempts__lt=MAX_PROOFS, consumed_at__isnull=True
-    ).update(attempts=F("attempts") + 1)
-    if not counted:
-        raise DomainError.single("challenge_token", ErrorCode.TOO_MANY_ATTEMPTS,
-                                 "second_factor_challenge_void")
-    if not await check_proof(runtime, member, proof, challenge, client):
-        await security.record(runtime, member.id, SecurityEventKind.SIGN_IN_FAILED, client)
-        audit.record("second_factor_failed", member_id=member.id)
-        left = min(MAX_PROOFS - challenge.attempts - 1,
-                   await runtime.throttle.remaining(LOGIN_FAILURES_PER_ID, id_key))
-        raise DomainError.wrong("proof", ErrorCode.INVALID_SECOND_FACTOR, left)
-    used = await AuthChallenge.filter(id=challenge.id, consumed_at__isnull=True).update(
-        consumed_at=now
-    )
-    if not used:
-        raise DomainError.single("challenge_token", ErrorCode.CODE_EXPIRED,
-                                 "second_factor_challenge_void")
-    await runtime.throttle.clear(LOGIN_FAILURES_PER_ID, id_key)
+    async with attempt(runtime, member):
+        # One conditional UPDATE per proof: concurrent guesses get five evaluations between them.
+        counted = await AuthChallenge.filter(
+            id=challenge.id, attempts__lt=MAX_PROOFS, consumed_at__isnull=True
+        ).update(attempts=F("attempts") + 1)
+        if not counted:
+            raise DomainError.single("challenge_token", ErrorCode.TOO_MANY_ATTEMPTS,
+                                     "second_factor_challenge_void")
+        if not await check_proof(runtime, member, proof, challenge, client):
+            await security.record(runtime, member.id, SecurityEventKind.SIGN_IN_FAILED, client)
+            audit.record("second_factor_failed", member_id=member.id)
+            left = min(MAX_PROOFS - challenge.attempts - 1, await tries_left(runtime, member))
+            raise DomainError.wrong("proof", ErrorCode.INVALID_SECOND_FACTOR, left)
+        used = await AuthChallenge.filter(id=challenge.id, consumed_at__isnull=True).update(
+            consumed_at=now
+        )
+        if not used:
+            raise DomainError.single("challenge_token", ErrorCode.CODE_EXPIRED,
+                                     "second_factor_challenge_void")
     issued = await security.sign_in(runtime=runtime, member=member, client=client)
     audit.record("login_succeeded", member_id=member.id, client_ip=client.ip_address,
                  second_factor=True)
@@ -322,24 +343,21 @@ async def reauthenticate(
     """Confirms it is still the member: the sign-in counts as fresh for 10 more minutes."""
     if (password is None) == (proof is None):
         raise DomainError.single("password", ErrorCode.INVALID, "one_proof")
-    id_key = f"login-id:{member.national_id}"
-    if not await runtime.throttle.hit(LOGIN_FAILURES_PER_ID, id_key):
-        raise await runtime.throttle.refused((LOGIN_FAILURES_PER_ID, id_key))
-    if password is not None:
-        ok = await runtime.passwords.verify(member.password_hash, password)
-        field = "password"
-    else:
-        assert proof is not None
-        # A passkey proof signs a challenge from beginPasskeySignIn with this member's ID.
-        ok = await check_proof(runtime, member, proof, None, client)
-        field = "proof"
-    if not ok:
-        await security.record(runtime, member.id, SecurityEventKind.SIGN_IN_FAILED, client)
-        if field == "password":
-            raise DomainError.single(field, ErrorCode.INVALID_CREDENTIALS)
-        left = await runtime.throttle.remaining(LOGIN_FAILURES_PER_ID, id_key)
-        raise DomainError.wrong(field, ErrorCode.INVALID_SECOND_FACTOR, left)
-    await runtime.throttle.clear(LOGIN_FAILURES_PER_ID, id_key)
+    async with attempt(runtime, member):
+        if password is not None:
+            ok = await runtime.passwords.verify(member.password_hash, password)
+            field = "password"
+        else:
+            assert proof is not None
+            # A passkey proof signs a challenge from beginPasskeySignIn with this member's ID.
+            ok = await check_proof(runtime, member, proof, None, client)
+            field = "proof"
+        if not ok:
+            await security.record(runtime, member.id, SecurityEventKind.SIGN_IN_FAILED, client)
+            if field == "password":
+                raise DomainError.single(field, ErrorCode.INVALID_CREDENTIALS)
+            raise DomainError.wrong(field, ErrorCode.INVALID_SECOND_FACTOR,
+                                    await tries_left(runtime, member))
     now = runtime.now()
     await Session.filter(family=session.family, revoked_at__isnull=True).update(
         authenticated_at=now

@@ -59,6 +59,7 @@ def create_app(
                 for task in (retention, scheduled):
                     task.cancel()
                 # The messages in hand are sent (or their lease runs out); nothing new is claimed.
+                await runtime.deferred.drain()  # codes not yet handed to the outbox
                 runtime.outbox.stop()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(worker, settings.shutdown_timeout_seconds)
@@ -111,7 +112,7 @@ def create_app(
         ],
         middleware=[
             # Outermost: CORS preflights and 413s get the headers too.
-            Middleware(SecurityHeaders),
+            Middleware(SecurityHeaders, https=settings.https),
             Middleware(ContentLanguage),
             Middleware(RequestContext),
             Middleware(RequestsInFlight),

@@ -27,16 +27,21 @@ PRIVATE_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "Content-Security-Policy": "default-src 'none'; sandbox",
 }
+# What a member reads in their access log for a decision letter (documents show their kind).
+LETTER_SUBJECT = "DECISION_LETTER"
 
 
-async def record_document_view(runtime: Runtime, grant: Grant, document: Document) -> None:
-    """A staff download of a member's document goes into that member's access log."""
+async def record_staff_download(
+    runtime: Runtime, grant: Grant, *, request_id: object, subject: str, thing: object
+) -> None:
+    """A staff download of a member's file (a document or a decision letter) goes into that
+    member's access log."""
     staff = await Member.get_or_none(id=grant.viewer_id)
-    request = await ServiceRequest.get_or_none(id=document.request_id)
+    request = await ServiceRequest.get_or_none(id=request_id)
     if staff is not None and request is not None:
         runtime.access_log.record(
             staff=staff, member_id=request.member_id, purpose=AccessPurpose.DOCUMENT_VIEW,
-            subject=document.kind.value, thing=document.id,
+            subject=subject, thing=str(thing),
         )
 
 
@@ -54,12 +59,16 @@ async def download(request: Request) -> Response:
         if document is None:
             return PlainTextResponse("Not found.", status_code=404, headers=PRIVATE_HEADERS)
         if grant.staff:
-            await record_document_view(runtime, grant, document)
+            await record_staff_download(runtime, grant, request_id=document.request_id,
+                                        subject=document.kind.value, thing=document.id)
         key, content_type, file_name = document.storage_key, document.content_type, document.file_name
     else:
         letter = await DecisionLetter.get_or_none(id=grant.key).select_related("request")
         if letter is None:
             return PlainTextResponse("Not found.", status_code=404, headers=PRIVATE_HEADERS)
+        if grant.staff:
+            await record_staff_download(runtime, grant, request_id=letter.request_id,
+                                        subject=LETTER_SUBJECT, thing=letter.id)
         key, content_type = letter.storage_key, "application/pdf"
         file_name = f"{letter.request.reference_number}.pdf"
 
@@ -132,5 +141,7 @@ async def verify_page(request: Request) -> Response:
             f"<h1>{html.escape(title)}</h1><p>{html.escape(verdict)}</p><table>{rows}</table>"
             "</body></html>")
     return HTMLResponse(page, headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff",
-                                       "Content-Security-Policy": "default-src 'none'"})
+                                       # Never inside another site's frame (clickjacking).
+                                       "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+                                       "X-Frame-Options": "DENY"})
 

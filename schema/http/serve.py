@@ -45,6 +45,10 @@ def serve(settings: Settings) -> None:
         log_config=None,
         http="httptools",
         loop="uvloop",
+        # X-Forwarded-For is believed only from the proxies the operator names: uvicorn's own
+        # default trusts any client on the loopback, which may be anyone on a shared host.
+        proxy_headers=bool(settings.forwarded_allow_ips),
+        forwarded_allow_ips=list(settings.forwarded_allow_ips),
         timeout_graceful_shutdown=int(settings.shutdown_timeout_seconds) or 1,
         # Subscriptions: messages as small as JSON bodies; a peer that stops answering the
         # WebSocket's own pings is dropped (the app pings over graphql-transport-ws too).

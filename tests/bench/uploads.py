@@ -18,6 +18,7 @@ from models import Document, RequestStatus, ServiceRequest
 from resolvers.platform.store import FolderStore
 from schema.base import to_global_id
 from schema.http.app import create_app
+from tests import pdfs
 from tests.bench import seed
 from tests.support import ATTACH, LOGIN
 
@@ -27,9 +28,11 @@ OPEN = [RequestStatus.SUBMITTED, RequestStatus.UNDER_REVIEW, RequestStatus.NEEDS
 
 
 def sample_pdf() -> bytes:
-    """5 MiB that read as a PDF: hex filler, so no stray PDF name can look like a script."""
-    head, tail = b"%PDF-1.7\n%", b"\n%%EOF\n"
-    return head + os.urandom((SIZE - len(head) - len(tail)) // 2).hex().encode() + tail
+    """A one-page PDF of about 5 MiB, which the upload scanner reads whole: a stream of hex
+    filler, so no stray PDF name can look like a script."""
+    filler = os.urandom((SIZE - 1024) // 2).hex().encode()
+    return pdfs.build({**pdfs.PAGES, 1: b"<< /Type /Catalog /Pages 2 0 R >>",
+                       5: pdfs.stream(b"", filler)})
 
 
 async def disk_rate(folder: Path, content: bytes, seconds: float) -> float:
