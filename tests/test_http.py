@@ -176,7 +176,8 @@ async def test_production_suggests_no_name_in_any_message(production_client, cli
         messages = [error["message"] for error in answered["errors"]]
         assert messages and not any("Did you mean" in message for message in messages), messages
         # Development still helps.
-        helped = (await client.post("/graphql", json={"query": document})).json()
+        helped = (await client.post("/graphql", json={"query": document},
+                                    headers={"Accept-Language": "en"})).json()
         assert any("Did you mean" in error["message"] for error in helped["errors"]), document
 
 

@@ -407,6 +407,18 @@ async def test_every_answer_says_its_language(client, language):
     assert (await client.get("/healthz")).headers["content-language"] == "ar"
 
 
+@LANGUAGES
+async def test_refusals_outside_graphql_are_in_the_callers_language(client, language):
+    headers = {"Accept-Language": language}
+    too_large = await client.post("/graphql", json={"query": "{ __typename }" + " " * 110_000},
+                                  headers=headers)
+    assert too_large.status_code == 413
+    [error] = too_large.json()["errors"]
+    assert error["extensions"] == {"code": "BAD_REQUEST"} and in_language(error["message"], language)
+    altered = await client.get("/files/altered", headers=headers)
+    assert altered.status_code == 404 and in_language(altered.text, language)
+
+
 # ------------------------------------------------------------------ small ones
 
 TOTP = "mutation { beginTotpSetup { otpauthUri } }"

@@ -280,6 +280,7 @@ MESSAGES: dict[str, dict[Language, str]] = {
         Language.EN: "There is no field {name} on {type}. Did you mean {suggestion}?",
         Language.AR: "لا يوجد حقل باسم {name} في {type}. هل تقصد {suggestion}؟",
     },
+    "did_you_mean": {Language.EN: "Did you mean {suggestion}?", Language.AR: "هل تقصد {suggestion}؟"},
     "syntax_error": {
         Language.EN: "The query cannot be read: {detail}",
         Language.AR: "تعذّرت قراءة الاستعلام: {detail}",
@@ -326,6 +327,18 @@ MESSAGES: dict[str, dict[Language, str]] = {
     "bad_request": {
         Language.EN: "The request is malformed: {detail}",
         Language.AR: "الطلب غير سليم: {detail}",
+    },
+    "link_expired": {
+        Language.EN: "This link has expired; open the file again from the app.",
+        Language.AR: "انتهت صلاحية هذا الرابط؛ افتح الملف مجددًا من التطبيق.",
+    },
+    "store_not_answering": {
+        Language.EN: "The document store is not answering; try again in a minute.",
+        Language.AR: "مخزن المستندات لا يستجيب؛ حاول مرة أخرى بعد دقيقة.",
+    },
+    "body_too_large": {
+        Language.EN: "The request body is too large.",
+        Language.AR: "محتوى الطلب أكبر من المسموح.",
     },
     "unexpected": {Language.EN: "Unexpected error.", Language.AR: "خطأ غير متوقع."},
     "too_many_ids": {

@@ -45,19 +45,26 @@ async def record_staff_download(
         )
 
 
+def refused(request: Request, key: str, status_code: int, **headers: str) -> Response:
+    """A download that cannot be served, said in the caller's language."""
+    language = negotiate_language(request.headers.get("accept-language"))
+    return PlainTextResponse(translate(key, language), status_code=status_code,
+                             headers={**PRIVATE_HEADERS, **headers})
+
+
 async def download(request: Request) -> Response:
     runtime: Runtime = request.app.state.runtime
     try:
         grant = runtime.links.verify(request.path_params["token"], now=runtime.now())
     except LinkExpired:
-        return PlainTextResponse("This link has expired.", status_code=403, headers=PRIVATE_HEADERS)
+        return refused(request, "link_expired", 403)
     except (LinkInvalid, ValueError):
-        return PlainTextResponse("Not found.", status_code=404, headers=PRIVATE_HEADERS)
+        return refused(request, "NOT_FOUND", 404)
 
     if grant.kind is LinkKind.DOCUMENT:
         document = await Document.get_or_none(id=grant.key)
         if document is None:
-            return PlainTextResponse("Not found.", status_code=404, headers=PRIVATE_HEADERS)
+            return refused(request, "NOT_FOUND", 404)
         if grant.staff:
             await record_staff_download(runtime, grant, request_id=document.request_id,
                                         subject=document.kind.value, thing=document.id)
@@ -65,7 +72,7 @@ async def download(request: Request) -> Response:
     else:
         letter = await DecisionLetter.get_or_none(id=grant.key).select_related("request")
         if letter is None:
-            return PlainTextResponse("Not found.", status_code=404, headers=PRIVATE_HEADERS)
+            return refused(request, "NOT_FOUND", 404)
         if grant.staff:
             await record_staff_download(runtime, grant, request_id=letter.request_id,
                                         subject=LETTER_SUBJECT, thing=letter.id)
@@ -79,13 +86,10 @@ async def download(request: Request) -> Response:
         first = await anext(chunks)
     except (StoredFileMissing, SealedFileError, StopAsyncIteration):
         audit.record("stored_file_unreadable", key=key)
-        return PlainTextResponse("Not found.", status_code=404, headers=PRIVATE_HEADERS)
+        return refused(request, "NOT_FOUND", 404)
     except StoreUnavailable:
         audit.record("document_store_unavailable", operation="get")
-        return PlainTextResponse(
-            "The document store is not answering; try again in a minute.", status_code=503,
-            headers={**PRIVATE_HEADERS, "Retry-After": "60"},
-        )
+        return refused(request, "store_not_answering", 503, **{"Retry-After": "60"})
     audit.record("file_downloaded", kind=grant.kind.value, id=grant.key, viewer_id=grant.viewer_id)
 
     async def body() -> AsyncIterator[bytes]:

@@ -74,6 +74,8 @@ REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 QUOTED_LITERAL = re.compile(r'cannot represent [^:]*: "(?P<literal>[^"]*)"')
 NAMED_TYPE = re.compile(r"OneOf Input Object '(?P<type>\w+)'")
+# Development answers keep graphql-core's suggestions (production has none, schema.redaction).
+SUGGESTION = re.compile(r"Did you mean (?P<names>[^?]*)\?")
 SELECTION = re.compile(
     r"^Cannot query field '(?P<name>\w+)' on type '(?P<type>\w+)'\.(?: Did you mean (?P<suggestion>.+)\?)?"
 )
@@ -231,8 +233,12 @@ def localized(
         extensions = dict(error.extensions or {})
         if reading.field:
             extensions["field"] = reading.field
+        message = translate(reading.key, language, **reading.params)
+        suggestion = SUGGESTION.search(error.message)
+        if suggestion and reading.key != "unknown_selection_suggested":
+            message += " " + translate("did_you_mean", language, suggestion=suggestion["names"])
         result.append(GraphQLError(
-            translate(reading.key, language, **reading.params),
+            message,
             nodes=error.nodes, source=error.source, positions=error.positions, path=error.path,
             original_error=error.original_error, extensions=extensions,
         ))
