@@ -1,6 +1,7 @@
 """Tortoise models. Tortoise discovers them through this package (`models`)."""
 
 from models.access_event import AccessEvent
+from models.certificate import ContributionCertificate
 from models.code import OneTimeCode
 from models.document import DecisionLetter, Document, InformationRequest
 from models.enums import (
@@ -26,6 +27,7 @@ from models.member import Member
 from models.notification import Notification
 from models.outbox import OutboundMessage
 from models.question import Question, QuestionMessage
+from models.record import Engagement
 from models.security import AuthChallenge, Passkey, RecoveryCode, SecurityEvent, TotpCredential
 from models.service_request import ReferenceCounter, RequestEvent, ServiceRequest
 from models.session import Session
@@ -50,6 +52,8 @@ __models__ = [
     Passkey,
     AuthChallenge,
     AccessEvent,
+    Engagement,
+    ContributionCertificate,
 ]
 
 __all__ = [
@@ -60,9 +64,11 @@ __all__ = [
     "AuthChallenge",
     "ChallengePurpose",
     "CodePurpose",
+    "ContributionCertificate",
     "DecisionLetter",
     "Document",
     "DocumentKind",
+    "Engagement",
     "InformationRequest",
     "Language",
     "Member",

@@ -28,6 +28,8 @@ class ServiceRequest(Model):
     assignee_id: uuid.UUID | None
     # Set when staff ask for information: past it, a NEEDS_INFORMATION request is overdue.
     respond_by = fields.DatetimeField(null=True)
+    # The eligibility check made at submission (resolvers.record), as staff see it.
+    eligibility_at_submission: fields.Field[dict | None] = fields.JSONField(null=True)
     submitted_at = fields.DatetimeField()
     updated_at = fields.DatetimeField()
 

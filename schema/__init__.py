@@ -30,6 +30,7 @@ from schema import (
     documents,
     inbox,
     labels,
+    letters,
     live,
     node,
     profile,
@@ -50,7 +51,9 @@ MAX_TOKENS = 2000
 
 log = structlog.stdlib.get_logger("gosi.graphql")
 
-DOMAINS = (accounts, node, profile, service_requests, questions, documents, inbox, security, labels)
+DOMAINS = (
+    accounts, node, profile, service_requests, questions, documents, letters, inbox, security, labels,
+)
 Query = merge_types("Query", tuple(t for domain in DOMAINS for t in domain.QUERIES))
 Mutation = merge_types("Mutation", tuple(t for domain in DOMAINS for t in domain.MUTATIONS))
 

@@ -18,6 +18,7 @@ from schema import member as member_types
 from schema.base import Language, NotificationChannel, UserError
 from schema.context import Info
 from schema.payloads import errors_field, mutation
+from schema.record import HijriDateInput, hijri_day
 
 if TYPE_CHECKING:
     from schema.member import Member
@@ -91,7 +92,12 @@ class RegisterInput:
         description="10 digits with a valid check digit; starts with 1 (citizen) or 2 (resident)."
     )
     full_name: str = strawberry.field(description="Full name, at least two words.")
-    date_of_birth: dt.date = strawberry.field(description="At least 15 years ago.")
+    date_of_birth: dt.date | None = strawberry.field(
+        default=None, description="Exactly one of dateOfBirth and dateOfBirthHijri; at least 15 years ago."
+    )
+    date_of_birth_hijri: HijriDateInput | None = strawberry.field(
+        default=None, description="As on a citizen's ID card (Umm al-Qura)."
+    )
     mobile: str = strawberry.field(description="Saudi mobile, 05XXXXXXXX or +9665XXXXXXXX.")
     email: str | None = strawberry.field(default=None, description="Email address.")
     password: str = strawberry.field(
@@ -134,6 +140,9 @@ class ProfileCorrectionInput:
     full_name: str | None = strawberry.field(default=None, description="Corrected full name.")
     date_of_birth: dt.date | None = strawberry.field(
         default=None, description="Corrected date of birth."
+    )
+    date_of_birth_hijri: HijriDateInput | None = strawberry.field(
+        default=None, description="Corrected date of birth, as on a citizen's ID card (Umm al-Qura)."
     )
     email: str | None = strawberry.field(default=None, description="Corrected email address.")
     address: AddressInput | None = strawberry.field(default=None, description="Postal address.")
@@ -296,6 +305,7 @@ class AccountMutation:
             national_id=input.national_id,
             full_name=input.full_name,
             date_of_birth=input.date_of_birth,
+            date_of_birth_hijri=hijri_day(input.date_of_birth_hijri),
             mobile=input.mobile,
             email=input.email,
             password=input.password,
@@ -329,6 +339,7 @@ class AccountMutation:
             corrections=registration.Corrections(
                 full_name=corrections.full_name,
                 date_of_birth=corrections.date_of_birth,
+                date_of_birth_hijri=hijri_day(corrections.date_of_birth_hijri),
                 email=corrections.email,
                 address=corrections.address.to_domain() if corrections.address else None,
             )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import uuid
+from decimal import Decimal
 from typing import TypeAlias
 
 import strawberry
@@ -15,6 +16,7 @@ from resolvers.platform.errors import DomainError
 from resolvers.platform.errors import ErrorCode as DomainErrorCode
 from resolvers.platform.i18n import translate
 from resolvers.platform.pagination import Page
+from resolvers.record.counting import round_money
 
 # The schema's enums are the domain's own classes: strawberry.enum registers each one in
 # place, and the aliases keep them types for the type checker.
@@ -43,6 +45,20 @@ strawberry.enum(Actor, description="Who did something: the member, staff or the 
 strawberry.enum(QuestionCategory, description="What a question is about.")
 strawberry.enum(QuestionStatus, description="Where a question stands.")
 strawberry.enum(DocumentKind, description="What a document is.")
+
+
+@strawberry.type(description="An amount of money.")
+class Money:
+    amount: Decimal = strawberry.field(description='Two decimal places, e.g. "12500.00".')
+    currency: str = strawberry.field(description="ISO 4217; SAR.")
+
+    @classmethod
+    def sar(cls, amount: Decimal) -> Money:
+        return cls(amount=round_money(amount), currency="SAR")
+
+    @classmethod
+    def maybe(cls, amount: Decimal | None) -> Money | None:
+        return None if amount is None else cls.sar(amount)
 
 
 @strawberry.type(description="A problem with the input that the user can fix.")

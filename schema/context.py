@@ -10,6 +10,7 @@ from typing import Any
 
 import structlog
 from graphql import GraphQLError
+from limits import RateLimitItem
 from starlette.requests import Request
 from starlette.responses import Response
 from strawberry.dataloader import DataLoader
@@ -129,10 +130,20 @@ class Context:
         try:
             return await fetch
         except DomainError as error:
-            raise GraphQLError(
-                self.user_errors(error)[0].message,
-                extensions={"code": "BAD_USER_INPUT", "argument": error.errors[0].field},
-            ) from None
+            raise self.bad_user_input(error) from None
+
+    def bad_user_input(self, error: DomainError) -> GraphQLError:
+        """A bad argument of a query field, in the caller's language."""
+        return GraphQLError(
+            self.user_errors(error)[0].message,
+            extensions={"code": "BAD_USER_INPUT", "argument": error.errors[0].field},
+        )
+
+    async def rate_limited(self, rule: RateLimitItem, key: str) -> GraphQLError:
+        """RATE_LIMITED, with the seconds until `rule` lets `key` through again."""
+        wait = await self.runtime.throttle.retry_after(rule, key)
+        return GraphQLError(translate("RATE_LIMITED", self.language),
+                            extensions={"code": "RATE_LIMITED", "retryAfterSeconds": max(1, wait)})
 
     def error(self, code: str, message_key: str) -> GraphQLError:
         return GraphQLError(translate(message_key, self.language), extensions={"code": code})

@@ -16,8 +16,8 @@ from models import DecisionLetter as DecisionLetterModel
 from models import Document as DocumentModel
 from models import InformationRequest as InformationRequestModel
 from models import Role
-from resolvers import letters
 from resolvers.documents import Upload as UploadedDocument
+from resolvers.letters import decision as letters
 from resolvers.platform.links import Grant, LinkKind
 from resolvers.service_requests import search
 from schema.base import Actor, DocumentKind, Node, RequestStatus, ServiceType, to_global_id
@@ -35,20 +35,16 @@ UPLOAD_SCALAR = strawberry.scalar(
 SCALARS: dict[object, ScalarDefinition] = {Upload: UPLOAD_SCALAR}
 
 
-def base_url(info: Info) -> str:
-    return str(info.context.request.base_url).rstrip("/")
-
-
-def verify_url(info: Info) -> str:
-    """Where the QR code of a letter points."""
-    return f"{base_url(info)}/verify"
+def verification_key(client_ip: str) -> str:
+    """One budget per address for checking letters and certificates alike."""
+    return f"verify-letter:{client_ip}"
 
 
 async def download_url(info: Info, kind: LinkKind, key: uuid.UUID) -> str:
     viewer = await info.context.require_member()
     grant = Grant(kind=kind, key=key, viewer_id=viewer.id, staff=viewer.role is Role.STAFF)
     token = info.context.runtime.links.sign(grant, now=info.context.runtime.now())
-    return f"{base_url(info)}/files/{token}"
+    return f"{info.context.runtime.settings.public_url}/files/{token}"
 
 
 @strawberry.type(
@@ -181,12 +177,9 @@ class DocumentQuery:
         code: Annotated[str, strawberry.argument(description="As printed on the letter, e.g. 7KQ2-M9XD-4TPA.")],
     ) -> LetterVerification:
         runtime = info.context.runtime
-        key = f"verify-letter:{info.context.client_ip}"
+        key = verification_key(info.context.client_ip)
         if not await runtime.throttle.hit(VERIFICATIONS_PER_IP, key):
-            error = info.context.error("RATE_LIMITED", "RATE_LIMITED")
-            error.extensions = {**(error.extensions or {}),
-                                "retryAfterSeconds": await runtime.throttle.retry_after(VERIFICATIONS_PER_IP, key)}
-            raise error
+            raise await info.context.rate_limited(VERIFICATIONS_PER_IP, key)
         found = await letters.verify(runtime, code)
         if found is None:
             return LetterVerification(valid=False)

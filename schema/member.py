@@ -27,7 +27,19 @@ from schema.base import (
 )
 from schema.context import Info
 from schema.inbox import NotificationConnection, member_notifications
+from schema.letters import ContributionCertificate, certificates_of
 from schema.questions import QuestionConnection, member_questions
+from schema.record import (
+    Eligibility,
+    HijriDate,
+    InsuranceRecord,
+    PensionEstimate,
+    UnemploymentBenefitEstimate,
+    eligibility,
+    insurance_record,
+    pension_estimate,
+    unemployment_benefit_estimate,
+)
 from schema.security import (
     SecondFactorSettings,
     SecurityEventConnection,
@@ -196,6 +208,66 @@ class Member(Node):
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> AccessEventConnection:
         return await member_access_log(info, member_id=self.pk, first=first, after=after)
+
+    @strawberry.field(description="The same day in the Umm al-Qura calendar.")
+    def date_of_birth_hijri(self, info: Info) -> HijriDate:
+        return HijriDate.of(self.date_of_birth, info.context.language)
+
+    @strawberry.field(
+        description="The member's insurance record: employers, periods, wages. Staff reading it is "
+        "logged as MEMBER_LOOKUP."
+    )
+    async def insurance_record(self, info: Info) -> InsuranceRecord:
+        return await insurance_record(info, self)
+
+    @strawberry.field(
+        description="Whether the member qualifies for a service on a date (today when absent), rule "
+        "by rule: the same check submitRequest makes."
+    )
+    async def eligibility(
+        self,
+        info: Info,
+        service: Annotated[ServiceType, strawberry.argument(description="The service to check.")],
+        on: Annotated[
+            dt.date | None, strawberry.argument(description="The day to check; today (Riyadh) when absent.")
+        ] = None,
+    ) -> Eligibility:
+        return await eligibility(info, self, service, on)
+
+    @strawberry.field(
+        description="What the pension would be on a date (the statutory retirement date when "
+        "absent); an estimate, not a decision."
+    )
+    async def pension_estimate(
+        self,
+        info: Info,
+        retirement_date: Annotated[
+            dt.date | None,
+            strawberry.argument(description="The day to retire; the statutory retirement date when absent."),
+        ] = None,
+        assume_continued_contributions: Annotated[
+            bool | None,
+            strawberry.argument(
+                description="The open engagements go on at their current wage until retirementDate; "
+                "false: the record stops today."
+            ),
+        ] = True,
+    ) -> PensionEstimate:
+        return await pension_estimate(info, self, retirement_date, assume_continued_contributions is not False)
+
+    @strawberry.field(description="What SANED would pay if work ended on lastWorkingDay (today when absent).")
+    async def unemployment_benefit_estimate(
+        self,
+        info: Info,
+        last_working_day: Annotated[
+            dt.date | None, strawberry.argument(description="The last day of work; today when absent.")
+        ] = None,
+    ) -> UnemploymentBenefitEstimate:
+        return await unemployment_benefit_estimate(info, self, last_working_day)
+
+    @strawberry.field(description="Contribution certificates issued to the member, newest first.")
+    async def certificates(self, info: Info) -> list[ContributionCertificate]:
+        return await certificates_of(info, self.pk)
 
 
 IBAN_GROUP = 4

@@ -10,7 +10,7 @@ import strawberry
 
 from models import AccessPurpose, Role
 from models import Member as MemberModel
-from schema import documents, questions
+from schema import documents, questions, record
 from schema import inbox as notifications
 from schema.base import Node, from_global_id
 from schema.context import Info
@@ -40,6 +40,7 @@ def loaders() -> dict[str, Loader]:
         "Question": questions.load_question,
         "Document": documents.load_document,
         "Notification": notifications.load_notification,
+        "ContributionPeriod": record.load_contribution_period,
     }
 
 

@@ -21,6 +21,7 @@ from tortoise import connections
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 from tortoise.context import TortoiseContext
 
+from resolvers.platform import signing
 from resolvers.platform.database import migrate_database
 from resolvers.platform.logs import configure_structlog
 from resolvers.platform.settings import Settings
@@ -31,6 +32,8 @@ from tests.support import Inbox, SmsGateway, SmtpHandler
 POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 POSTGRES_REQUIRED = os.environ.get("CI") == "true" or os.environ.get("REQUIRE_POSTGRES") == "1"
 TABLES = [
+    "contribution_certificate",
+    "engagement",
     "notification",
     "decision_letter",
     "information_request",
@@ -170,9 +173,16 @@ def object_store(tmp_path_factory) -> Iterator[ObjectStore]:
         yield started
 
 
+@pytest.fixture(scope="session")
+def signing_pair(tmp_path_factory) -> tuple[Path, Path]:
+    """The key and certificate that sign the session's letters and certificates."""
+    return signing.development_pair(tmp_path_factory.mktemp("signing"))
+
+
 @pytest.fixture
 def settings(
-    database_url: str, smtp_server: Controller, sms_gateway: SmsGateway, folder_store_url: str
+    database_url: str, smtp_server: Controller, sms_gateway: SmsGateway, folder_store_url: str,
+    signing_pair: tuple[Path, Path],
 ) -> Settings:
     return Settings(
         app_env="test",
@@ -181,6 +191,9 @@ def settings(
         smtp_port=smtp_server.port,
         sms_webhook_url=sms_gateway.url,
         document_store_url=folder_store_url,
+        public_url="https://my.gosi.test",
+        signing_key_file=str(signing_pair[0]),
+        signing_cert_file=str(signing_pair[1]),
     )
 
 

@@ -57,6 +57,8 @@ def server_environment(settings: Settings, *, redis_url: str | None = None) -> d
         "SMS_WEBHOOK_URL": settings.sms_webhook_url or "",
     }
     env.pop("REDIS_URL", None)
+    if settings.signing_key_file and settings.signing_cert_file:
+        env.update(SIGNING_KEY_FILE=settings.signing_key_file, SIGNING_CERT_FILE=settings.signing_cert_file)
     if redis_url:
         env["REDIS_URL"] = redis_url
     return env

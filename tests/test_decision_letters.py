@@ -3,9 +3,15 @@ anyone with the code and revealing no more than the letter shows."""
 
 from __future__ import annotations
 
+import io
 import re
 
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import async_validate_pdf_signature
+from pyhanko_certvalidator import ValidationContext
+
 from models import DecisionLetter
+from tests.pdf_text import actual_lines, glyph_text, presentation_forms
 from tests.support import attach_required, gql, signed_in_staff
 from tests.test_service_requests import member_with, review, submitted
 
@@ -26,15 +32,29 @@ query($code: String!) {
 CODE = re.compile(r"[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}")
 
 
-async def decided(client, inbox, app, *, language: str, decision: str):
-    person = await member_with(client, inbox, preferredLanguage=language)
+NAME = "سارة عبدالله الحربي"
+MIXED_NOTE = "Approved for twelve sessions; المراجع: تمت الموافقة على اثنتي عشرة جلسة in Riyadh."
+ARABIC_NOTE = ("يصرف المبلغ اعتبارًا من 1 محرم، بواقع 3000 ريالًا شهريًا. أرفق تقرير الطبيب "
+               "المعالج ثم MRI scan report from King Fahd Hospital.")
+
+
+async def signature_intact(app, pdf: bytes) -> bool:
+    signer = app.state.runtime.signer
+    (signature,) = PdfFileReader(io.BytesIO(pdf), strict=False).embedded_signatures
+    status = await async_validate_pdf_signature(signature, ValidationContext(trust_roots=[signer.signer.signing_cert]))
+    return status.intact and status.valid and status.coverage.name == "ENTIRE_FILE"
+
+
+async def decided(client, inbox, app, *, language: str, decision: str,
+                  note: str = "Twelve sessions in Riyadh.", **registration):
+    person = await member_with(client, inbox, preferredLanguage=language, **registration)
     staff = await signed_in_staff(client, app)
     request = await submitted(client, person)
     await attach_required(client, person, request, "PHYSIOTHERAPY")
     await review(client, staff, request["id"], "UNDER_REVIEW")
     before = await gql(client, LETTER, {"id": request["id"]}, token=person.access_token)
     assert before["data"]["node"]["decisionLetter"] is None
-    payload = await review(client, staff, request["id"], decision, "Twelve sessions in Riyadh.")
+    payload = await review(client, staff, request["id"], decision, note)
     assert payload["errors"] == []
     result = await gql(client, LETTER, {"id": request["id"]}, token=person.access_token)
     return person, result["data"]["node"]
@@ -48,6 +68,7 @@ async def test_an_approval_issues_an_arabic_letter_anyone_can_verify(client, inb
     assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF-") and b"Amiri" in pdf.content
     assert pdf.headers["content-disposition"].startswith("attachment;")
+    assert await signature_intact(app, pdf.content)
 
     # Typed from the paper: case and separators do not matter. No sign-in needed.
     typed = letter["verificationCode"].lower().replace("-", " ")
@@ -93,3 +114,38 @@ async def test_a_staff_download_of_a_letter_is_in_the_members_access_log(client,
     entries = [edge["node"] for edge in log["data"]["me"]["accessLog"]["edges"]]
     assert {"staffName": "Staff Reviewer One", "purpose": "DOCUMENT_VIEW",
             "subject": "DECISION_LETTER"} in entries
+
+
+async def test_an_english_letter_gives_back_an_arabic_name_and_note_as_written(
+    client, inbox, app, settings
+):
+    person, request = await decided(client, inbox, app, language="EN", decision="APPROVED",
+                                    note=MIXED_NOTE, fullName=NAME)
+    letter = request["decisionLetter"]
+    assert letter["downloadUrl"].startswith(f"{settings.public_url}/files/")
+    pdf = (await client.get(letter["downloadUrl"])).content
+    lines = actual_lines(pdf)
+    assert f"To: {NAME}" in lines and f"Dear {NAME}," in lines and MIXED_NOTE in lines
+    assert (f"To check this letter, open {settings.public_url}/verify and enter the code "
+            f"{letter['verificationCode']}.") in lines
+    assert presentation_forms(glyph_text(pdf)) == []
+    assert await signature_intact(app, pdf)
+
+
+async def test_an_arabic_letter_keeps_the_vowel_marks_of_a_mixed_note(client, inbox, app):
+    _, request = await decided(client, inbox, app, language="AR", decision="REJECTED",
+                               note=ARABIC_NOTE, fullName=NAME)
+    pdf = (await client.get(request["decisionLetter"]["downloadUrl"])).content
+    lines = actual_lines(pdf)
+    note_starts = next(index for index, line in enumerate(lines) if line.startswith("يصرف"))
+    assert " ".join(lines[note_starts:note_starts + 2]) == ARABIC_NOTE
+    assert f"المكرم: {NAME}" in lines and "القرار: مرفوض" in lines
+    glyphs = glyph_text(pdf)
+    assert presentation_forms(glyphs) == [] and glyphs.count("\u064b") >= 3
+
+
+async def test_a_changed_byte_breaks_the_letters_signature(client, inbox, app):
+    _, request = await decided(client, inbox, app, language="EN", decision="APPROVED")
+    pdf = bytearray((await client.get(request["decisionLetter"]["downloadUrl"])).content)
+    pdf[len(pdf) // 3] ^= 0x01
+    assert not await signature_intact(app, bytes(pdf))

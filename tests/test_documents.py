@@ -106,7 +106,8 @@ async def test_documents_sent_with_a_submission_are_stored_sealed_and_download_d
     assert response.headers["content-disposition"].startswith("attachment;")
     assert response.headers["x-content-type-options"] == "nosniff"
     assert response.headers["cache-control"] == "private, no-store"
-    assert id_copy["downloadUrl"].startswith("http://testserver/files/")
+    # Under PUBLIC_URL, never the address of the request that asked for it.
+    assert id_copy["downloadUrl"].startswith("https://my.gosi.test/files/")
 
     altered = id_copy["downloadUrl"][:-1] + ("A" if id_copy["downloadUrl"][-1] != "A" else "B")
     assert (await client.get(altered)).status_code in (403, 404)

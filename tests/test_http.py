@@ -142,16 +142,15 @@ async def test_production_turns_off_graphiql_introspection_and_suggestions(produ
     assert "Did you mean" not in typo.json()["errors"][0]["message"]
 
 
-async def test_strict_transport_security_only_when_the_public_address_is_https(client, settings):
-    assert "strict-transport-security" not in (await client.get("/healthz")).headers
-    https = create_app(dataclasses.replace(settings, public_url="https://my.gosi.example"),
-                       manage_database=False)
-    async with https.router.lifespan_context(https):
-        transport = httpx.ASGITransport(app=https)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
-            for answer in (await http.get("/healthz"), await http.post("/graphql", json={}),
-                           await http.get("/verify", params={"code": "x"})):
-                assert answer.headers["strict-transport-security"] == "max-age=31536000"
+async def test_strict_transport_security_only_when_the_public_address_is_https(app, settings):
+    for public_url, expected in (("http://127.0.0.1:8000", None), ("https://my.gosi.example", "max-age=31536000")):
+        served = create_app(dataclasses.replace(settings, public_url=public_url), manage_database=False)
+        async with served.router.lifespan_context(served):
+            transport = httpx.ASGITransport(app=served)
+            async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+                for answer in (await http.get("/healthz"), await http.post("/graphql", json={}),
+                               await http.get("/verify", params={"code": "x"})):
+                    assert answer.headers.get("strict-transport-security") == expected
 
 
 async def test_the_verification_page_is_never_framed(client):

@@ -21,6 +21,7 @@ import pytest
 
 from models import Question, RequestStatus, ServiceRequest
 from resolvers.platform.settings import Settings
+from tests.record_support import record_for
 from tests.servers import fresh_redis_or_skip, logged_tracebacks, running_servers, server_environment
 from tests.support import Inbox, Person, signed_up
 
@@ -218,6 +219,9 @@ async def test_many_clients_get_no_server_error_and_every_acknowledged_write_is_
     engine, load_servers, inbox, tmp_path
 ):
     members = await members_on(load_servers[0], inbox, MEMBERS)
+    for member in members:  # each qualifies for every service with rules
+        for details in DETAILS:
+            await record_for(member.national_id, details)
     tally = Tally()
     # httpx keeps idle connections 5 s, exactly uvicorn's keep-alive: a request sent on one
     # as the server closes it fails with ReadError. Clients must give up idle connections

@@ -6,6 +6,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from models import Member
+from tests.record_support import record_for
 from tests.support import Person, gql, signed_in_staff, signed_up
 
 SUBMIT = """
@@ -64,6 +65,7 @@ DETAILS: list[dict[str, Any]] = [
 
 
 async def submit(client, person: Person, details: dict[str, Any]) -> dict[str, Any]:
+    await record_for(person.national_id, details)
     result = await gql(client, SUBMIT, {"input": {"details": details}}, token=person.access_token)
     payload = result["data"]["submitRequest"]
     assert payload["errors"] == [], payload

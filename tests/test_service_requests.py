@@ -4,6 +4,7 @@ import re
 from typing import Any
 
 from resolvers.platform.references import next_reference
+from tests.record_support import record_for
 from tests.support import (
     ACTIVATE,
     Person,
@@ -114,6 +115,7 @@ async def submit(
     client, person: Person, details: dict[str, Any], *, key: str | None = None,
     language: str = "en",
 ) -> dict[str, Any]:
+    await record_for(person.national_id, details)
     data: dict[str, Any] = {"details": details}
     if key is not None:
         data["idempotencyKey"] = key

@@ -28,6 +28,7 @@ from resolvers.platform.throttle import (
     RESENDS_PER_ID,
     RESENDS_PER_ID_HOURLY,
 )
+from resolvers.record.hijri import HijriDay, date_of_birth_given
 from resolvers.security import codes
 from resolvers.security import events as security
 from resolvers.security.codes import CodeDelivery
@@ -48,8 +49,20 @@ class Address:
 class Corrections:
     full_name: str | None = None
     date_of_birth: dt.date | None = None
+    date_of_birth_hijri: HijriDay | None = None
     email: str | None = None
     address: Address | None = None
+
+
+def _date_of_birth(
+    errors: ErrorCollector, prefix: str, gregorian: dt.date | None, hijri: HijriDay | None,
+    today: dt.date, *, required: bool,
+) -> dt.date | None:
+    born = date_of_birth_given(errors, prefix=prefix, gregorian=gregorian, hijri=hijri, required=required)
+    if born is not None:
+        field = f"{prefix}date_of_birth_hijri" if hijri is not None else f"{prefix}date_of_birth"
+        validation.date_of_birth(errors, field, born, today)
+    return born
 
 
 def clean_address(errors: ErrorCollector, field: str, address: Address) -> dict:
@@ -77,18 +90,21 @@ async def register(
     runtime: Runtime,
     national_id: str,
     full_name: str,
-    date_of_birth: dt.date,
+    date_of_birth: dt.date | None,
     mobile: str,
     email: str | None,
     password: str,
     channel: NotificationChannel,
     preferred_language: Language | None,
     client_ip: str,
+    date_of_birth_hijri: HijriDay | None = None,
 ) -> tuple[Member, CodeDelivery]:
+    """A new account waiting for activation; the date of birth in one calendar or the other."""
     errors = ErrorCollector()
     national_id = validation.national_id(errors, "national_id", national_id)
     full_name = validation.full_name(errors, "full_name", full_name)
-    validation.date_of_birth(errors, "date_of_birth", date_of_birth, runtime.today())
+    date_of_birth = _date_of_birth(errors, "", date_of_birth, date_of_birth_hijri, runtime.today(),
+                                   required=True)
     mobile = validation.mobile(errors, "mobile", mobile)
     if email is not None and email.strip():
         email = validation.email(errors, "email", email)
@@ -233,10 +249,10 @@ def _corrected_fields(errors: ErrorCollector, corrections: Corrections, today: d
         changes["full_name"] = validation.full_name(
             errors, "corrections.full_name", corrections.full_name
         )
-    if corrections.date_of_birth is not None:
-        changes["date_of_birth"] = validation.date_of_birth(
-            errors, "corrections.date_of_birth", corrections.date_of_birth, today
-        )
+    born = _date_of_birth(errors, "corrections.", corrections.date_of_birth,
+                          corrections.date_of_birth_hijri, today, required=False)
+    if born is not None:
+        changes["date_of_birth"] = born
     if corrections.email is not None:
         changes["email"] = (
             validation.email(errors, "corrections.email", corrections.email)

@@ -88,6 +88,18 @@ MESSAGES: dict[str, dict[Language, str]] = {
         Language.EN: "The request cannot move from {current} to {target}.",
         Language.AR: "لا يمكن نقل الطلب من {current} إلى {target}.",
     },
+    "NOT_ELIGIBLE": {
+        Language.EN: "You do not qualify on this date: {unmet_en}",
+        Language.AR: "لا تستوفي الشروط في هذا التاريخ: {unmet_ar}",
+    },
+    "hijri_date_invalid": {
+        Language.EN: "This day does not exist in the Umm al-Qura calendar, or is outside 1343 to 1500 AH.",
+        Language.AR: "هذا اليوم غير موجود في تقويم أم القرى، أو خارج المدة من 1343 إلى 1500 هـ.",
+    },
+    "one_date_of_birth": {
+        Language.EN: "Give the date of birth in one calendar: Gregorian or Hijri.",
+        Language.AR: "أدخل تاريخ الميلاد بتقويم واحد: الميلادي أو الهجري.",
+    },
     "DUPLICATE_REQUEST": {
         Language.EN: "You already have an open request for this service.",
         Language.AR: "لديك طلب مفتوح لهذه الخدمة بالفعل.",

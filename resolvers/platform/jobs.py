@@ -9,9 +9,10 @@ import datetime as dt
 import structlog
 from tortoise.transactions import in_transaction
 
-from models import DecisionLetter, Document, InformationRequest, RequestStatus
+from models import ContributionCertificate, DecisionLetter, Document, InformationRequest, RequestStatus
 from resolvers.documents import DOCUMENTS_PREFIX
-from resolvers.letters import LETTERS_PREFIX
+from resolvers.letters.certificate import CERTIFICATES_PREFIX
+from resolvers.letters.decision import LETTERS_PREFIX
 from resolvers.messages.notices import notify_member
 from resolvers.messages.templates import INFORMATION_REMINDER
 from resolvers.platform.runtime import Runtime
@@ -54,7 +55,11 @@ async def sweep_orphaned_files(runtime: Runtime) -> int:
     """Deletes stored files whose database row never committed (a process died between)."""
     before = runtime.now() - ORPHAN_AGE
     removed = 0
-    for prefix, model in ((DOCUMENTS_PREFIX, Document), (LETTERS_PREFIX, DecisionLetter)):
+    stored: tuple[tuple[str, type[Document | DecisionLetter | ContributionCertificate]], ...] = (
+        (DOCUMENTS_PREFIX, Document), (LETTERS_PREFIX, DecisionLetter),
+        (CERTIFICATES_PREFIX, ContributionCertificate),
+    )
+    for prefix, model in stored:
         keys = await runtime.store.keys_older_than(prefix, before)
         if not keys:
             continue

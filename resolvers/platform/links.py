@@ -19,6 +19,7 @@ LINK_LIFETIME = dt.timedelta(minutes=5)
 class LinkKind(StrEnum):
     DOCUMENT = "d"
     LETTER = "l"
+    CERTIFICATE = "c"
 
 
 @dataclass(frozen=True)

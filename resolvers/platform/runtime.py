@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from resolvers.platform.deferred import Deferred
 from resolvers.platform.delivery import Outbox, senders_for, utcnow
@@ -14,9 +15,13 @@ from resolvers.platform.links import LinkSigner
 from resolvers.platform.live.hub import Hub
 from resolvers.platform.passwords import Passwords
 from resolvers.platform.settings import Settings
+from resolvers.platform.signing import Signer, signer_for
 from resolvers.platform.store import DocumentStore, store_for
 from resolvers.platform.throttle import Throttle
 from resolvers.security.access_log import AccessLog
+
+# Where development keeps what it makes for itself (the SQLite file, the signing pair).
+DATA_FOLDER = Path("data")
 
 
 @dataclass
@@ -29,6 +34,7 @@ class Runtime:
     store: DocumentStore
     cipher: FileCipher
     links: LinkSigner
+    signer: Signer
     live: Hub = field(default_factory=Hub)
     clock: Callable[[], dt.datetime] = field(default=utcnow)
     access_log: AccessLog = field(default_factory=AccessLog)
@@ -66,6 +72,8 @@ class Runtime:
             store=store_for(settings),
             cipher=FileCipher(keyring.file_wrapping_keys),
             links=LinkSigner(keyring.link_keys),
+            signer=signer_for(key_file=settings.signing_key_file, cert_file=settings.signing_cert_file,
+                              production=settings.production, data_folder=DATA_FOLDER),
             live=Hub.from_settings(settings),
         )
         # One clock for the rules and the outbox: a clock moved in a test moves both.

@@ -109,16 +109,21 @@ class Settings:
     webauthn_rp_id: str = "localhost"
     # Empty: http://localhost:8000 and the CORS origins.
     webauthn_allowed_origins: tuple[str, ...] = ()
-    # The address people reach the server at; empty: http://HOST:PORT. An https address
-    # turns on Strict-Transport-Security.
+    # Where people reach the server; empty: http://HOST:PORT. Every printed and downloadable
+    # link is under it, never under the address of the request that caused it. An https
+    # address turns on Strict-Transport-Security.
     public_url: str = ""
     # The proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (uvicorn's
     # --forwarded-allow-ips); empty: none, the peer's own address is the client's.
     forwarded_allow_ips: tuple[str, ...] = ()
+    # PEM key and certificate (chain) that sign letters and certificates; development
+    # without them: a self-signed pair made under data/ at first start.
+    signing_key_file: str | None = None
+    signing_cert_file: str | None = None
 
     def __post_init__(self) -> None:
-        if not self.public_url:
-            object.__setattr__(self, "public_url", f"http://{self.host}:{self.port}")
+        public = (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+        object.__setattr__(self, "public_url", public)
 
     @property
     def https(self) -> bool:
@@ -209,6 +214,8 @@ class Settings:
             webauthn_allowed_origins=listed("WEBAUTHN_ORIGINS"),
             public_url=text("PUBLIC_URL") or "",
             forwarded_allow_ips=listed("FORWARDED_ALLOW_IPS"),
+            signing_key_file=text("SIGNING_KEY_FILE"),
+            signing_cert_file=text("SIGNING_CERT_FILE"),
         )
         settings.check()
         return settings
@@ -236,6 +243,15 @@ class Settings:
                 "APP_ENV=production needs SMTP_HOST and SMS_WEBHOOK_URL: "
                 "codes are never written to the log in production"
             )
+        if not (self.signing_key_file and self.signing_cert_file):
+            raise ConfigurationError(
+                "APP_ENV=production needs SIGNING_KEY_FILE and SIGNING_CERT_FILE: the PEM key and "
+                "certificate that sign letters and certificates"
+            )
+        for name, path in (("SIGNING_KEY_FILE", self.signing_key_file),
+                           ("SIGNING_CERT_FILE", self.signing_cert_file)):
+            if not Path(path).is_file():
+                raise ConfigurationError(f"{name} points to {path}, which is not a readable file")
 
     def tortoise_config(self) -> dict:
         url = self.database_url

@@ -18,7 +18,8 @@ from resolvers.platform.errors import ErrorCode, ErrorCollector
 @dataclass(frozen=True)
 class RetirementPension:
     retirement_date: dt.date
-    last_employer: str
+    # Left out, the insurance record's employer on the date (resolvers.record.submission).
+    last_employer: str | None = None
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ class WorkInjury:
 @dataclass(frozen=True)
 class UnemploymentBenefit:
     last_working_day: dt.date
-    last_employer: str
+    last_employer: str | None = None
 
 
 Details = (

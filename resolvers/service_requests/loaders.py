@@ -47,6 +47,15 @@ async def requests_by_id(request_ids: Sequence[uuid.UUID]) -> list[ServiceReques
 
 
 
+async def open_requests(keys: Sequence[tuple[uuid.UUID, str]]) -> list[ServiceRequest | None]:
+    """Each (member, service type)'s open request, if any, in one query for all of them."""
+    rows = await ServiceRequest.filter(
+        member_id__in=list({member_id for member_id, _ in keys}), open_type__isnull=False
+    )
+    found = {(row.member_id, row.open_type): row for row in rows}
+    return [found.get(key) for key in keys]
+
+
 async def open_information_requests(
     request_ids: Sequence[uuid.UUID],
 ) -> list[InformationRequest | None]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import uuid
 from collections.abc import Sequence
@@ -20,8 +21,9 @@ from models import (
     RequestStatus,
     ServiceRequest,
 )
-from resolvers import documents, letters, validation
+from resolvers import documents, validation
 from resolvers.documents import Upload
+from resolvers.letters import decision as letters
 from resolvers.messages.notices import notify_member
 from resolvers.messages.templates import REQUEST_STATUS_CHANGED
 from resolvers.platform import audit
@@ -30,6 +32,7 @@ from resolvers.platform.i18n import label
 from resolvers.platform.live import hub
 from resolvers.platform.references import next_reference
 from resolvers.platform.runtime import Runtime
+from resolvers.record import submission
 from resolvers.service_requests.actions import (
     OPEN_STATUSES,
     RequestAction,
@@ -37,7 +40,15 @@ from resolvers.service_requests.actions import (
     member_may,
     review_move_allowed,
 )
-from resolvers.service_requests.details import SERVICE_TYPE_OF, Details, _clean, _to_json
+from resolvers.service_requests.details import (
+    KINDS,
+    SERVICE_TYPE_OF,
+    Details,
+    RetirementPension,
+    UnemploymentBenefit,
+    _clean,
+    _to_json,
+)
 from resolvers.service_requests.loaders import HistoryStep
 from resolvers.service_requests.search import saudi_midnight
 
@@ -82,6 +93,7 @@ async def submit_request(
     request and all its files are stored, or none of them."""
     errors = ErrorCollector()
     service_type = SERVICE_TYPE_OF[type(details)]
+    details = await _with_last_employer(details, member)
     cleaned = _clean(errors, details, today=runtime.today(), born=member.date_of_birth)
     key = validation.bounded_text(
         errors, "idempotency_key", idempotency_key, max_length=IDEMPOTENCY_KEY_MAX, required=False
@@ -92,6 +104,10 @@ async def submit_request(
     if key and (earlier := await _by_idempotency_key(member.id, key)):
         return earlier
     now = runtime.now()
+    checked = await submission.check_at_submission(
+        member=member, service=service_type, details=cleaned,
+        details_path=f"details.{KINDS[service_type][1]}",
+    )
     try:
         async with documents.stored(runtime, files) as kept, in_transaction():
             reference = await next_reference(REFERENCE_PREFIX, runtime.today().year)
@@ -101,6 +117,7 @@ async def submit_request(
                 type=service_type,
                 status=RequestStatus.SUBMITTED,
                 details=_to_json(cleaned),
+                eligibility_at_submission=checked,
                 open_type=service_type.value,
                 idempotency_key=key,
                 submitted_at=now,
@@ -129,6 +146,14 @@ async def submit_request(
     return request
 
 
+async def _with_last_employer(details: Details, member: Member) -> Details:
+    """`lastEmployer` left out: the employer the insurance record knows on the request's date."""
+    if not isinstance(details, RetirementPension | UnemploymentBenefit) or details.last_employer:
+        return details
+    day = details.retirement_date if isinstance(details, RetirementPension) else details.last_working_day
+    return dataclasses.replace(details, last_employer=await submission.last_employer(member=member, day=day))
+
+
 async def _by_idempotency_key(member_id: uuid.UUID, key: str) -> ServiceRequest | None:
     return await ServiceRequest.get_or_none(member_id=member_id, idempotency_key=key)
 
@@ -142,7 +167,6 @@ async def review_request(
     note: str | None,
     requested_documents: Sequence[DocumentKind] | None = None,
     respond_by: dt.date | None = None,
-    verify_url: str = "",
 ) -> ServiceRequest:
     """Staff move a request along the workflow; the applicant is told of every move.
     NEEDS_INFORMATION records what is asked for; a decision issues its letter."""
@@ -181,7 +205,6 @@ async def review_request(
         # Rendered off the event loop and stored before the transaction that records it.
         letter = await letters.prepare(
             runtime, request=request, decision=status, note=note, issued_at=now,
-            verify_url=verify_url,
         )
     async with letters.kept(runtime, letter), in_transaction():
         await _move(

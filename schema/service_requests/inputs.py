@@ -68,7 +68,11 @@ class RetirementPensionInput:
     retirement_date: dt.date = strawberry.field(
         description="The day you retired; not in the future."
     )
-    last_employer: str = strawberry.field(description="Your last employer, up to 200 characters.")
+    last_employer: str | None = strawberry.field(
+        default=None,
+        description="Your last employer, up to 200 characters; left out, the employer your "
+        "insurance record shows on that day.",
+    )
 
     def to_domain(self) -> service_requests_details.Details:
         return service_requests_details.RetirementPension(
@@ -141,7 +145,11 @@ class UnemploymentBenefitInput:
     last_working_day: dt.date = strawberry.field(
         description="Your last day at work; not in the future."
     )
-    last_employer: str = strawberry.field(description="Your last employer, up to 200 characters.")
+    last_employer: str | None = strawberry.field(
+        default=None,
+        description="Your last employer, up to 200 characters; left out, the employer your "
+        "insurance record shows on that day.",
+    )
 
     def to_domain(self) -> service_requests_details.Details:
         return service_requests_details.UnemploymentBenefit(

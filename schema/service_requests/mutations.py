@@ -13,10 +13,7 @@ from schema.base import (
     key_of,
 )
 from schema.context import Info
-from schema.documents import (
-    to_uploads,
-    verify_url,
-)
+from schema.documents import to_uploads
 from schema.payloads import errors_field, mutation
 from schema.service_requests.inputs import (
     AssignRequestInput,
@@ -87,7 +84,6 @@ class ServiceRequestMutation:
             note=input.note,
             requested_documents=input.requested_documents,
             respond_by=input.respond_by,
-            verify_url=verify_url(info),
         )
         return ServiceRequestPayload(request=ServiceRequest.from_model(request, staff))
 

@@ -15,13 +15,15 @@ from models import AccessPurpose, Language, Role
 from models import Member as MemberModel
 from models import RequestEvent as RequestEventModel
 from models import ServiceRequest as ServiceRequestModel
-from resolvers import documents, letters
+from resolvers import documents
 from resolvers.accounts import sign_in
+from resolvers.letters import decision as letters
 from resolvers.platform.pagination import Page
 from resolvers.service_requests import actions, catalog, loaders, search, workflow
 from resolvers.service_requests import details as service_requests_details
 from resolvers.service_requests.actions import RequestAction
 from schema import member as member_types
+from schema import record as record_schema
 from schema.base import (
     Actor,
     DocumentKind,
@@ -37,6 +39,7 @@ from schema.documents import (
     Document,
     InformationRequest,
 )
+from schema.record import Eligibility
 from schema.service_requests.inputs import RequestFilter
 
 if TYPE_CHECKING:
@@ -72,6 +75,24 @@ class Service:
     def of(service_type: ServiceType, language: Language) -> Service:
         """Twelve texts in all: built once, shared by every request."""
         return Service.from_domain(catalog.service(service_type, language))
+
+    @strawberry.field(description="For the signed-in member: whether they qualify today; null when signed out.")
+    async def eligibility(self, info: Info) -> Eligibility | None:
+        viewer = await info.context.viewer()
+        if viewer is None:
+            return None
+        return await record_schema.eligibility(info, member_types.Member.from_model(viewer), self.type, None)
+
+    @strawberry.field(
+        description="For the signed-in member: their open request of this type, which a new one "
+        "would duplicate."
+    )
+    async def open_request(self, info: Info) -> ServiceRequest | None:
+        viewer = await info.context.viewer()
+        if viewer is None:
+            return None
+        row = await info.context.loader(loaders.open_requests).load((viewer.id, self.type.value))
+        return ServiceRequest.from_model(row) if row else None
 
     @classmethod
     def from_domain(cls, service: catalog.Service) -> Service:
@@ -301,6 +322,17 @@ class ServiceRequest(Node):
             return None
         row = await info.context.loader(sign_in.members_by_id).load(self.assignee_id)
         return member_types.Member.from_model(row) if row else None
+
+    @strawberry.field(
+        description="The check submitRequest made, on the request's own date (retirementDate, "
+        "lastWorkingDay...); null for services without rules."
+    )
+    def eligibility_at_submission(self, info: Info) -> Eligibility | None:
+        stored = self.model.eligibility_at_submission
+        if stored is None:
+            return None
+        self._opened(info)
+        return Eligibility.stored(stored, info.context.language)
 
     def _opened(self, info: Info) -> None:
         """Staff reading the applicant or what they stated: one line in the member's log."""

@@ -10,9 +10,12 @@ shares the process, the event loop, the middleware and the session check with Gr
 from __future__ import annotations
 
 import argparse
+import tempfile
+from pathlib import Path
 
 import uvicorn
 
+from resolvers.platform import signing
 from resolvers.platform.settings import Settings
 from server import configure_logging, create_app
 from tests.bench import baseline, staff_desk
@@ -29,8 +32,13 @@ def settings_for(
 ) -> Settings:
     """Production settings on loopback; nothing in the benchmark sends mail or SMS."""
     tuned = {} if hashing_concurrency is None else {"hashing_concurrency": hashing_concurrency}
+    # The letters the benchmark's reviews issue are signed like production's, with a pair kept
+    # for the benchmark in the temporary folder.
+    key_file, cert_file = signing.development_pair(Path(tempfile.gettempdir()) / "gosi-bench-signing")
     settings = Settings(
         app_env=app_env,
+        signing_key_file=str(key_file),
+        signing_cert_file=str(cert_file),
         host="127.0.0.1",
         port=port,
         database_url=database_url,

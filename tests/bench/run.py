@@ -23,6 +23,8 @@ process:
    p50/p99 of an event from one server process to 1,000 sockets open on another, and the
    memory those sockets cost.
 7. a staff page of 20 with applicants, with the access log off and on, as a ratio.
+8. a decision letter rendered and signed against rendered alone, as a ratio
+   (tests.bench.letters).
 
 Every load is bounded in time; the server, wrk and the databases are cleaned up at the end.
 """
@@ -55,7 +57,7 @@ from resolvers.platform.pagination import encode_cursor
 from resolvers.platform.runtime import Runtime
 from resolvers.platform.settings import Settings
 from schema.http.app import create_app
-from tests.bench import baseline, live, seed, staff_desk, statements, uploads
+from tests.bench import baseline, letters, live, seed, staff_desk, statements, uploads
 from tests.bench.databases import (
     Databases,
     orm,
@@ -752,6 +754,10 @@ async def main_async(args: argparse.Namespace) -> int:
             async with orm(settings):
                 await uploads.upload_throughput(report, settings, databases.workdir, args.seconds)
 
+        if 8 in args.parts:
+            say("letters: render, and render and sign")
+            await asyncio.to_thread(letters.letter_signing, report, args.seconds)
+
         if args.postgres and 4 in args.parts:
             small = ScaleRun("1k", requests=1_000, members=200)
             large = ScaleRun("1M", requests=args.scale_requests,
@@ -809,8 +815,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         default="production")
     parser.add_argument("--keep", action="store_true",
                         help="keep the databases and the server logs")
-    parser.add_argument("--parts", default="1,2,3,4,5,6,7",
-                        help="which parts to run (1-7; 4 needs --postgres; 5 uploads, 6 live events, 7 access log)")
+    parser.add_argument("--parts", default="1,2,3,4,5,6,7,8",
+                        help="which parts to run (1-8; 4 needs --postgres; 5 uploads, 6 live events, "
+                             "7 access log, 8 letters)")
     parser.add_argument("--quiet-wait", type=float, default=20,
                         help="before each measurement, wait up to this many seconds for "
                              "unrelated processes to go quiet (20)")

@@ -1,0 +1,1 @@
+"""The insurance record: counting contributions, the rules as data, eligibility and estimates."""
