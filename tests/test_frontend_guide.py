@@ -4,29 +4,17 @@ schema, then `tsc --strict` over the guide's TypeScript (badge, countdown, butto
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
 
-import pytest
-
 from tests.conftest import ROOT
+from tests.support import require_tool
 
 GUIDE_DIR = ROOT / "tests" / "frontend"
 GUIDE_BLOCK = re.compile(
     r"<!-- frontend-guide:begin -->\s*```ts\n(?P<code>.*?)```\s*<!-- frontend-guide:end -->", re.DOTALL
 )
-
-
-def require_tool(name: str) -> str:
-    path = shutil.which(name)
-    if path is None:
-        reason = f"`{name}` not on PATH: the frontend guide check needs Node.js and npm"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{reason} (CI=true: failing instead of skipping)")
-        pytest.skip(reason)
-    return path
 
 
 def run(command: list[str]) -> None:
@@ -36,7 +24,7 @@ def run(command: list[str]) -> None:
 
 
 def test_the_guide_compiles_against_the_exported_schema() -> None:
-    npm = require_tool("npm")
+    npm = require_tool("npm", "the frontend guide check")
     wanted = json.loads((GUIDE_DIR / "package.json").read_text())["devDependencies"]
     if not all((GUIDE_DIR / "node_modules" / name / "package.json").exists() for name in wanted):
         run([npm, "ci", "--silent", "--no-audit", "--no-fund"])
