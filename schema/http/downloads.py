@@ -14,7 +14,7 @@ from models import AccessPurpose, ContributionCertificate, DecisionLetter, Docum
 from resolvers.letters import certificate, decision, official
 from resolvers.platform import audit
 from resolvers.platform.encryption import SealedFileError
-from resolvers.platform.i18n import negotiate_language, translate
+from resolvers.platform.i18n import label, negotiate_language, translate
 from resolvers.platform.links import Grant, LinkExpired, LinkInvalid, LinkKind
 from resolvers.platform.runtime import Runtime
 from resolvers.platform.store import StoredFileMissing, StoreUnavailable
@@ -177,7 +177,7 @@ async def verify_page(request: Request) -> Response:
     found = None if national_id else await decision.verify(runtime, code)
     if found is not None:
         values = (found.reference_number, catalog.service(found.type, language).name,
-                  decision.DECISION_NAMES[found.status][language.value],
+                  label(found.status, language),
                   official.saudi_date(found.issued_at).isoformat(), found.holder_name)
         body = f"<p>{html.escape(genuine)}</p>{_table(labels, values)}"
     else:
