@@ -104,17 +104,21 @@ def anonymised(error: GraphQLError) -> GraphQLError:
     )
 
 
-def finish_operation(operation: Any, seconds: float, errors: list[GraphQLError]) -> list[GraphQLError]:
-    """Counts the run in the metrics and masks the bugs among its errors."""
-    masked = sum(1 for error in errors if _should_mask(error))
-    observe_operation(operation, seconds, errors, masked)
-    if not masked:
+def masked(errors: list[GraphQLError]) -> list[GraphQLError]:
+    """The errors as the client sees them: bugs anonymised, the rest as they are."""
+    if not any(_should_mask(error) for error in errors):
         return errors
     return [anonymised(error) if _should_mask(error) else error for error in errors]
 
 
+def finish_operation(operation: Any, seconds: float, errors: list[GraphQLError]) -> list[GraphQLError]:
+    """Counts the run in the metrics and masks the bugs among its errors."""
+    observe_operation(operation, seconds, errors, sum(1 for error in errors if _should_mask(error)))
+    return masked(errors)
+
+
 class Schema(strawberry.Schema):
-    # Queries and mutations run through it; None (tracing on) keeps Strawberry's path.
+    # Queries and mutations run through it; subscriptions keep Strawberry's path.
     executor: Executor | None = None
 
     async def execute(  # noqa: PLR0917
@@ -127,7 +131,7 @@ class Schema(strawberry.Schema):
         allowed_operation_types: Any = None,
         operation_extensions: dict[str, Any] | None = None,
     ) -> ExecutionResult:
-        if self.executor is None:
+        if self.executor is None:  # while the schema is being built
             return await super().execute(
                 query, variable_values, context_value, root_value, operation_name,
                 allowed_operation_types, operation_extensions,
@@ -168,14 +172,11 @@ def build_schema(*, production: bool, tracer_provider: Any = None) -> strawberry
     )
 
     class Rules(MaskErrors):
-        """The limits, introspection switch and error masking on Strawberry's path
-        (subscriptions, tracing); the Executor applies the same ones to the rest."""
+        """The same limits, introspection switch, masking and metrics on Strawberry's path
+        (subscriptions) as the Executor applies to queries and mutations."""
 
-        def __init__(self) -> None:
-            super().__init__(should_mask_error=_should_mask, error_message=MASKED_MESSAGE)
-
-        def anonymise_error(self, error: GraphQLError) -> GraphQLError:
-            return anonymised(error)
+        def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
+            return masked(errors)
 
         def on_operation(self) -> Iterator[None]:
             context = self.execution_context
@@ -186,27 +187,24 @@ def build_schema(*, production: bool, tracer_provider: Any = None) -> strawberry
             next(masking)
             yield
             errors = list(getattr(context.result, "errors", None) or [])
-            masked = sum(1 for error in errors if _should_mask(error))
             next(masking, None)  # masks the errors
-            observe_operation(context, time.perf_counter() - started, errors, masked)
+            observe_operation(context, time.perf_counter() - started, errors,
+                              sum(1 for error in errors if _should_mask(error)))
 
     schema = Schema(
         query=Query,
         mutation=Mutation,
         subscription=live.Subscription,
         types=[Node],
-        extensions=[
-            ParserCache, ValidationCache, Rules,
-            *([tracing.graphql_extension(tracer_provider)] if tracer_provider is not None else []),
-        ],
+        extensions=[ParserCache, ValidationCache, Rules],
         config=StrawberryConfig(
             disable_field_suggestions=production, scalar_map=documents.SCALARS
         ),
     )
     describe(schema._schema)
-    if tracer_provider is None:
-        schema.executor = Executor(
-            schema._schema, rules=(*specified_rules, *rules), max_tokens=MAX_TOKENS,
-            process_errors=schema._process_errors, finish=finish_operation,
-        )
+    schema.executor = Executor(
+        schema._schema, rules=(*specified_rules, *rules), max_tokens=MAX_TOKENS,
+        process_errors=schema._process_errors, finish=finish_operation,
+        tracer=tracing.tracer(tracer_provider),
+    )
     return schema

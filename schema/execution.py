@@ -1,9 +1,10 @@
-"""How a query or mutation runs: graphql-core's executor with two of its fixed costs taken
-out, and the house rules (limits, error codes, masking, metrics) applied in one place
-instead of through Strawberry's extension runner, which costs every request its hooks.
+"""How a query or mutation runs: parsed and validated once per text, then through the
+document's compiled plan (schema/plans.py), with the house rules (limits, error codes,
+masking, metrics, tracing) applied here, in one place, instead of through Strawberry's
+extension runner, which costs every request its hooks. Subscriptions keep Strawberry's
+path, with the same rules through one extension (schema/__init__.py).
 
-Subscriptions, and a schema with a tracing extension, keep Strawberry's own path; the
-answers are the same either way (tests/unit/test_execution.py compares them).
+tests/unit/test_execution.py proves the plans answer what graphql-core's executor answers.
 """
 
 from __future__ import annotations
@@ -11,165 +12,41 @@ from __future__ import annotations
 import dataclasses
 import functools
 import time
-import weakref
 from collections.abc import Callable, Collection
 from typing import Any
 
-from graphql import (
-    ASTValidationRule,
-    DocumentNode,
-    GraphQLEnumType,
-    GraphQLError,
-    GraphQLField,
-    GraphQLLeafType,
-    GraphQLNonNull,
-    GraphQLObjectType,
-    GraphQLSchema,
-    execute,
-    is_leaf_type,
-    parse,
-)
-from graphql.execution.executor import GroupedFieldSet
-from graphql.pyutils import Path, Undefined, gather_with_cancel
+from graphql import ASTValidationRule, DocumentNode, GraphQLError, GraphQLSchema, execute, parse
+from graphql import ExecutionResult as GraphQLExecutionResult
 from strawberry.exceptions import MissingQueryError
 from strawberry.execution.is_awaitable import optimized_is_awaitable
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext, validate_document
-from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 from strawberry.utils.operation import get_first_operation, get_operation_type
 
-# A plain field: (attribute name, the leaf type's serializer, non-null), or None for a
-# field that needs graphql-core's whole path (a resolver, arguments, an object or list).
-PlainField = tuple[str, Callable[[Any], Any], bool] | None
-_UNKNOWN = object()
-# Per object type (of whichever schema: tests build several), per field name.
-_plain_fields: weakref.WeakKeyDictionary[GraphQLObjectType, dict[str, PlainField]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def plain_field(parent_type: GraphQLObjectType, field: GraphQLField | None) -> PlainField:
-    """A field Strawberry would answer with `getattr(source, name)` and a leaf type's
-    serializer: the default resolver, no arguments, a scalar or enum."""
-    if field is None or field.args or not getattr(field.resolve, "_is_default", False):
-        return None
-    definition = (field.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
-    if definition is None or definition.base_resolver is not None \
-            or definition.default_resolver is not getattr:
-        return None
-    field_type = field.type
-    non_null = isinstance(field_type, GraphQLNonNull)
-    leaf = field_type.of_type if isinstance(field_type, GraphQLNonNull) else field_type
-    if not is_leaf_type(leaf):
-        return None
-    return definition.python_name, serializer(leaf), non_null
-
-
-def serializer(leaf: GraphQLLeafType) -> Callable[[Any], Any]:
-    """The type's own serializer; for Strawberry's enums, one dictionary lookup instead of
-    its scan of every value (a status field on every row of a page)."""
-    wrapped = getattr(leaf, "wrapped_cls", None)
-    if wrapped is None or not isinstance(leaf, GraphQLEnumType):
-        return leaf.coerce_output_value
-    names = {value.value: name for name, value in leaf.values.items()}
-
-    def enum_name(member: Any) -> Any:
-        if isinstance(member, wrapped):
-            name = names.get(member.value)
-            if name is not None:
-                return name
-        return leaf.coerce_output_value(member)
-
-    return enum_name
-
-
-class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
-    """Answers plain scalar and enum fields (most of a page: status, dates, names) with an
-    attribute read and the type's serializer, skipping the resolve info, the resolver
-    wrappers and the completion steps that graphql-core spends on every field. Anything
-    unusual (a null where null is not allowed, a value that does not serialize) goes the
-    whole way, so errors read exactly as graphql-core writes them."""
-
-    def execute_fields(
-        self,
-        parent_type: GraphQLObjectType,
-        source_value: Any,
-        path: Path | None,
-        grouped_field_set: GroupedFieldSet,
-        position_context: Any,
-    ) -> Any:
-        if self.middleware_manager is not None:  # a resolve hook must see every field
-            return super().execute_fields(
-                parent_type, source_value, path, grouped_field_set, position_context
-            )
-        results: dict[str, Any] = {}
-        awaitable_fields: list[str] = []
-        is_awaitable = self.is_awaitable
-        type_name = parent_type.name
-        plans = _plain_fields.get(parent_type)
-        if plans is None:
-            plans = _plain_fields[parent_type] = {}
-        try:
-            for response_name, field_details_list in grouped_field_set.items():
-                field_name = field_details_list[0].node.name.value
-                plan = plans.get(field_name, _UNKNOWN)
-                if plan is _UNKNOWN:
-                    plan = plans[field_name] = plain_field(
-                        parent_type, self.schema.get_field(parent_type, field_name)
-                    )
-                if plan is not None:
-                    value = _plain_value(plan, source_value)  # type: ignore[arg-type]
-                    if value is not Undefined:
-                        results[response_name] = value
-                        continue
-                result = self.execute_field(
-                    parent_type, source_value, field_details_list,
-                    Path(path, response_name, type_name), position_context,
-                )
-                if result is not Undefined:
-                    results[response_name] = result
-                    if is_awaitable(result):
-                        awaitable_fields.append(response_name)
-        except Exception:
-            if awaitable_fields:
-                self.settle_in_background([results[field] for field in awaitable_fields])
-            raise
-        if not awaitable_fields:
-            return results
-        return self._gathered(results, awaitable_fields)
-
-    @staticmethod
-    async def _gathered(results: dict[str, Any], awaitable_fields: list[str]) -> dict[str, Any]:
-        if len(awaitable_fields) == 1:
-            results[awaitable_fields[0]] = await results[awaitable_fields[0]]
-        else:
-            awaited = await gather_with_cancel(*(results[field] for field in awaitable_fields))
-            results.update(zip(awaitable_fields, awaited, strict=True))
-        return results
-
-
-def _plain_value(plan: tuple[str, Callable[[Any], Any], bool], source: Any) -> Any:
-    """The serialized value, or Undefined when graphql-core must take the field (to raise
-    or report what is wrong with it)."""
-    name, serialize, non_null = plan
-    try:
-        value = getattr(source, name)
-        if value is None:
-            return Undefined if non_null else None
-        coerced = serialize(value)
-    except Exception:  # noqa: BLE001  # the full path reports it, located
-        return Undefined
-    return Undefined if coerced is None else coerced
+from schema.plans import CompiledRun, DocumentPlans
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Prepared:
-    """A document parsed and validated once: the same text is never parsed again."""
+    """A document parsed and validated once, with its compiled plans: the same text is
+    never parsed, validated or planned again."""
 
     document: DocumentNode | None
     errors: tuple[GraphQLError, ...]
+    plans: DocumentPlans | None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Request:
+    query: str
+    variable_values: dict[str, Any] | None
+    context_value: Any
+    root_value: Any
+    operation_name: str | None
+    allowed_operation_types: Collection[OperationType]
+    operation_extensions: dict[str, Any] | None
 
 
 @dataclasses.dataclass(slots=True)
@@ -196,26 +73,46 @@ class Executor:
         max_tokens: int,
         process_errors: Callable[[list[GraphQLError], Any], None],
         finish: Callable[[Operation, float, list[GraphQLError]], list[GraphQLError]],
+        tracer: Any = None,
         cache_size: int = 512,
     ) -> None:
+        self.tracer = tracer
+        # Off: every document through graphql-core's executor (the differential tests).
+        self.compiled = True
         self.schema = schema
         self.rules = rules
         self.max_tokens = max_tokens
         self.process_errors = process_errors
         self.finish = finish
         self._cached_prepare = functools.lru_cache(maxsize=cache_size)(self._prepare)
+        # Trusted documents: prepared at start-up and kept whatever else comes and goes.
+        self._pinned: dict[str, Prepared] = {}
+
+    def pin(self, query: str) -> Prepared:
+        prepared = self._pinned[query] = self._prepare(query)
+        return prepared
 
     def prepare(self, query: str) -> Prepared:
+        pinned = self._pinned.get(query)
+        if pinned is not None:
+            return pinned
         if len(query) > CACHED_DOCUMENT_CHARS:
-            return self._prepare(query)
+            prepared = self._prepare(query)
+            return dataclasses.replace(prepared, plans=None)  # a plan pays off when reused
         return self._cached_prepare(query)
 
     def _prepare(self, query: str) -> Prepared:
         try:
             document = parse(query, max_tokens=self.max_tokens)
         except GraphQLError as error:
-            return Prepared(None, (error,))
-        return Prepared(document, tuple(validate_document(self.schema, document, self.rules)))
+            return Prepared(None, (error,), None)
+        errors = tuple(self.validate(document))
+        plans = DocumentPlans(document) if not errors else None
+        return Prepared(document, errors, plans if plans and plans.compilable else None)
+
+    def validate(self, document: DocumentNode) -> list[GraphQLError]:
+        """Every error that keeps a document from running comes from here."""
+        return validate_document(self.schema, document, self.rules)
 
     async def execute(
         self,
@@ -233,38 +130,75 @@ class Executor:
         to answer 400, and validation errors come before anything runs."""
         if not query:
             raise MissingQueryError
+        request = Request(query, variable_values, context_value, root_value, operation_name,
+                          allowed_operation_types, operation_extensions)
+        if self.tracer is None:
+            return await self._execute(request, None)
+        from opentelemetry.trace import SpanKind
+
+        span = self.tracer.start_span("GraphQL Query", kind=SpanKind.SERVER)
+        span.set_attribute("component", "graphql")
+        try:
+            return await self._execute(request, span)
+        finally:
+            span.end()
+
+    async def _execute(self, request: Request, span: Any) -> ExecutionResult:
         started = time.perf_counter()
-        prepared = self.prepare(query)
+        prepared = self.prepare(request.query)
+        operation_name = request.operation_name
         if operation_name is None and prepared.document is not None:
             # As Strawberry: without a name, the first operation runs, even among several.
             first = get_first_operation(prepared.document)
             operation_name = first.name.value if first is not None and first.name else None
-        operation = Operation(prepared.document, operation_name, context_value)
+        if span is not None and operation_name:
+            span.update_name(f"GraphQL Query: {operation_name}")
+        operation = Operation(prepared.document, operation_name, request.context_value)
         if prepared.document is None:
             return self._answer(operation, started, None, list(prepared.errors))
         try:
             operation_type = get_operation_type(prepared.document, operation_name)
         except RuntimeError as error:
             raise CannotGetOperationTypeError(operation_name) from error
-        if operation_type not in allowed_operation_types:
+        if operation_type not in request.allowed_operation_types:
             raise InvalidOperationTypeError(operation_type)
         if prepared.errors:
             return self._answer(operation, started, None, list(prepared.errors))
         try:
-            result = execute(
-                self.schema, prepared.document, root_value=root_value,
-                context_value=context_value, variable_values=variable_values,
-                operation_name=operation_name, is_awaitable=optimized_is_awaitable,  # type: ignore[arg-type]
-                executor_class=PlainFieldsExecutionContext,
-                operation_extensions=operation_extensions,
-            )
+            result = self.run(prepared, request, operation_name, span)
             if optimized_is_awaitable(result):
-                result = await result  # type: ignore[misc]
+                result = await result
         except Exception as error:  # noqa: BLE001  # as Strawberry: an error, not a crash
             wrapped = error if isinstance(error, GraphQLError) else \
                 GraphQLError(str(error), original_error=error)
             return self._answer(operation, started, None, [wrapped])
-        return self._answer(operation, started, result.data, list(result.errors or ()))  # type: ignore[union-attr]
+        return self._answer(operation, started, result.data, list(result.errors or ()))
+
+    def run(self, prepared: Prepared, request: Request, operation_name: str | None,
+            span: Any = None) -> Any:
+        """The document's compiled plan, or graphql-core's executor for a document without
+        one (too long to keep, or with fragment variables)."""
+        assert prepared.document is not None
+        if prepared.plans is None or not self.compiled:
+            return execute(
+                self.schema, prepared.document, root_value=request.root_value,
+                context_value=request.context_value, variable_values=request.variable_values,
+                operation_name=operation_name, is_awaitable=optimized_is_awaitable,  # type: ignore[arg-type]
+                executor_class=StrawberryGraphQLCoreExecutionContext,
+                operation_extensions=request.operation_extensions,
+            )
+        run = CompiledRun.build(
+            self.schema, prepared.document, request.root_value, request.context_value,
+            request.variable_values, operation_name, is_awaitable=optimized_is_awaitable,  # type: ignore[arg-type]
+            operation_extensions=request.operation_extensions,
+        )
+        if isinstance(run, list):  # the variables' values do not fit their types
+            return GraphQLExecutionResult(None, errors=run)
+        assert isinstance(run, CompiledRun)
+        run.plans = prepared.plans
+        run.tracer = self.tracer
+        run.operation_span = span
+        return run.execute_operation()
 
     def _answer(
         self, operation: Operation, started: float, data: dict[str, Any] | None,

@@ -353,6 +353,14 @@ MESSAGES: dict[str, dict[Language, str]] = {
         Language.AR: "محتوى الطلب أكبر من المسموح.",
     },
     "unexpected": {Language.EN: "Unexpected error.", Language.AR: "خطأ غير متوقع."},
+    "persisted_document_not_found": {
+        Language.EN: "No trusted document has this ID.",
+        Language.AR: "لا يوجد مستند موثوق بهذا المعرّف.",
+    },
+    "trusted_document_required": {
+        Language.EN: "Only the application's trusted documents run here: send a documentId.",
+        Language.AR: "لا تُنفَّذ هنا إلا المستندات الموثوقة للتطبيق: أرسل documentId.",
+    },
     "too_many_ids": {
         Language.EN: "Mark at most 100 notifications at once, or all of them.",
         Language.AR: "حدّد 100 إشعار على الأكثر في المرة الواحدة، أو جميعها.",

@@ -94,6 +94,10 @@ class Settings:
     metrics_allow: tuple[str, ...] = ()
     prometheus_multiproc_dir: str | None = None
     otel_exporter_otlp_endpoint: str | None = None
+    # graphql-codegen's persisted-documents manifest: the documents known by ID; with
+    # trusted_documents_only, the only ones that run.
+    trusted_documents: str | None = None
+    trusted_documents_only: bool = False
 
     document_store_url: str = DEFAULT_DOCUMENT_STORE_URL
     s3_endpoint_url: str | None = None
@@ -203,6 +207,9 @@ class Settings:
             metrics_allow=listed("METRICS_ALLOW"),
             prometheus_multiproc_dir=text("PROMETHEUS_MULTIPROC_DIR"),
             otel_exporter_otlp_endpoint=text("OTEL_EXPORTER_OTLP_ENDPOINT"),
+            trusted_documents=text("TRUSTED_DOCUMENTS"),
+            trusted_documents_only=(text("TRUSTED_DOCUMENTS_ONLY") or "").lower()
+            in {"1", "true", "yes"},
             document_store_url=text("DOCUMENT_STORE_URL") or DEFAULT_DOCUMENT_STORE_URL,
             s3_endpoint_url=text("S3_ENDPOINT_URL"),
             aws_access_key_id=text("AWS_ACCESS_KEY_ID"),
@@ -230,8 +237,10 @@ class Settings:
             raise ConfigurationError(
                 f"DOCUMENT_STORE_URL must be file://... or s3://..., got {self.document_store_url!r}"
             )
+        if self.trusted_documents_only and not self.trusted_documents:
+            raise ConfigurationError("TRUSTED_DOCUMENTS_ONLY needs TRUSTED_DOCUMENTS (the manifest)")
         if not self.public_url.lower().startswith(("http://", "https://")):
-            raise ConfigurationError(f"PUBLIC_URL must be http://... or https://..., got {self.public_url!r}")
+            raise ConfigurationError(f"PUBLIC_URL must start with http:// or https://, got {self.public_url!r}")
         if not self.production:
             return
         if any(len(key) < 32 for key in self.secret_key_previous):

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
+import os
 import re
-import uuid
 
 import structlog
 from starlette.datastructures import Headers, MutableHeaders
@@ -19,6 +20,14 @@ REQUEST_ID_HEADER = "X-Request-Id"
 _SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
 
 
+# A new request's id: this process's random prefix and a counter (32 hex digits, as a
+# UUID's). uuid4() asks the kernel for randomness on every request and releases the GIL to
+# do it; under load the loop lost the GIL to another thread there more than anywhere else
+# (tests/bench/stalls.py). Request ids need to be unique, not secret.
+_PROCESS_PREFIX = os.urandom(8).hex()
+_sequence = itertools.count()
+
+
 def request_id_from(scope: Scope) -> str:
     for name, value in scope.get("headers", []):
         if name == b"x-request-id":
@@ -26,7 +35,7 @@ def request_id_from(scope: Scope) -> str:
             if _SAFE_REQUEST_ID.fullmatch(incoming):
                 return incoming
             break
-    return uuid.uuid4().hex
+    return f"{_PROCESS_PREFIX}{next(_sequence):016x}"
 
 
 class RequestContext:

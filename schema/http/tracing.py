@@ -1,13 +1,12 @@
 """OpenTelemetry traces, off unless OTEL_EXPORTER_OTLP_ENDPOINT is set: one span per HTTP
-request (Starlette instrumentation) with the GraphQL operation, parsing, validation and
-resolvers under it (Strawberry's own extension).
+request (Starlette instrumentation) with the GraphQL operation and its resolvers under it
+(opened by the executor itself, so traced requests run the same path as the rest).
 
 The packages are the optional `tracing` extra: `pip install -e '.[tracing]'`.
 """
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 from resolvers.platform.settings import ConfigurationError, Settings
@@ -40,17 +39,10 @@ def tracer_provider_for(settings: Settings, exporter: Any = None) -> Any:
     return provider
 
 
-def _no_arguments(arguments: dict[str, Any], info: Any) -> dict[str, Any]:
-    # Resolver arguments hold passwords, codes and tokens: none of them goes into a span.
-    return {}
-
-
-def graphql_extension(provider: Any) -> Any:
-    from strawberry.extensions.tracing import OpenTelemetryExtension
-
-    return functools.partial(
-        OpenTelemetryExtension, arg_filter=_no_arguments, tracer_provider=provider
-    )
+def tracer(provider: Any) -> Any:
+    """The tracer the executor opens its spans with (schema/execution.py): the operation,
+    and each resolver under it, never with its arguments (passwords, codes, tokens)."""
+    return None if provider is None else provider.get_tracer("gosi.graphql")
 
 
 def instrument(app: Any, provider: Any) -> None:

@@ -33,6 +33,7 @@ from resolvers.platform.runtime import Runtime
 from schema.context import Context, bearer_token
 from schema.http.graphiql import graphiql_html
 from schema.http.request_errors import localized
+from schema.http.trusted_documents import TrustedDocuments
 from schema.live import LiveHandler, TextWebSocketAdapter, accept_socket
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
@@ -83,6 +84,30 @@ class GraphQLView(GraphQL):
         )
         self.runtime = runtime
         self.timeout = runtime.settings.execution_timeout_seconds
+        self.trusted = TrustedDocuments.from_settings(runtime.settings)
+        self.trusted.compile(schema.executor)  # type: ignore[attr-defined]
+
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        return "documentId" not in request.query_params and super().should_render_graphql_ide(request)
+
+    async def parse_http_body(self, request: Any) -> Any:
+        """A `documentId` (in the JSON body, or a GET parameter) stands for its trusted
+        document's text; an unknown one is answered PERSISTED_DOCUMENT_NOT_FOUND."""
+        data = await super().parse_http_body(request)
+        if not isinstance(data, GraphQLRequestData) or data.query is not None:
+            return data
+        if request.method == "GET":
+            document_id = request.query_params.get("documentId")
+        else:
+            body = self.parse_json(await request.get_body())
+            document_id = body.get("documentId") if isinstance(body, dict) else None
+        if document_id is None:
+            return data
+        state = request._request.state  # the Starlette request under the adapter
+        data.query = self.trusted.text_of(document_id)
+        state.trusted_document = data.query
+        state.persisted_document_missing = data.query is None
+        return data
 
     async def get_context(  # type: ignore[override]
         self, request: Request | WebSocket, response: Response | WebSocket
@@ -107,6 +132,9 @@ class GraphQLView(GraphQL):
         allowed = {OperationType.QUERY} | (
             {OperationType.MUTATION} if request_adapter.method == "POST" else set()
         )
+        refused = self._refusal(request, context, request_data.query)
+        if refused is not None:
+            return ExecutionResult(data=None, errors=[refused])
         request.state.graphql_query = request_data.query
         try:
             return await self.schema.execute(
@@ -124,6 +152,18 @@ class GraphQLView(GraphQL):
             raise HTTPException(400, error.as_http_error_reason(request_adapter.method)) from error
         except MissingQueryError as error:
             raise HTTPException(400, "No GraphQL query found in the request") from error
+
+    def _refusal(self, request: Request, context: Context, query: str | None) -> GraphQLError | None:
+        """An unknown document ID, or a document sent as text where only trusted ones run."""
+        if getattr(request.state, "persisted_document_missing", False):
+            code, key = "PERSISTED_DOCUMENT_NOT_FOUND", "persisted_document_not_found"
+        elif getattr(request.state, "trusted_document", None) is None \
+                and not self.trusted.allows(query):
+            code, key = "TRUSTED_DOCUMENT_REQUIRED", "trusted_document_required"
+        else:
+            return None
+        log.info("graphql_error", code=code)
+        return GraphQLError(translate(key, context.language), extensions={"code": code})
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
         return HTMLResponse(graphiql_html())
@@ -210,7 +250,8 @@ class GraphQLView(GraphQL):
             request.method == "GET"
             and response.status_code == 200
             and not getattr(request.state, "graphql_failed", True)
-            and only_public_fields(request.query_params.get("query", ""))
+            and only_public_fields(getattr(request.state, "trusted_document", None)
+                                   or request.query_params.get("query", ""))
         ):
             response.headers["Cache-Control"] = PUBLIC_CACHE
             response.headers["Vary"] = "Accept-Language"
@@ -243,7 +284,8 @@ def refusal(request: Request, error: HTTPException) -> Response:
 
 
 PUBLIC_CACHE = "public, max-age=300"
-# Root fields that are the same for every caller (in one language): the catalog.
+# Root fields that are the same for every caller (in one language): the catalog, the
+# enumerations' labels and the published policies.
 PUBLIC_FIELDS = frozenset({"services", "enumLabels", "policies", "__typename"})
 
 

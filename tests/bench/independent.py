@@ -361,15 +361,17 @@ class Floor:
         return result.formatted  # type: ignore[union-attr]
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def main(argv: list[str] | None = None, *, build: Callable[..., Starlette] | None = None,
+         description: str | None = None) -> None:
+    """Serves this app, or another bench app of its kind (`build`), with the launcher's options."""
+    parser = argparse.ArgumentParser(description=description or __doc__.splitlines()[0])
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--secret-key", required=True)
     args, _ = parser.parse_known_args(argv)  # the product's launcher options are ignored
     check_independent()
     uvicorn.run(
-        build_app(database_url=args.database_url, secret_key=args.secret_key),
+        (build or build_app)(database_url=args.database_url, secret_key=args.secret_key),
         host="127.0.0.1",
         port=args.port,
         access_log=False,

@@ -10,13 +10,17 @@ shares the process, the event loop, the middleware and the session check with Gr
 from __future__ import annotations
 
 import argparse
+import copy
 import tempfile
 from pathlib import Path
 
 import uvicorn
+from starlette.applications import Starlette
+from starlette.routing import Route
 
 from resolvers.platform import signing
 from resolvers.platform.settings import Settings
+from schema import build_schema
 from server import configure_logging, create_app
 from tests.bench import baseline, staff_desk
 
@@ -52,6 +56,19 @@ def settings_for(
     return settings
 
 
+def graphql_core_route(app: Starlette, *, production: bool) -> Route:
+    """POST /core/graphql: the product's own view and rules with every document run by
+    graphql-core's executor instead of its compiled plan, the side the plans are measured
+    against."""
+    view = next(route.endpoint for route in app.router.routes
+                if isinstance(route, Route) and route.path == "/graphql")
+    schema = build_schema(production=production)
+    schema.executor.compiled = False  # type: ignore[attr-defined]
+    core_view = copy.copy(view)
+    core_view.schema = schema
+    return Route("/core/graphql", core_view, methods=["POST"])
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", required=True)
@@ -74,6 +91,7 @@ def main(argv: list[str] | None = None) -> None:
     app = create_app(settings)
     app.router.routes.extend(baseline.routes(app.state.runtime))
     app.router.routes.extend(staff_desk.routes(app.state.runtime))
+    app.router.routes.append(graphql_core_route(app, production=settings.production))
     uvicorn.run(
         app,
         host="127.0.0.1",

@@ -39,8 +39,10 @@ class Server:
     def __init__(
         self, *, database_url: str, secret_key: str, app_env: str, log_path: Path,
         launcher: str = "tests.bench.launcher", hashing_concurrency: int | None = None,
+        options: tuple[str, ...] = (),
     ) -> None:
         self.launcher = launcher
+        self.options = options
         self.hashing_concurrency = hashing_concurrency
         self.database_url = database_url
         self.secret_key = secret_key
@@ -71,6 +73,7 @@ class Server:
         ]
         if self.hashing_concurrency is not None:
             command += ["--hashing-concurrency", str(self.hashing_concurrency)]
+        command += self.options
         with self.log_path.open("ab") as output:
             self.process = subprocess.Popen(
                 command, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT

@@ -72,6 +72,9 @@ from tests.support import LOGIN, with_check_digit
 
 TARGET_ME = 0.6
 TARGET_LIST = 0.5
+TARGET_ME_ORM = 0.9  # against the ORM reference (tests/bench/orm_reference.py)
+TARGET_LIST_ORM = 0.8
+TARGET_ME_P99_ORM = 2.0  # product p99 / the ORM reference's p99, at most
 TARGET_LOGIN = 0.9
 TARGET_P99 = 3.0
 TARGET_SCALE = 1.5
@@ -264,29 +267,38 @@ async def throughput(
     routes, in alternating rounds: background load hits every side of a ratio alike."""
     first = 20
     auth = {"auth": "Bearer @ITEM@", "items": tuple(tokens)}
+    me_body = graphql_body(baseline.ME_QUERY)
+    list_body = graphql_body(baseline.REQUESTS_QUERY, {"first": first})
     cases = [
-        ("me { profile }", TARGET_ME, '"nationalId"', {
-            "GraphQL": Shape("POST", "/graphql", body=graphql_body(baseline.ME_QUERY), **auth),
+        ("me { profile }", (TARGET_ME, TARGET_ME_ORM), '"nationalId"', {
+            "GraphQL": Shape("POST", "/graphql", body=me_body, **auth),
             "independent": Shape("GET", "/raw/me", **auth),
-            "floor": Shape("POST", "/floor/graphql", body=graphql_body(baseline.ME_QUERY), **auth),
+            "ORM ref": Shape("GET", "/ref/me", **auth),
+            "floor": Shape("POST", "/floor/graphql", body=me_body, **auth),
+            "graphql-core": Shape("POST", "/core/graphql", body=me_body, **auth),
             "in-app": Shape("GET", "/bench/raw/me", **auth),
         }),
-        (f"me {{ requests(first: {first}) }}", TARGET_LIST, '"referenceNumber"', {
-            "GraphQL": Shape("POST", "/graphql",
-                             body=graphql_body(baseline.REQUESTS_QUERY, {"first": first}), **auth),
+        (f"me {{ requests(first: {first}) }}", (TARGET_LIST, TARGET_LIST_ORM), '"referenceNumber"', {
+            "GraphQL": Shape("POST", "/graphql", body=list_body, **auth),
             "independent": Shape("GET", f"/raw/requests?first={first}", **auth),
-            "floor": Shape("POST", "/floor/graphql",
-                           body=graphql_body(baseline.REQUESTS_QUERY, {"first": first}), **auth),
+            "ORM ref": Shape("GET", f"/ref/requests?first={first}", **auth),
+            "floor": Shape("POST", "/floor/graphql", body=list_body, **auth),
+            "graphql-core": Shape("POST", "/core/graphql", body=list_body, **auth),
             "in-app": Shape("GET", f"/bench/raw/requests?first={first}", **auth),
         }),
     ]
+    served_by = {"independent": "independent", "floor": "independent", "ORM ref": "ORM ref"}
     report.add(f"== 1. Throughput: {args.connections} connections, {args.rounds} alternating "
                f"rounds of {args.seconds:g} s per side after {args.warmup:g} s of warm-up; "
                f"{len(tokens)} members' tokens round-robin")
-    report.add("GraphQL: the product; independent: tests/bench/independent.py, its own process "
-               "sharing no code with the product; floor: the same app's statements and JSON "
-               "through a bare Strawberry schema and graphql-core's execute (the least GraphQL "
-               "costs on this stack); in-app: raw routes inside the product's app "
+    report.add("GraphQL: the product (compiled plans); independent: tests/bench/independent.py, "
+               "its own process sharing no code with the product (hand-written SQL); ORM ref: "
+               "tests/bench/orm_reference.py, its own process, Starlette and Tortoise models of "
+               "its own (a REST endpoint on this stack); graphql-core: the product with every "
+               "document through graphql-core's executor instead of its plan; floor: the "
+               "independent app's statements and JSON through a bare Strawberry schema and "
+               "graphql-core's execute (the least GraphQL costs on this stack); in-app: raw "
+               "routes inside the product's app "
                "(its middleware and sessions.authenticate), the GraphQL layer's cost alone")
     columns = f"{'req/s':>7}{'p50':>7}{'p99':>7}{'srv':>6}{'db':>5}{'CPU':>7}"
     report.add(f"{'query':<28}{'side':<13}{columns}  {'GraphQL/side':>12}  rounds")
@@ -296,7 +308,7 @@ async def throughput(
         for round_number in range(1, args.rounds + 1):
             for kind, shape in shapes.items():
                 say(f"throughput: {name}, {kind}, round {round_number}/{args.rounds}")
-                load, server = sides["independent" if kind in ("independent", "floor") else "product"]
+                load, server = sides[served_by.get(kind, "product")]
                 runs[kind].append(await measure(
                     load, server, dataclasses.replace(shape, expect=expect),
                     connections=args.connections, seconds=args.seconds,
@@ -305,17 +317,25 @@ async def throughput(
                 ))
         product = runs["GraphQL"]
         report.add(f"{name:<28}{'GraphQL':<13}{_figures(product)}")
-        for kind in ("independent", "floor", "in-app"):
+        for kind in ("independent", "ORM ref", "floor", "graphql-core", "in-app"):
             each = [ratio(g.result.rps, r.result.rps) for g, r in zip(product, runs[kind],
                                                                       strict=True)]
             value = statistics.median(each)
             line = (f"{'':<28}{kind:<13}{_figures(runs[kind])}  {value:>12.3f}  "
                     + " ".join(f"{one:.3f}" for one in each))
-            if kind == "independent":
-                verdict = report.target(f"{name} GraphQL/independent raw", f"{value:.3f}",
-                                        f">= {goal}", value >= goal)
-                line += f"  target >= {goal} {verdict}"
+            if kind in ("independent", "ORM ref"):
+                wanted = goal[0] if kind == "independent" else goal[1]
+                verdict = report.target(f"{name} GraphQL/{kind}", f"{value:.3f}",
+                                        f">= {wanted}", value >= wanted)
+                line += f"  target >= {wanted} {verdict}"
             report.add(line)
+            if kind == "ORM ref" and name.startswith("me "):
+                tail = ratio(statistics.median(g.result.p99_ms for g in product),
+                             statistics.median(r.result.p99_ms for r in runs[kind]))
+                verdict = report.target(f"{name} p99 GraphQL/ORM ref", f"{tail:.2f}",
+                                        f"<= {TARGET_ME_P99_ORM}", tail <= TARGET_ME_P99_ORM)
+                report.add(f"{'':<28}{'p99 GraphQL/ORM ref':<53}  {tail:>12.2f}  "
+                           f"target <= {TARGET_ME_P99_ORM} {verdict}")
             if kind == "floor":
                 ceiling = [ratio(f.result.rps, r.result.rps)
                            for f, r in zip(runs["floor"], runs["independent"], strict=True)]
@@ -323,6 +343,11 @@ async def throughput(
                            f"  {statistics.median(ceiling):>12.3f}  "
                            + " ".join(f"{one:.3f}" for one in ceiling))
             cpu_ratios.append(f"{name} vs {kind} {ratio(_cpu_ms(runs[kind]), _cpu_ms(product)):.3f}")
+        engines = {kind: ratio(sum(one.result.requests for one in runs[kind]),
+                               sum(one.result.requests for one in runs["independent"]))
+                   for kind in ("floor", "GraphQL", "graphql-core")}
+        report.add(f"{'':<28}{'/independent: floor, compiled plans, graphql-core executor':<53}  "
+                   + "  ".join(f"{value:.3f}" for value in engines.values()))
     report.add("(req/s over all rounds; p50, p99: latency in ms, median of the rounds; srv, db: "
                "CPU of the serving process and of PostgreSQL, 100% = one core of 2 (SQLite runs "
                "inside the server); CPU: server CPU ms per request; GraphQL/side: the median of "
@@ -647,6 +672,7 @@ async def main_async(args: argparse.Namespace) -> int:
     load: Load | None = None
     server: Server | None = None
     independent: Server | None = None
+    reference: Server | None = None
     report = Report()
     secret = secrets.token_urlsafe(48)
     load_before = load_average()
@@ -666,6 +692,9 @@ async def main_async(args: argparse.Namespace) -> int:
         independent = Server(database_url=url, secret_key=secret, app_env=args.app_env,
                              log_path=databases.workdir / "independent.log",
                              launcher="tests.bench.independent")
+        reference = Server(database_url=url, secret_key=secret, app_env=args.app_env,
+                           log_path=databases.workdir / "orm_reference.log",
+                           launcher="tests.bench.orm_reference")
         load = Load(server.url, tool=args.client)
 
         say(f"seeding {engine}")
@@ -680,10 +709,11 @@ async def main_async(args: argparse.Namespace) -> int:
         load_members = seeded.special[:LOAD_MEMBERS]
         count_member = seeded.special[LOAD_MEMBERS]
 
-        say("starting the server and the independent raw app")
-        await asyncio.gather(server.start(), independent.start())
+        say("starting the server, the independent raw app and the ORM reference")
+        await asyncio.gather(server.start(), independent.start(), reference.start())
         async with httpx.AsyncClient(base_url=server.url, timeout=30) as client, \
-                httpx.AsyncClient(base_url=independent.url, timeout=30) as raw_client:
+                httpx.AsyncClient(base_url=independent.url, timeout=30) as raw_client, \
+                httpx.AsyncClient(base_url=reference.url, timeout=30) as reference_client:
             tokens = await sign_in(client, [m.national_id for m in load_members])
             (count_token,) = await sign_in(client, [count_member.national_id])
             identical = {}
@@ -699,6 +729,9 @@ async def main_async(args: argparse.Namespace) -> int:
                         ("in-app", await client.get(f"/bench/raw/{path}", headers=headers)),
                         ("independent", await raw_client.get(f"/raw/{path}", headers=headers)),
                         ("floor", await raw_client.post("/floor/graphql", headers=headers, json={
+                            "query": query, "variables": variables})),
+                        ("ORM ref", await reference_client.get(f"/ref/{path}", headers=headers)),
+                        ("graphql-core", await client.post("/core/graphql", headers=headers, json={
                             "query": query, "variables": variables})),
                     ):
                         same = answer == answered.json()
@@ -727,12 +760,16 @@ async def main_async(args: argparse.Namespace) -> int:
 
         if 1 in args.parts:
             raw_load = Load(independent.url, tool=args.client)
+            reference_load = Load(reference.url, tool=args.client)
             try:
                 await throughput(report, {"product": (load, server),
-                                          "independent": (raw_load, independent)}, tokens, args)
+                                          "independent": (raw_load, independent),
+                                          "ORM ref": (reference_load, reference)}, tokens, args)
             finally:
                 raw_load.close()
+                reference_load.close()
         independent.stop()
+        reference.stop()
         if 2 in args.parts:
             say("SQL statements per request")
             async with orm(settings):
@@ -781,7 +818,7 @@ async def main_async(args: argparse.Namespace) -> int:
         report.print()
         return 0
     finally:
-        for process in (server, independent):
+        for process in (server, independent, reference):
             if process is not None:
                 process.stop()
         if load is not None:
