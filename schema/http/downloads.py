@@ -43,6 +43,7 @@ async def record_staff_download(
             staff=staff, member_id=request.member_id, purpose=AccessPurpose.DOCUMENT_VIEW,
             subject=subject, thing=str(thing),
         )
+        await runtime.access_log.flush()  # in the database before the file leaves
 
 
 def refused(request: Request, key: str, status_code: int, **headers: str) -> Response:
