@@ -11,7 +11,7 @@ TEST_LOCK := requirements/test.txt
 # on one worker, so what it starts once (module-scoped servers) starts once.
 TEST_WORKERS ?= 2
 
-.PHONY: run test lint schema lock bench bench-postgres bench-tools clean
+.PHONY: run demo test lint schema lock bench bench-postgres bench-tools clean
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -29,6 +29,11 @@ $(VENV)/.test: $(TEST_LOCK) | $(PY)
 	touch $@
 
 run: $(VENV)/.run
+	$(PY) server.py
+
+# Demo members, requests, questions and a staff account (passwords printed), then serve.
+demo: $(VENV)/.run
+	$(PY) server.py seed-demo
 	$(PY) server.py
 
 test: $(VENV)/.test
@@ -60,9 +65,13 @@ schema: $(VENV)/.run
 bench: $(VENV)/.test bench-tools
 	$(PY) -m tests.bench.run $(BENCH_ARGS)
 
-# The same on PostgreSQL (127.0.0.1:5432), plus the 1,000,000-request part.
+# The same on PostgreSQL (127.0.0.1:5432), plus the 1,000,000-request part, then the insurance
+# record's figures (tests/bench/contributions.py): a million engagements imported against a plain
+# COPY, and the record page with 10,000,000 engagements against 1,000. RECORD_BENCH_ARGS is passed
+# on, e.g. RECORD_BENCH_ARGS="--lines 100000 --record-large 1000000".
 bench-postgres: $(VENV)/.test bench-tools
 	$(PY) -m tests.bench.run --postgres $(BENCH_ARGS)
+	$(PY) -m tests.bench.contributions $(RECORD_BENCH_ARGS)
 
 # wrk drives the load when it is installed; as root, install it from Debian. Without it
 # the benchmark falls back to its own Python load client.

@@ -3,6 +3,8 @@
     python server.py                                   serve (migrating first)
     python server.py create-staff NATIONAL_ID --name "NAME" [--mobile 05XXXXXXXX]
     python server.py disable-staff NATIONAL_ID
+    python server.py import-contributions FILE
+    python server.py seed-demo
     python server.py migrate | export-schema
 """
 
@@ -17,7 +19,13 @@ from typing import Any
 
 from starlette.applications import Starlette
 
-from resolvers.platform.commands import create_staff_command, disable_staff_command, read_password
+from resolvers.platform.commands import (
+    create_staff_command,
+    disable_staff_command,
+    import_contributions_command,
+    read_password,
+    seed_demo_command,
+)
 from resolvers.platform.database import migrate_database
 from resolvers.platform.logs import configure_logging
 from resolvers.platform.settings import ConfigurationError, Settings
@@ -75,6 +83,11 @@ example:
         "disable-staff", help="end an account's staff role and every session of it at once"
     )
     disable.add_argument("national_id", metavar="NATIONAL_ID", help="the staff member's national ID")
+    contributions = commands.add_parser(
+        "import-contributions", help="load engagements from the core system's JSON Lines file"
+    )
+    contributions.add_argument("file")
+    commands.add_parser("seed-demo", help="fill the development database with demo data")
     args = parser.parse_args(argv)
 
     if args.command == "export-schema":
@@ -94,6 +107,10 @@ example:
         return asyncio.run(create_staff_command(settings, args, read_password()))
     if args.command == "disable-staff":
         return asyncio.run(disable_staff_command(settings, args))
+    if args.command == "import-contributions":
+        return asyncio.run(import_contributions_command(settings, args))
+    if args.command == "seed-demo":
+        return asyncio.run(seed_demo_command(settings))
 
     from schema.http.serve import serve
 

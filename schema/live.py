@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncGenerator, Mapping
+from typing import Annotated
 
 import orjson
 import strawberry
@@ -66,7 +67,12 @@ class Subscription:
         "One request with requestId."
     )
     async def request_updated(
-        self, info: Info, request_id: strawberry.ID | None = None
+        self,
+        info: Info,
+        request_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="Only this request; every request the caller may see when absent."),
+        ] = None,
     ) -> AsyncGenerator[ServiceRequest, None]:
         socket = _socket(info)
         key = None

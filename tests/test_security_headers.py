@@ -68,7 +68,7 @@ async def test_an_expired_token_is_named_on_reads_and_on_errors(client, inbox, a
         "currentPassword": "a", "newPassword": "b"}})
     assert refused.headers["www-authenticate"] == 'Bearer error="invalid_token"'
     assert refused.json()["errors"][0]["extensions"] == {"code": "UNAUTHENTICATED",
-                                                          "reason": "TOKEN_EXPIRED"}
+                                                          "reason": "TOKEN_INVALID"}
     # No token at all: no challenge, no reason.
     anonymous = await post(client, CHANGE, None, {"input": {"currentPassword": "a",
                                                             "newPassword": "b"}})

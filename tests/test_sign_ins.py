@@ -71,7 +71,7 @@ async def test_two_tabs_refreshing_at_once_both_keep_a_working_session(client, i
     # After that, the old token is a stolen copy: the whole sign-in ends.
     at_offset(app, seconds=11)
     reused = (await call(client, REFRESH, {"token": person.refresh_token}))["data"]
-    assert reused["refreshSession"]["errors"][0]["code"] == "INVALID_CREDENTIALS"
+    assert reused["refreshSession"]["errors"][0]["code"] == "SESSION_EXPIRED"
     assert (await call(client, ME, token=sessions[1]["accessToken"]))["data"]["me"] is None
 
 

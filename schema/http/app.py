@@ -25,6 +25,7 @@ from resolvers.platform.runtime import Runtime
 from resolvers.platform.settings import Settings
 from schema import build_schema
 from schema.http import tracing
+from schema.http.content_language import ContentLanguage
 from schema.http.downloads import download, verify_page
 from schema.http.graphiql import static_app
 from schema.http.metrics import RequestsInFlight, scrape
@@ -134,6 +135,7 @@ def create_app(
         middleware=[
             # Outermost: CORS preflights and 413s get the headers too.
             Middleware(SecurityHeaders, https=settings.https),
+            Middleware(ContentLanguage),
             Middleware(RequestContext),
             Middleware(RequestsInFlight),
             Middleware(
@@ -141,7 +143,7 @@ def create_app(
                 allow_origins=list(settings.cors_origins),
                 allow_methods=["GET", "POST"],
                 allow_headers=list(settings.cors_allow_headers),
-                expose_headers=[REQUEST_ID_HEADER, "WWW-Authenticate"],
+                expose_headers=[REQUEST_ID_HEADER, "WWW-Authenticate", "Retry-After"],
                 max_age=600,
             ),
             Middleware(BodySizeLimit),
