@@ -28,6 +28,7 @@ from resolvers.platform.pagination import grouped
 from resolvers.platform.runtime import Runtime
 from resolvers.platform.store import StoreUnavailable
 from resolvers.service_requests import catalog
+from resolvers.service_requests.rows import RequestRow
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_FILES = 10
@@ -189,7 +190,9 @@ async def documents_of(request_ids: Sequence[uuid.UUID]) -> list[list[Document]]
     return grouped(rows, request_ids, key=lambda row: row.request_id)
 
 
-def missing_kinds(request: ServiceRequest, attached: Sequence[Document]) -> list[DocumentKind]:
+def missing_kinds(
+    request: ServiceRequest | RequestRow, attached: Sequence[Document]
+) -> list[DocumentKind]:
     """The service's required kinds that are not attached yet."""
     present = {document.kind for document in attached}
     return [kind for kind in catalog.required_kinds(request.type) if kind not in present]

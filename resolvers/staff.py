@@ -22,7 +22,8 @@ from resolvers.platform import audit
 from resolvers.platform.errors import DomainError, ErrorCode, ErrorCollector
 from resolvers.platform.runtime import Runtime
 from resolvers.security import sessions
-from resolvers.service_requests.workflow import ASSIGNED, OPEN_STATUSES, RELEASED
+from resolvers.service_requests.actions import OPEN_STATUSES, RequestAction, staff_may
+from resolvers.service_requests.workflow import ASSIGNED, RELEASED
 
 
 async def create_staff(
@@ -105,7 +106,7 @@ async def assign_request(
     request = await ServiceRequest.get_or_none(id=request_id)
     if request is None:
         raise DomainError.single("request_id", ErrorCode.NOT_FOUND)
-    if request.status not in OPEN_STATUSES:
+    if not staff_may(RequestAction.ASSIGN, request.status):
         raise DomainError.single("request_id", ErrorCode.INVALID_TRANSITION, "request_closed")
     if request.assignee_id == assignee.id:
         return request

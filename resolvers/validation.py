@@ -179,7 +179,7 @@ def password(
     date_of_birth: dt.date | None,
 ) -> str:
     if not PASSWORD_MIN <= len(value) <= PASSWORD_MAX:
-        errors.add(field, ErrorCode.WEAK_PASSWORD, "password_length")
+        errors.add(field, ErrorCode.WEAK_PASSWORD, "password_length", min=PASSWORD_MIN, max=PASSWORD_MAX)
     elif value.lower() in common_passwords():
         errors.add(field, ErrorCode.WEAK_PASSWORD, "password_common")
     elif _contains_personal_data(value, national_id, date_of_birth):

@@ -25,8 +25,21 @@ from strawberry.types import ExecutionResult
 from strawberry.utils.logging import StrawberryLogger
 
 from resolvers.platform.errors import DomainError
-from schema import accounts, documents, inbox, letters, live, node, profile, questions, security, service_requests
+from schema import (
+    accounts,
+    documents,
+    inbox,
+    labels,
+    letters,
+    live,
+    node,
+    profile,
+    questions,
+    security,
+    service_requests,
+)
 from schema.base import Node
+from schema.descriptions import describe
 from schema.execution import Executor
 from schema.http import tracing
 from schema.http.metrics import observe_operation
@@ -38,7 +51,9 @@ MAX_TOKENS = 2000
 
 log = structlog.stdlib.get_logger("gosi.graphql")
 
-DOMAINS = (accounts, node, profile, service_requests, questions, documents, letters, inbox, security)
+DOMAINS = (
+    accounts, node, profile, service_requests, questions, documents, letters, inbox, security, labels,
+)
 Query = merge_types("Query", tuple(t for domain in DOMAINS for t in domain.QUERIES))
 Mutation = merge_types("Mutation", tuple(t for domain in DOMAINS for t in domain.MUTATIONS))
 
@@ -186,6 +201,7 @@ def build_schema(*, production: bool, tracer_provider: Any = None) -> strawberry
             disable_field_suggestions=production, scalar_map=documents.SCALARS
         ),
     )
+    describe(schema._schema)
     schema.executor = Executor(
         schema._schema, rules=(*specified_rules, *rules), max_tokens=MAX_TOKENS,
         process_errors=schema._process_errors, finish=finish_operation,

@@ -69,6 +69,14 @@ class UserError:
     )
     code: ErrorCode = strawberry.field(description="Stable code for programs.")
     message: str = strawberry.field(description="Text for people, in the caller's language.")
+    retry_after_seconds: int | None = strawberry.field(
+        default=None, description="With RATE_LIMITED: seconds until the same call can succeed."
+    )
+    attempts_left: int | None = strawberry.field(
+        default=None,
+        description="With INVALID_CODE or INVALID_SECOND_FACTOR: tries left before the code or "
+        "challenge is void.",
+    )
 
 
 def user_errors(
@@ -79,6 +87,8 @@ def user_errors(
             field=graphql_path(item.field, name_converter),
             code=item.code,
             message=translate(item.message or item.code.value, language, **item.params),
+            retry_after_seconds=item.retry_after_seconds,
+            attempts_left=item.attempts_left,
         )
         for item in error.errors
     ]

@@ -10,6 +10,7 @@ from typing import Any
 
 import structlog
 from graphql import GraphQLError
+from limits import RateLimitItem
 from starlette.requests import Request
 from starlette.responses import Response
 from strawberry.dataloader import DataLoader
@@ -45,6 +46,7 @@ class Context:
     _session_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     # A bearer token came with the request and opened no session (expired, revoked, made up).
     token_rejected: bool = False
+    rejection: sessions.Rejection | None = None
     session_tried: bool = False
 
     @cached_property
@@ -72,6 +74,8 @@ class Context:
                 if token:
                     self._session = await sessions.authenticate(runtime=self.runtime, access_token=token)
                     self.token_rejected = self._session is None
+                    if self.token_rejected:
+                        self.rejection = await sessions.rejection(runtime=self.runtime, access_token=token)
                     if self._session is not None:
                         await sessions.touch(runtime=self.runtime, session=self._session)
                 self._session_loaded = True
@@ -99,11 +103,12 @@ class Context:
         return member
 
     def unauthenticated(self) -> GraphQLError:
-        """UNAUTHENTICATED; with reason TOKEN_EXPIRED when a token came and no longer works,
-        so a client knows to refresh."""
+        """UNAUTHENTICATED; when a token came and opens no session, the reason says why
+        (TOKEN_EXPIRED: refresh; TOKEN_REPLACED: a refresh replaced it; SESSION_ENDED,
+        TOKEN_INVALID: sign in)."""
         extensions: dict[str, Any] = {"code": "UNAUTHENTICATED"}
-        if self.token_rejected:
-            extensions["reason"] = "TOKEN_EXPIRED"
+        if self.rejection is not None:
+            extensions["reason"] = self.rejection.value
         return GraphQLError(translate("unauthenticated", self.language), extensions=extensions)
 
     async def require_staff(self) -> Member:
@@ -133,6 +138,12 @@ class Context:
             self.user_errors(error)[0].message,
             extensions={"code": "BAD_USER_INPUT", "argument": error.errors[0].field},
         )
+
+    async def rate_limited(self, rule: RateLimitItem, key: str) -> GraphQLError:
+        """RATE_LIMITED, with the seconds until `rule` lets `key` through again."""
+        wait = await self.runtime.throttle.retry_after(rule, key)
+        return GraphQLError(translate("RATE_LIMITED", self.language),
+                            extensions={"code": "RATE_LIMITED", "retryAfterSeconds": max(1, wait)})
 
     def error(self, code: str, message_key: str) -> GraphQLError:
         return GraphQLError(translate(message_key, self.language), extensions={"code": code})

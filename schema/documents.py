@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from limits import parse
@@ -171,10 +171,15 @@ async def load_document(info: Info, key: uuid.UUID) -> Document | None:
 @strawberry.type
 class DocumentQuery:
     @strawberry.field(description="Public: checks a decision letter's verification code.")
-    async def verify_decision_letter(self, info: Info, code: str) -> LetterVerification:
+    async def verify_decision_letter(
+        self,
+        info: Info,
+        code: Annotated[str, strawberry.argument(description="As printed on the letter, e.g. 7KQ2-M9XD-4TPA.")],
+    ) -> LetterVerification:
         runtime = info.context.runtime
-        if not await runtime.throttle.hit(VERIFICATIONS_PER_IP, verification_key(info.context.client_ip)):
-            raise info.context.error("RATE_LIMITED", "RATE_LIMITED")
+        key = verification_key(info.context.client_ip)
+        if not await runtime.throttle.hit(VERIFICATIONS_PER_IP, key):
+            raise await info.context.rate_limited(VERIFICATIONS_PER_IP, key)
         found = await letters.verify(runtime, code)
         if found is None:
             return LetterVerification(valid=False)

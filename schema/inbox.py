@@ -112,9 +112,9 @@ class NotificationMutation:
         if ids is not None and len(ids) > inbox.MARK_MAX:
             raise info.context.error("BAD_USER_INPUT", "too_many_ids")
         count = await inbox.mark_read(
-            runtime=info.context.runtime,
             member=member,
             notification_ids=None if ids is None else [decode_global_id(i, "Notification") for i in ids],
+            now=info.context.runtime.now(),
         )
         return MarkNotificationsReadPayload(unread_count=count)
 

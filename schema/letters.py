@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Annotated
 
 import strawberry
 
@@ -80,12 +81,18 @@ class CertificateQuery:
     @strawberry.field(description="Public: checks a contribution certificate; both the code and "
                                   "the holder's national ID must match.")
     async def verify_contribution_certificate(
-        self, info: Info, code: str, national_id: str
+        self,
+        info: Info,
+        code: Annotated[str, strawberry.argument(description="As printed on the certificate.")],
+        national_id: Annotated[
+            str, strawberry.argument(description="The holder's national ID, as printed on it.")
+        ],
     ) -> CertificateVerification:
         runtime = info.context.runtime
         # One budget with decision letters: guessing either kind of code costs the same.
-        if not await runtime.throttle.hit(VERIFICATIONS_PER_IP, verification_key(info.context.client_ip)):
-            raise info.context.error("RATE_LIMITED", "RATE_LIMITED")
+        key = verification_key(info.context.client_ip)
+        if not await runtime.throttle.hit(VERIFICATIONS_PER_IP, key):
+            raise await info.context.rate_limited(VERIFICATIONS_PER_IP, key)
         found = await certificate.verify(runtime, code=code, national_id=national_id)
         if found is None:
             return CertificateVerification(valid=False)

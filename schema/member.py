@@ -93,7 +93,8 @@ class Member(Node):
     preferred_language: Language = strawberry.field(description="Language of messages.")
     address: Address | None = strawberry.field(description="Postal address, if given.")
     iban: str | None = strawberry.field(
-        description="Masked: only the last four characters are shown."
+        description="Masked: only the last four characters are shown, grouped in fours as printed, "
+        "e.g. \"**** **** **** **** **** 7519\"."
     )
     status: AccountStatus = strawberry.field(description="Account status.")
     role: Role = strawberry.field(description="MEMBER or STAFF.")
@@ -137,8 +138,12 @@ class Member(Node):
     async def requests(
         self,
         info: Info,
-        status: RequestStatus | None = None,
-        type: ServiceType | None = None,
+        status: Annotated[
+            RequestStatus | None, strawberry.argument(description="Only requests in this status.")
+        ] = None,
+        type: Annotated[
+            ServiceType | None, strawberry.argument(description="Only requests for this service.")
+        ] = None,
         first: int | None = None,
         after: str | None = None,
     ) -> ServiceRequestConnection:
@@ -150,7 +155,9 @@ class Member(Node):
     async def questions(
         self,
         info: Info,
-        status: QuestionStatus | None = None,
+        status: Annotated[
+            QuestionStatus | None, strawberry.argument(description="Only questions in this status.")
+        ] = None,
         first: int | None = None,
         after: str | None = None,
     ) -> QuestionConnection:
@@ -162,7 +169,9 @@ class Member(Node):
     async def notifications(
         self,
         info: Info,
-        unread_only: bool | None = None,
+        unread_only: Annotated[
+            bool | None, strawberry.argument(description="Only the ones not marked read yet.")
+        ] = None,
         first: int | None = None,
         after: str | None = None,
     ) -> NotificationConnection:
@@ -261,5 +270,13 @@ class Member(Node):
         return await certificates_of(info, self.pk)
 
 
+IBAN_GROUP = 4
+
+
 def mask_iban(iban: str | None) -> str | None:
-    return None if not iban else "*" * (len(iban) - 4) + iban[-4:]
+    """Only the last four characters, in the groups of four an IBAN is printed in, so a
+    screen shows it as it is: `**** **** **** **** **** 7519`."""
+    if not iban:
+        return None
+    masked = "*" * (len(iban) - 4) + iban[-4:]
+    return " ".join(masked[i:i + IBAN_GROUP] for i in range(0, len(masked), IBAN_GROUP))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
+from typing import Annotated
 
 import strawberry
 
@@ -49,7 +50,11 @@ class NodeQuery:
         description="Any object by its global ID: your own records, or anyone's for staff; "
         "null when there is no such object or it is not yours to see."
     )
-    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+    async def node(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="A global ID from any `id` field.")],
+    ) -> Node | None:
         await info.context.require_member()
         decoded = from_global_id(id)
         if decoded is None:

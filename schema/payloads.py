@@ -11,6 +11,7 @@ from strawberry.extensions.field_extension import AsyncExtensionResolver
 from strawberry.types.field import StrawberryField
 from strawberry.types.lazy_type import LazyType
 
+from resolvers.platform import after_commit
 from resolvers.platform.errors import DomainError
 from schema.base import UserError
 from schema.http.metrics import observe_payload_errors
@@ -18,7 +19,8 @@ from schema.http.metrics import observe_payload_errors
 
 class DomainErrorsAsPayload(FieldExtension):
     """Runs the mutation; on a DomainError answers its payload type with `errors` filled
-    and every other field null. Publishes the live events the mutation raised."""
+    and every other field null. Publishes the live events the mutation raised and wakes
+    the outbox, once its transactions committed."""
 
     def apply(self, field: StrawberryField) -> None:
         self.field = field
@@ -26,13 +28,15 @@ class DomainErrorsAsPayload(FieldExtension):
     async def resolve_async(
         self, next_: AsyncExtensionResolver, source: Any, info: strawberry.Info, **kwargs: Any
     ) -> Any:
-        # Live events raised by the mutation go out once it is done, its transactions committed.
-        async with info.context.runtime.live.collect():
-            try:
-                return await next_(source, info, **kwargs)
-            except DomainError as error:
-                observe_payload_errors(info.context, [e.code.value for e in error.errors])
-                return failed(self.field.type, info.context.user_errors(error))  # type: ignore[arg-type]
+        # Live events and outbox wake-ups go out once the mutation is done, its transactions
+        # committed.
+        with after_commit.scope():
+            async with info.context.runtime.live.collect():
+                try:
+                    return await next_(source, info, **kwargs)
+                except DomainError as error:
+                    observe_payload_errors(info.context, [e.code.value for e in error.errors])
+                    return failed(self.field.type, info.context.user_errors(error))  # type: ignore[arg-type]
 
 
 def failed(payload_type: type | LazyType, errors: list[UserError]) -> Any:

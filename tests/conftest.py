@@ -7,6 +7,7 @@ says so; with CI=true (or REQUIRE_POSTGRES=1) it fails instead.
 
 from __future__ import annotations
 
+import functools
 import os
 import socket
 import uuid
@@ -16,6 +17,7 @@ from pathlib import Path
 import asyncpg
 import httpx
 import pytest
+import strawberry
 from aiosmtpd.controller import Controller
 from tortoise import connections
 from tortoise.backends.base.executor import EXECUTOR_CACHE
@@ -25,6 +27,7 @@ from resolvers.platform import signing
 from resolvers.platform.database import migrate_database
 from resolvers.platform.logs import configure_structlog
 from resolvers.platform.settings import Settings
+from schema import build_schema
 from schema.http.app import create_app
 from tests.object_store import ObjectStore, seaweedfs
 from tests.support import Inbox, SmsGateway, SmtpHandler
@@ -57,6 +60,21 @@ TABLES = [
 
 # structlog hands every event to the logging module, as in the server: caplog sees them.
 configure_structlog()
+
+# Passwords are hashed with argon2's smallest parameters (microseconds, not 0.1 s a hash):
+# the tests are about the rules around hashing. Tests marked production_hashing (the stored
+# strength, upgrades, and the timing of unknown IDs) get the production parameters.
+CHEAP_HASHING = {"argon2_memory_kib": 8, "argon2_time_cost": 1}
+
+
+def on_engine(name: str) -> pytest.MarkDecorator:
+    """Runs a test once, on one engine: for what does not depend on the database engine
+    (SQLite), or needs several processes on one database (PostgreSQL)."""
+    return pytest.mark.parametrize("database_url", [name], indirect=True)
+
+
+ONCE = on_engine("sqlite")
+POSTGRES_ONLY = on_engine("postgres")
 
 
 def free_port() -> int:
@@ -179,11 +197,9 @@ def signing_pair(tmp_path_factory) -> tuple[Path, Path]:
     return signing.development_pair(tmp_path_factory.mktemp("signing"))
 
 
-@pytest.fixture
-def settings(
-    database_url: str, smtp_server: Controller, sms_gateway: SmsGateway, folder_store_url: str,
-    signing_pair: tuple[Path, Path],
-) -> Settings:
+def _settings(database_url: str, smtp_server: Controller, sms_gateway: SmsGateway,
+              folder_store_url: str, signing_pair: tuple[Path, Path],
+              hashing: dict[str, int]) -> Settings:
     return Settings(
         app_env="test",
         database_url=database_url,
@@ -194,7 +210,28 @@ def settings(
         public_url="https://my.gosi.test",
         signing_key_file=str(signing_pair[0]),
         signing_cert_file=str(signing_pair[1]),
+        **hashing,
     )
+
+
+@pytest.fixture
+def settings(
+    request: pytest.FixtureRequest,
+    database_url: str, smtp_server: Controller, sms_gateway: SmsGateway, folder_store_url: str,
+    signing_pair: tuple[Path, Path],
+) -> Settings:
+    hashing = {} if request.node.get_closest_marker("production_hashing") else CHEAP_HASHING
+    return _settings(database_url, smtp_server, sms_gateway, folder_store_url, signing_pair, hashing)
+
+
+@pytest.fixture(scope="module")
+def module_settings(
+    database_url: str, smtp_server: Controller, sms_gateway: SmsGateway, folder_store_url: str,
+    signing_pair: tuple[Path, Path],
+) -> Settings:
+    """The settings of a module's tests, for server processes a module starts once."""
+    return _settings(database_url, smtp_server, sms_gateway, folder_store_url, signing_pair,
+                     CHEAP_HASHING)
 
 
 @pytest.fixture(autouse=True)
@@ -203,11 +240,17 @@ def _healthy_sms_gateway(sms_gateway: SmsGateway) -> None:
     sms_gateway.reset()
 
 
+@functools.cache
+def served_schema(production: bool) -> strawberry.Schema:
+    """Built once per process for the apps of every test (a tenth of a second each)."""
+    return build_schema(production=production)
+
+
 @pytest.fixture
 async def app(settings: Settings, database_url: str, sms_gateway: SmsGateway):
     await _empty_tables(database_url)
     sms_gateway.reset()
-    application = create_app(settings, manage_database=False)
+    application = create_app(settings, manage_database=False, schema=served_schema(settings.production))
     async with application.router.lifespan_context(application):
         yield application
 

@@ -8,6 +8,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,8 +20,10 @@ from resolvers.platform.settings import Settings
 from tests.conftest import POSTGRES_REQUIRED, ROOT, free_port
 
 REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
-# One database per concurrent run of the suite (TEST_REDIS_DB): the tests flush it.
-REDIS_DB = int(os.environ.get("TEST_REDIS_DB", "13"))
+# One database per concurrent run of the suite (TEST_REDIS_DB), and one per pytest-xdist
+# worker of it (gw0 13, gw1 12, ...): the tests flush it.
+REDIS_DB = (int(os.environ.get("TEST_REDIS_DB", "13"))
+            - int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))) % 16
 REDIS_URL = f"redis://{REDIS_HOST}:{REDIS_PORT}/{REDIS_DB}"
 
 
@@ -55,6 +58,8 @@ def server_environment(settings: Settings, *, redis_url: str | None = None) -> d
         "SMTP_HOST": settings.smtp_host or "127.0.0.1",
         "SMTP_PORT": str(settings.smtp_port),
         "SMS_WEBHOOK_URL": settings.sms_webhook_url or "",
+        "ARGON2_MEMORY_KIB": str(settings.argon2_memory_kib),
+        "ARGON2_TIME_COST": str(settings.argon2_time_cost),
     }
     env.pop("REDIS_URL", None)
     if settings.signing_key_file and settings.signing_cert_file:
@@ -171,3 +176,70 @@ class PrivateRedis:
             self.process.terminate()
             self.process.wait(timeout=10)
             self.process = None
+
+
+class PrivatePostgres:
+    """A PostgreSQL cluster of the test's own: initdb into a temporary folder, its own free
+    port, trust authentication; run as the `postgres` OS user when the tests run as root
+    (PostgreSQL refuses to run as root). Stopped and restarted at will, never the machine's."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.directory = Path(tempfile.mkdtemp(prefix="gosi-postgres-"))
+        self.data = self.directory / "data"
+        self._as_owner: list[str] = []
+
+    @property
+    def url(self) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/postgres"
+
+    def start(self) -> None:
+        """Creates the cluster on first call, then starts it and waits until it answers."""
+        if not self.data.exists():
+            self._create()
+        self._pg_ctl("start", "-l", str(self.directory / "server.log"), "-o",
+                     f"-p {self.port} -k {self.directory} -c listen_addresses=127.0.0.1 -c fsync=off")
+
+    def restart(self) -> None:
+        self._pg_ctl("restart", "-m", "fast", "-l", str(self.directory / "server.log"))
+
+    def stop(self) -> None:
+        if (self.data / "postmaster.pid").exists():
+            self._pg_ctl("stop", "-m", "fast")
+
+    def remove(self) -> None:
+        self.stop()
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+    def _create(self) -> None:
+        initdb = _postgres_binary("initdb")
+        if os.geteuid() == 0:
+            shutil.chown(self.directory, user="postgres", group="postgres")
+            self._as_owner = ["runuser", "-u", "postgres", "--"]
+        self._run(initdb, "-D", str(self.data), "-U", "postgres", "-A", "trust", "-E", "UTF8",
+                  "--no-sync", "--no-instructions")
+
+    def _pg_ctl(self, action: str, *options: str) -> None:
+        self._run(_postgres_binary("pg_ctl"), action, "-D", str(self.data), "-w", "-t", "60", *options)
+
+    def _run(self, *command: str) -> None:
+        done = subprocess.run([*self._as_owner, *command], capture_output=True, text=True, timeout=90)
+        if done.returncode != 0:
+            log = self.directory / "server.log"
+            raise AssertionError(f"{' '.join(command[:2])} failed: {done.stdout}{done.stderr}"
+                                 + (log.read_text(errors="replace") if log.exists() else ""))
+
+
+def _postgres_binary(name: str) -> str:
+    """The newest installed PostgreSQL's `name` (Debian keeps them outside the PATH); skips
+    (fails in CI) without one."""
+    found = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"),
+                   key=lambda path: int(path.parts[-3]) if path.parts[-3].isdigit() else 0)
+    if found:
+        return str(found[-1])
+    on_path = shutil.which(name)
+    if on_path:
+        return on_path
+    if POSTGRES_REQUIRED:
+        pytest.fail(f"CI needs PostgreSQL's {name} (/usr/lib/postgresql/*/bin)")
+    pytest.skip(f"PostgreSQL's {name} is not installed")

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import socket
 import time
 from collections.abc import AsyncIterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import orjson
 import uvicorn
@@ -123,6 +125,35 @@ async def live_socket(url: str, token: str | None, *, answer_pings: bool = True
         yield client
 
 
+# An answer of some 50 kB (every name and description of the schema): a few fill the small
+# buffers between a server started with a small send buffer and a client that stopped reading.
+SCHEMA_TEXTS = (
+    "{ __schema { types { name description fields { name description args { name description } } "
+    "inputFields { name description } enumValues { name description } } } }"
+)
+
+
+@contextlib.asynccontextmanager
+async def stuck_socket(url: str, token: str) -> AsyncIterator[LiveClient]:
+    """A signed-in socket whose client stopped reading, as a phone that lost its network does
+    with the connection still up: once the buffers are full, every send to it blocks."""
+    parts = urlsplit(url)
+    raw = socket.socket()
+    raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # a small window fills fast
+    raw.connect((parts.hostname, parts.port))
+    raw.setblocking(False)
+    # Uncompressed, so that the answers fill the buffers; no waiting for a closing handshake
+    # the server cannot send.
+    async with connect(url, sock=raw, subprotocols=[PROTOCOL], open_timeout=5,  # type: ignore[list-item]
+                       compression=None, close_timeout=0.1) as ws:
+        client = LiveClient(ws)
+        assert (await client.init(token))["type"] == "connection_ack"
+        ws.transport.pause_reading()
+        for _ in range(5):
+            await client.subscribe(SCHEMA_TEXTS)
+        yield client
+
+
 @contextlib.asynccontextmanager
 async def raw_socket(url: str) -> AsyncIterator[LiveClient]:
     async with connect(url, subprotocols=[PROTOCOL], open_timeout=5) as ws:  # type: ignore[list-item]
@@ -130,14 +161,19 @@ async def raw_socket(url: str) -> AsyncIterator[LiveClient]:
 
 
 @contextlib.asynccontextmanager
-async def serving(app: Any) -> AsyncIterator[str]:
+async def serving(app: Any, *, send_buffer: int | None = None) -> AsyncIterator[str]:
     """`app` (its lifespan already running) served by uvicorn on a loopback port, in this
-    event loop; yields the WebSocket URL of /graphql."""
+    event loop; yields the WebSocket URL of /graphql. `send_buffer` (bytes) caps the kernel's
+    buffer for what the server sends on each connection, as a slow network would."""
     port = free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="off", log_level="warning",
-                            ws="websockets-sansio")
+    listening = socket.socket()
+    listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if send_buffer is not None:
+        listening.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, send_buffer)  # inherited
+    listening.bind(("127.0.0.1", port))
+    config = uvicorn.Config(app, lifespan="off", log_level="warning", ws="websockets-sansio")
     server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
+    task = asyncio.create_task(server.serve(sockets=[listening]))
     try:
         while not server.started:
             assert not task.done(), "uvicorn did not start"

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import re
+import shutil
 import threading
 import time
 from dataclasses import dataclass, field
@@ -14,6 +16,7 @@ from typing import Any
 
 import httpx
 import orjson
+import pytest
 
 CODE_PATTERN = re.compile(r"(?<!\d)\d{6}(?!\d)")
 STRONG_PASSWORD = "amber-falcon-orchard-42"
@@ -351,3 +354,14 @@ async def attach_required(client: httpx.AsyncClient, person: Person, request: di
     payload = response.json()["data"]["attachDocuments"]
     assert payload["errors"] == [], payload
     return payload["request"]
+
+
+def require_tool(name: str, needed_by: str) -> str:
+    """The path of a command-line tool, or a skip (a failure under CI=true, which must run it)."""
+    path = shutil.which(name)
+    if path is None:
+        reason = f"`{name}` not on PATH: {needed_by} needs Node.js and npm"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{reason} (CI=true: failing instead of skipping)")
+        pytest.skip(reason)
+    return path

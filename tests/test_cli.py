@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 from tests.conftest import ROOT
+from tests.servers import start_servers, stop_server
 
 STAFF_ID = "1000000008"
 STAFF_PASSWORD = "quiet-meadow-lantern-9"
@@ -41,7 +42,7 @@ def test_create_staff_refuses_a_weak_password(tmp_path):
     env = {"DATABASE_URL": f"sqlite://{tmp_path / 'weak.sqlite3'}"}
     refused = run("create-staff", STAFF_ID, "--name", "Noura Saleh", stdin="short\n", env=env)
     assert refused.returncode == 1
-    assert "password: WEAK_PASSWORD" in refused.stderr
+    assert "password: WEAK_PASSWORD: The password must be 12 to 128 characters long." in refused.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):
@@ -57,3 +58,26 @@ def test_production_refuses_console_delivery(tmp_path):
     refused = run("migrate", env=env)
     assert refused.returncode == 2
     assert "SMTP_HOST" in refused.stderr
+
+
+def test_the_server_says_where_to_go_once_it_has_started(tmp_path):
+    env = {name: value for name, value in os.environ.items()
+           if name not in ("APP_ENV", "SMTP_HOST", "SMS_WEBHOOK_URL")}
+    env["DATABASE_URL"] = f"sqlite://{tmp_path / 'dev.sqlite3'}"
+    [(process, url)] = start_servers(1, env, tmp_path)
+    stop_server(process)
+    lines = (tmp_path / "server-0.log").read_text().splitlines()
+    [ready] = [index for index, line in enumerate(lines) if "GraphiQL:" in line]
+    assert (f"GraphiQL: open {url}/graphql in a browser; without SMTP_HOST and SMS_WEBHOOK_URL, "
+            "codes and notices are written to this log under gosi.dev_mailbox") in lines[ready]
+    before = "\n".join(lines[:ready])
+    assert "Application startup complete" in before and "Tortoise-ORM shutdown" not in before
+
+
+def test_create_staff_help_explains_each_argument():
+    shown = run("create-staff", "--help")
+    assert shown.returncode == 0
+    text = " ".join(shown.stdout.split())  # as wrapped to the terminal's width
+    for told in ("NATIONAL_ID", "Luhn check digit", "--name NAME", "at least two words",
+                 "--mobile MOBILE", "standard input", "12 to 128"):
+        assert told in text, told

@@ -11,7 +11,7 @@ import httpx
 from models import OutboundMessage
 from schema.http.app import create_app
 from tests.conftest import free_port
-from tests.support import CODE_PATTERN, new_person, register
+from tests.support import ACTIVATE, CODE_PATTERN, gql, new_mobile, new_person, register
 
 
 def events(records: Iterable[logging.LogRecord]) -> list[str]:
@@ -66,3 +66,35 @@ async def test_a_message_that_cannot_be_delivered_before_it_expires_is_reported_
     assert message.attempts >= 1 and "Connect" in (message.last_error or "")
     assert "message_retry" in events(caplog.records)
     assert "message_expired" in events(r for r in caplog.records if r.levelno == logging.ERROR)
+
+
+
+UPDATE_PROFILE = """
+mutation UpdateProfile($input: UpdateProfileInput!) {
+  updateProfile(input: $input) { errors { field code } }
+}
+"""
+
+
+async def test_codes_and_notices_arrive_at_once_not_at_the_next_poll_of_the_outbox(
+    settings, inbox
+):
+    application = create_app(settings, manage_database=False)
+    # A poll far longer than the waits below: only a wake-up after commit delivers in time.
+    application.state.runtime.outbox.poll_seconds = 30.0
+    async with application.router.lifespan_context(application):
+        transport = httpx.ASGITransport(app=application)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            person = new_person()
+            assert (await register(client, person))["errors"] == []
+            code = await inbox.code_for(person.e164, timeout=5.0)
+            activated = await gql(client, ACTIVATE, {"input": {
+                "nationalId": person.national_id, "code": code, "confirmDetails": True}})
+            token = activated["data"]["activate"]["session"]["accessToken"]
+            # One transaction sends a code to the new mobile, then notices to the old one.
+            mobile = new_mobile()
+            changed = await gql(client, UPDATE_PROFILE, {"input": {
+                "mobile": mobile, "iban": "SA0380000000608010167519"}}, token=token)
+            assert changed["data"]["updateProfile"]["errors"] == []
+            assert await inbox.code_for("+966" + mobile[1:], timeout=5.0)
+            assert len(await inbox.wait_for(person.e164, count=3, timeout=5.0)) == 3

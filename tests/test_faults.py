@@ -3,11 +3,8 @@
 import asyncio
 import dataclasses
 import datetime as dt
-import os
-import shutil
-import subprocess
 import time
-from pathlib import Path
+from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -15,8 +12,10 @@ from aiosmtpd.controller import Controller
 
 from models import OutboundMessage
 from resolvers.platform.delivery import utcnow
+from resolvers.platform.settings import Settings
 from schema.http.app import create_app
-from tests.conftest import POSTGRES_REQUIRED, free_port
+from tests.conftest import free_port
+from tests.servers import PrivatePostgres, server_environment, start_servers, stop_server
 from tests.support import LOGIN, SmtpHandler, gql, new_person, register, signed_up
 
 ME = "query { me { nationalId } }"
@@ -57,25 +56,31 @@ mutation A($id: String!, $code: String!) {
 """
 
 
-def _restart_command() -> list[str] | None:
-    if shutil.which("pg_ctlcluster") is None or not Path("/etc/postgresql").is_dir():
-        return None
-    if os.geteuid() != 0:
-        return None
-    version = sorted(os.listdir("/etc/postgresql"))[-1]
-    return ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart"]
+@pytest.fixture(scope="module")
+def private_postgres() -> Iterator[PrivatePostgres]:
+    """Restarted under traffic: a cluster of the test's own, never the machine's."""
+    cluster = PrivatePostgres()
+    try:
+        cluster.start()
+        yield cluster
+    finally:
+        cluster.remove()
 
 
 async def test_the_server_recovers_from_a_postgresql_restart_without_being_restarted(
-    client, inbox, engine
+    private_postgres, smtp_server, sms_gateway, inbox, tmp_path
 ):
-    if engine != "postgres":
-        pytest.skip("restarting the database server is a PostgreSQL test")
-    command = _restart_command()
-    if command is None:
-        if POSTGRES_REQUIRED:
-            pytest.fail("CI must be able to restart PostgreSQL (pg_ctlcluster as root)")
-        pytest.skip("cannot restart PostgreSQL here (needs pg_ctlcluster as root)")
+    settings = Settings(database_url=private_postgres.url, smtp_host="127.0.0.1",
+                        smtp_port=smtp_server.port, sms_webhook_url=sms_gateway.url)
+    [(server, url)] = await asyncio.to_thread(start_servers, 1, server_environment(settings), tmp_path)
+    try:
+        async with httpx.AsyncClient(base_url=url, timeout=10) as client:
+            await _restart_under_traffic(client, inbox, private_postgres)
+    finally:
+        stop_server(server)
+
+
+async def _restart_under_traffic(client: httpx.AsyncClient, inbox, cluster: PrivatePostgres) -> None:
     person = await signed_up(client, inbox)
     outcomes: list[tuple[float, bool]] = []
     stop = asyncio.Event()
@@ -93,7 +98,7 @@ async def test_the_server_recovers_from_a_postgresql_restart_without_being_resta
     load = asyncio.create_task(traffic())
     await asyncio.sleep(0.5)
     restart_started = time.monotonic()
-    await asyncio.to_thread(subprocess.run, command, check=True, timeout=60, capture_output=True)
+    await asyncio.to_thread(cluster.restart)
     restart_done = time.monotonic()
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:

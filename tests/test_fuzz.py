@@ -28,10 +28,12 @@ from schemathesis.graphql import nodes
 from resolvers.platform.settings import Settings
 from schema.base import to_global_id
 from server import export_schema
+from tests.conftest import POSTGRES_ONLY
 from tests.servers import REDIS_URL, redis_flush, running_servers, server_environment
 from tests.support import ACTIVATE, CODE_PATTERN, LOGIN, REGISTER, Inbox, Person, new_person
 
-pytestmark = pytest.mark.slow
+# One worker runs the module, so its server (module-scoped) starts once per engine.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("fuzz")]
 
 # Each operation's cases, shrinking aside. Failed sign-ins count against the 100 an hour
 # per IP; sign_in_again needs the member to stay under it.
@@ -231,12 +233,11 @@ def outcome(body: dict[str, Any]) -> str:
     database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
+# The generated cases run on the production engine, whose rules are the stricter (NUL,
+# encodings); the cases they found run on both below.
+@POSTGRES_ONLY
 @schema.parametrize()
 def test_no_input_makes_the_server_fail(case, target: Target):
-    if target.engine != "postgres":
-        # The suite's time budget: the generated cases run on the production engine, whose
-        # rules are the stricter (NUL, encodings); the cases they found run on both below.
-        pytest.skip("the generated cases run on PostgreSQL")
     response = case.call(base_url=f"{target.url}/graphql", session=target.http,
                          headers=target.headers(), timeout=30)
     if case.operation.definition.field_name in ENDS_SESSION:

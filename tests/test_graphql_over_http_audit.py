@@ -4,27 +4,18 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
-
 from tests.conftest import ROOT
 from tests.servers import running_servers, server_log
+from tests.support import require_tool
 
 AUDIT_DIR = ROOT / "tests" / "audit"
 
 
 def _require_tool(name: str) -> str:
-    path = shutil.which(name)
-    if path is None:
-        reason = f"`{name}` not on PATH: the graphql-http audit needs Node.js and npm"
-        # CI must run the audit, so a missing toolchain there is a failure, not a skip.
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{reason} (CI=true: failing instead of skipping)")
-        pytest.skip(reason)
-    return path
+    return require_tool(name, "the graphql-http audit")
 
 
 def _ensure_audit_deps(npm: str) -> None:

@@ -5,19 +5,18 @@ from __future__ import annotations
 import asyncio
 
 import orjson
-import pytest
 
+from tests.conftest import ONCE
 from tests.sockets import serving
 from tests.support import signed_up
 from tests.test_graphql_over_http_audit import AUDIT_DIR, _ensure_audit_deps, _require_tool
 from tests.test_subscriptions import submitted
 
 
+@ONCE
 async def test_the_graphql_ws_client_subscribes_and_is_refused_without_a_session(
     client, inbox, app, engine
 ):
-    if engine != "sqlite":
-        pytest.skip("the client does not depend on the database: once is enough")
     node, npm = _require_tool("node"), _require_tool("npm")
     await asyncio.to_thread(_ensure_audit_deps, npm)
     person = await signed_up(client, inbox)

@@ -9,6 +9,7 @@ import pytest
 from models import Session
 from resolvers.platform.keys import Keyring
 from resolvers.platform.settings import ConfigurationError, Settings
+from tests.conftest import ONCE
 from tests.servers import running_servers, server_environment
 from tests.support import ACTIVATE, LOGIN, gql, new_person, register, signed_up
 
@@ -34,12 +35,11 @@ async def me(http: httpx.AsyncClient, token: str) -> dict | None:
     return (await gql(http, ME, token=token))["data"]["me"]
 
 
+@ONCE
 @pytest.mark.slow
 async def test_sessions_codes_and_queued_messages_survive_a_key_rotation(
     settings, inbox, sms_gateway, tmp_path: Path, engine
 ):
-    if engine != "sqlite":
-        pytest.skip("key rotation does not depend on the database engine: run once, on SQLite")
     base = server_environment(settings)
     old = {**base, "SECRET_KEY": OLD_KEY}
     with running_servers(1, old, tmp_path) as [url]:

@@ -13,11 +13,14 @@ from tortoise import connections
 
 from resolvers import staff
 from resolvers.platform.runtime import Runtime
+from tests.conftest import POSTGRES_ONLY
 from tests.servers import running_servers, server_environment
 from tests.sockets import NOTIFICATION_RECEIVED, REQUEST_UPDATED, live_socket
 from tests.support import LOGIN, gql, new_person
 from tests.test_multiprocess import member_on
 from tests.test_subscriptions import PHYSIOTHERAPY, REVIEW, SUBMIT
+
+pytestmark = POSTGRES_ONLY
 
 LISTENERS = """SELECT pid FROM pg_stat_activity
 WHERE application_name = 'gosi-live-listener' AND datname = current_database()"""
@@ -25,8 +28,6 @@ WHERE application_name = 'gosi-live-listener' AND datname = current_database()""
 
 @pytest.fixture
 def servers(engine, settings, tmp_path) -> Iterator[list[str]]:
-    if engine != "postgres":
-        pytest.skip("several server processes share PostgreSQL, not an SQLite file")
     # No REDIS_URL: the processes talk through PostgreSQL's LISTEN/NOTIFY.
     with running_servers(2, server_environment(settings), tmp_path) as urls:
         yield urls

@@ -3,8 +3,13 @@
 import statistics
 import time
 
+import pytest
+
 from models import Member
 from tests.support import LOGIN, gql, new_person, register, signed_up
+
+# Stored hashes, upgrades and the time an unknown ID takes are about the production strength.
+pytestmark = pytest.mark.production_hashing
 
 
 async def login(client, national_id, password, headers=None):

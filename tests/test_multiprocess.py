@@ -7,8 +7,12 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from tests.conftest import POSTGRES_ONLY
 from tests.servers import fresh_redis_or_skip, running_servers, server_environment
 from tests.support import ACTIVATE, LOGIN, REGISTER, gql, new_person
+
+# One worker runs the module, so its two servers (module-scoped) start once.
+pytestmark = [POSTGRES_ONLY, pytest.mark.xdist_group("multiprocess")]
 
 ME = "query { me { nationalId } }"
 LOGOUT = "mutation { logout(input: {everywhere: false}) { errors { code } } }"
@@ -20,12 +24,12 @@ mutation Submit($input: SubmitRequestInput!) {
 REQUEST_COUNT = "query { me { requests { totalCount } } }"
 
 
-@pytest.fixture
-def servers(engine, settings, tmp_path) -> Iterator[list[str]]:
-    if engine != "postgres":
-        pytest.skip("several server processes share PostgreSQL, not an SQLite file")
+@pytest.fixture(scope="module")
+def servers(module_settings, tmp_path_factory) -> Iterator[list[str]]:
+    """Started once for the module: each test works with members of its own."""
     redis_url = fresh_redis_or_skip("the multi-process tests")
-    with running_servers(2, server_environment(settings, redis_url=redis_url), tmp_path) as urls:
+    environment = server_environment(module_settings, redis_url=redis_url)
+    with running_servers(2, environment, tmp_path_factory.mktemp("servers")) as urls:
         yield urls
 
 

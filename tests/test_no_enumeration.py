@@ -1,24 +1,12 @@
 """Answers that do not tell who is registered, and limits that hold under concurrency."""
 
 import asyncio
-import dataclasses
 import datetime as dt
 import re
 
-import pytest
-
 from models import CodePurpose, Member, NotificationChannel, OneTimeCode
-from resolvers.platform.settings import Settings
 from resolvers.platform.throttle import LOGIN_FAILURES_PER_IP, REGISTRATIONS_PER_IP
 from tests.support import LOGIN, gql, new_person, register, signed_in_staff, signed_up
-
-
-@pytest.fixture
-def settings(settings: Settings) -> Settings:
-    """Cheaper password hashing: these tests are about other rules (test_login checks the
-    production strength)."""
-    return dataclasses.replace(settings, argon2_memory_kib=4096, argon2_time_cost=1)
-
 
 REQUEST_RESET = """
 mutation R($input: RequestPasswordResetInput!) {

@@ -5,19 +5,9 @@ import dataclasses
 import datetime as dt
 
 import orjson
-import pytest
 
-from resolvers.platform.settings import Settings
 from tests.authenticator import SoftAuthenticator
 from tests.support import gql, signed_up
-
-
-@pytest.fixture
-def settings(settings: Settings) -> Settings:
-    """Cheaper password hashing: these tests are about other rules (test_login checks the
-    production strength)."""
-    return dataclasses.replace(settings, argon2_memory_kib=4096, argon2_time_cost=1)
-
 
 BEGIN_REGISTRATION = """
 mutation { beginPasskeyRegistration { options challengeToken errors { code } } }

@@ -13,7 +13,7 @@ import pytest
 import uvicorn
 
 from schema.http.app import create_app
-from tests.conftest import free_port
+from tests.conftest import ONCE, free_port
 from tests.support import signed_up
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -28,11 +28,10 @@ def chromium_or_skip() -> None:
         pytest.skip(message)
 
 
+@ONCE
 async def test_a_real_browser_registers_a_passkey_and_signs_in_with_it(
     client, inbox, settings, engine
 ):
-    if engine == "postgres":
-        pytest.skip("one browser run is enough: the passkey rules run on both engines in test_passkeys")
     chromium_or_skip()
     from playwright.async_api import async_playwright
 

@@ -143,8 +143,8 @@ async def test_iban_is_only_ever_shown_by_its_last_four_characters(client, inbox
     person = await signed_up(client, inbox)
     payload = await update(client, person, iban="sa03 8000 0000 6080 1016 7519")
     assert payload["errors"] == []
-    assert payload["member"]["iban"] == "*" * 20 + "7519"
-    assert (await me(client, person))["iban"] == "*" * 20 + "7519"
+    assert payload["member"]["iban"] == "**** **** **** **** **** 7519"
+    assert (await me(client, person))["iban"] == "**** **** **** **** **** 7519"
 
 
 async def test_an_iban_change_is_announced_on_the_preferred_channel_in_the_members_language(

@@ -11,8 +11,11 @@ import pytest
 
 from resolvers.platform.throttle import LOGIN_FAILURES_PER_ID, Throttle
 from schema.http.app import create_app
+from tests.conftest import ONCE
 from tests.servers import PrivateRedis
 from tests.support import LOGIN, gql, new_person, register, signed_up
+
+pytestmark = ONCE
 
 RESET = """
 mutation R($id: String!) { requestPasswordReset(input: {nationalId: $id}) { errors { code } } }
@@ -21,8 +24,6 @@ mutation R($id: String!) { requestPasswordReset(input: {nationalId: $id}) { erro
 
 @pytest.fixture
 def redis(tmp_path, engine) -> Iterator[PrivateRedis]:
-    if engine != "sqlite":
-        pytest.skip("Redis outages do not depend on the database engine: run once, on SQLite")
     server = PrivateRedis(tmp_path)
     server.start()
     yield server

@@ -175,13 +175,20 @@ mutation A($id: String!, $code: String!) {
 """
 
 
-async def test_a_resend_within_a_minute_is_refused(client, inbox):
+async def test_a_resend_within_a_minute_is_refused_with_the_seconds_left(client, inbox, app):
+    registered_at = app.state.runtime.clock()
+    app.state.runtime.clock = lambda: registered_at
     person = new_person()
     await register(client, person)
-    result = await gql(client, RESEND, {"input": {"nationalId": person.national_id}})
-    errors = result["data"]["resendActivationCode"]["errors"]
-    assert [e["code"] for e in errors] == ["RATE_LIMITED"]
-    assert "60" in errors[0]["message"] or "seconds" in errors[0]["message"]
+    waits = []
+    for elapsed in (0, 15, 59.5):
+        moment = registered_at + dt.timedelta(seconds=elapsed)
+        app.state.runtime.clock = lambda moment=moment: moment
+        result = await gql(client, RESEND, {"input": {"nationalId": person.national_id}})
+        [error] = result["data"]["resendActivationCode"]["errors"]
+        assert error["code"] == "RATE_LIMITED"
+        waits.append(error["message"])
+    assert waits == [f"Wait {seconds} seconds before asking for a new code." for seconds in (60, 45, 1)]
 
 
 async def test_at_most_five_codes_an_hour(client, inbox, app):

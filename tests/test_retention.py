@@ -5,11 +5,11 @@ import asyncio
 import datetime as dt
 
 import asyncpg
-import pytest
 
 from models import OneTimeCode, OutboundMessage, Session
 from resolvers.platform import retention
 from resolvers.platform.delivery import utcnow
+from tests.conftest import POSTGRES_ONLY
 from tests.support import LOGIN, gql, new_mobile, signed_up
 
 REFRESH = """
@@ -77,10 +77,9 @@ async def test_a_month_of_sign_ins_and_refreshes_leaves_the_tables_flat(app, cli
     assert max(sessions) <= 4 * 5 + 2 and settled[-1][1] == 0 and settled[-1][2] <= 4 * 2, str(daily)
 
 
+@POSTGRES_ONLY
 async def test_one_process_at_a_time_runs_the_retention_job(app, database_url, engine):
     runtime = app.state.runtime
-    if engine != "postgres":
-        pytest.skip("one process per SQLite file; the job takes an in-process lock there")
     other_process = await asyncpg.connect(database_url.replace("postgres://", "postgresql://", 1))
     try:
         await other_process.execute("SELECT pg_advisory_lock($1)", retention.RETENTION_LOCK)

@@ -2,7 +2,6 @@
 with a second factor."""
 
 import asyncio
-import dataclasses
 import datetime as dt
 import statistics
 import time
@@ -11,16 +10,7 @@ import pyotp
 import pytest
 
 from models import RecoveryCode, TotpCredential
-from resolvers.platform.settings import Settings
 from tests.support import LOGIN, gql, new_person, signed_up
-
-
-@pytest.fixture
-def settings(settings: Settings) -> Settings:
-    """Cheaper password hashing: these tests are about other rules (test_login checks the
-    production strength)."""
-    return dataclasses.replace(settings, argon2_memory_kib=4096, argon2_time_cost=1)
-
 
 IBAN = "SA0380000000608010167519"
 UPDATE = """
@@ -238,6 +228,7 @@ async def test_wrong_codes_to_turn_the_app_off_share_the_sign_in_limit(client, i
     assert (await password_step(client, person))["errors"][0]["code"] == "RATE_LIMITED"
 
 
+@pytest.mark.production_hashing  # the hash must outweigh the noise it is timed against
 async def test_a_second_factor_does_not_tell_unknown_ids_apart(client, inbox, app):
     person, _, _ = await with_totp(client, inbox, app)
 

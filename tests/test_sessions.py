@@ -71,7 +71,7 @@ async def test_reusing_a_rotated_refresh_token_ends_the_whole_session(client, in
     app.state.runtime.clock = lambda: later
 
     replayed = (await gql(client, REFRESH, {"token": person.refresh_token}))["data"]
-    assert replayed["refreshSession"]["errors"][0]["code"] == "INVALID_CREDENTIALS"
+    assert replayed["refreshSession"]["errors"][0]["code"] == "SESSION_EXPIRED"
     assert await me(client, current["accessToken"]) is None
     again = (await gql(client, REFRESH, {"token": current["refreshToken"]}))["data"]
     assert again["refreshSession"]["session"] is None

@@ -12,6 +12,7 @@ import pytest
 from schwifty import IBAN
 
 from models import OutboundMessage
+from tests.conftest import ONCE, POSTGRES_ONLY
 from tests.servers import server_environment, server_log, start_servers, stop_server
 from tests.support import LOGIN, REGISTER, gql, new_person, signed_up
 
@@ -29,9 +30,8 @@ CHANGE_IBAN = "mutation I($iban: String!) { updateProfile(input: {iban: $iban}) 
 REQUEST_COUNT = "query { me { requests { totalCount } } }"
 
 
+@ONCE
 async def test_sigterm_finishes_the_requests_in_flight_then_exits_0(settings, inbox, tmp_path, engine):
-    if engine != "sqlite":
-        pytest.skip("shutting down does not depend on the database engine: run once, on SQLite")
     env = {**server_environment(settings), "HASHING_CONCURRENCY": "1"}
     [(process, url)] = start_servers(1, env, tmp_path)
     try:
@@ -86,11 +86,10 @@ def _ibans(count: int) -> list[str]:
             for n in range(1, count + 1)]
 
 
+@POSTGRES_ONLY
 async def test_a_server_killed_mid_traffic_loses_no_acknowledged_request_or_message(
     settings, inbox, sms_gateway, tmp_path, engine
 ):
-    if engine != "postgres":
-        pytest.skip("two server processes share PostgreSQL, not an SQLite file")
     env = {**server_environment(settings), "OUTBOX_LEASE_SECONDS": "2",
            "DELIVERY_TIMEOUT_SECONDS": "0.8"}
     (doomed, doomed_url), (survivor, survivor_url) = start_servers(2, env, tmp_path)

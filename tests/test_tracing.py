@@ -12,6 +12,8 @@ from tests.support import gql, new_person
 pytest.importorskip("opentelemetry.sdk", reason="the `tracing` extra is not installed")
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter  # noqa: E402
 
+from tests.conftest import ONCE
+
 
 def test_tracing_is_off_unless_an_endpoint_is_set(settings):
     application = create_app(settings, manage_database=False)
@@ -19,9 +21,8 @@ def test_tracing_is_off_unless_an_endpoint_is_set(settings):
     assert not [e for e in application.state.schema.extensions if "OpenTelemetry" in repr(e)]
 
 
+@ONCE
 async def test_a_request_is_one_trace_from_http_to_the_graphql_operation(settings, engine):
-    if engine != "sqlite":
-        pytest.skip("tracing does not depend on the database engine: run once, on SQLite")
     exporter = InMemorySpanExporter()
     configured = dataclasses.replace(settings, otel_exporter_otlp_endpoint="http://127.0.0.1:4318")
     application = create_app(configured, manage_database=False, span_exporter=exporter)

@@ -40,7 +40,9 @@ async def request_password_reset(
     if not await runtime.throttle.hit(RESET_REQUESTS_PER_IP, f"reset-ip:{client_ip}") or (
         not await runtime.throttle.hit(RESET_REQUESTS_PER_ID, key)
     ) or not await runtime.throttle.hit(RESET_REQUESTS_PER_ID_HOURLY, key):
-        raise DomainError.single(None, ErrorCode.RATE_LIMITED)
+        raise await runtime.throttle.refused(
+            (RESET_REQUESTS_PER_ID, key), (RESET_REQUESTS_PER_ID_HOURLY, key)
+        )
 
     member = await Member.get_or_none(national_id=parsed, status=AccountStatus.ACTIVE)
     wanted = channel or NotificationChannel.SMS
@@ -98,7 +100,8 @@ async def reset_password(
     # The code first: only its holder may learn anything about the account, even that the
     # new password is too weak for it.
     used = await codes.check(
-        runtime=runtime, member=member, purpose=CodePurpose.PASSWORD_RESET, code=code
+        runtime=runtime, member=member, purpose=CodePurpose.PASSWORD_RESET, code=code,
+        identity=parsed or national_id,
     )
     assert member is not None
     errors = ErrorCollector()

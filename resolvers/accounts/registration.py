@@ -119,7 +119,7 @@ async def register(
 
     if not await runtime.throttle.hit(REGISTRATIONS_PER_IP, f"register-ip:{client_ip}"):
         audit.record("registration_throttled", client_ip=client_ip)
-        raise DomainError.single(None, ErrorCode.RATE_LIMITED)
+        raise await runtime.throttle.refused((REGISTRATIONS_PER_IP, f"register-ip:{client_ip}"))
 
     existing = await Member.get_or_none(national_id=national_id)
     if existing is not None and existing.status is not AccountStatus.PENDING_ACTIVATION:
@@ -127,7 +127,9 @@ async def register(
         # anyone test IDs, so one address gets it a few times an hour.
         if not await runtime.throttle.hit(REGISTERED_ANSWERS_PER_IP, f"registered-ip:{client_ip}"):
             audit.record("registered_answer_throttled", client_ip=client_ip)
-            raise DomainError.single(None, ErrorCode.RATE_LIMITED)
+            raise await runtime.throttle.refused(
+                (REGISTERED_ANSWERS_PER_IP, f"registered-ip:{client_ip}")
+            )
         raise DomainError.single("national_id", ErrorCode.ALREADY_REGISTERED)
 
     data: dict[str, Any] = dict(
@@ -193,10 +195,12 @@ async def resend_activation_code(
     if member is None or member.status is not AccountStatus.PENDING_ACTIVATION:
         key = f"resend-id:{parsed}"
         if not await runtime.throttle.hit(RESENDS_PER_ID, key):
-            raise DomainError.single(None, ErrorCode.RATE_LIMITED, "resend_too_soon",
-                                     seconds=await runtime.throttle.retry_after(RESENDS_PER_ID, key))
+            wait = await runtime.throttle.retry_after(RESENDS_PER_ID, key)
+            raise DomainError.rate_limited(wait, "resend_too_soon", seconds=wait)
         if not await runtime.throttle.hit(RESENDS_PER_ID_HOURLY, key):
-            raise DomainError.single(None, ErrorCode.RATE_LIMITED, "codes_per_hour")
+            raise DomainError.rate_limited(
+                await runtime.throttle.retry_after(RESENDS_PER_ID_HOURLY, key), "codes_per_hour"
+            )
         return await alike.placeholder(runtime, parsed, channel or NotificationChannel.SMS)
     wanted = channel or member.preferred_channel
     if wanted is NotificationChannel.EMAIL and not member.email:
@@ -228,7 +232,8 @@ async def activate(
     if member is not None and member.status is not AccountStatus.PENDING_ACTIVATION:
         member = None
     # Outside the transaction: a wrong guess must stay counted.
-    await codes.consume(runtime=runtime, member=member, purpose=CodePurpose.ACTIVATION, code=code)
+    await codes.consume(runtime=runtime, member=member, purpose=CodePurpose.ACTIVATION, code=code,
+                        identity=parsed or national_id)
     assert member is not None
     async with in_transaction():
         await Member.filter(id=member.id).update(status=AccountStatus.ACTIVE, **changes)

@@ -44,7 +44,7 @@ async def login(
     ):
         audit.record("login_refused_throttled", national_id_hash=_pseudonym(parsed),
                      client_ip=client_ip)
-        raise DomainError.single(None, ErrorCode.RATE_LIMITED)
+        raise await throttle.refused((LOGIN_FAILURES_PER_IP, ip_key), (LOGIN_FAILURES_PER_ID, id_key))
 
     # What is not a national ID matches nobody, and would not fit the column to look it up.
     member = await Member.get_or_none(national_id=valid_id) if valid_id else None
@@ -63,7 +63,7 @@ async def login(
             if locked_out:
                 await security.record(runtime, member.id, SecurityEventKind.LOCKED_OUT, client)
         if not within_address_limit:
-            raise DomainError.single(None, ErrorCode.RATE_LIMITED)
+            raise await throttle.refused((LOGIN_FAILURES_PER_IP, ip_key))
         raise DomainError.single(None, ErrorCode.INVALID_CREDENTIALS)
 
     if member.status is AccountStatus.PENDING_ACTIVATION:

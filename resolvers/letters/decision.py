@@ -16,16 +16,13 @@ from resolvers.letters import official
 from resolvers.letters.layout import GREEN, RED, isolated
 from resolvers.platform import audit
 from resolvers.platform.errors import DomainError, ErrorCode
+from resolvers.platform.i18n import label
 from resolvers.platform.runtime import Runtime
 from resolvers.platform.signing import Signer
 from resolvers.platform.store import StoreUnavailable
 from resolvers.service_requests import catalog
 
 LETTERS_PREFIX = "letters"
-DECISION_NAMES = {
-    RequestStatus.APPROVED: {"EN": "Approved", "AR": "مقبول"},
-    RequestStatus.REJECTED: {"EN": "Rejected", "AR": "مرفوض"},
-}
 
 WORDS = {
     Language.EN: {
@@ -136,7 +133,7 @@ async def prepare(
         language=language,
         reference_number=request.reference_number,
         service_name=catalog.service(request.type, language).name,
-        decision=DECISION_NAMES[decision][language.value],
+        decision=label(decision, language),
         approved=decision is RequestStatus.APPROVED,
         issued_on=official.saudi_date(issued_at),
         holder_name=member.full_name,

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Sequence
 
 from models import Member, Notification
 from resolvers.platform.pagination import Page, paginate
-from resolvers.platform.runtime import Runtime
 
 MARK_MAX = 100
 
@@ -27,7 +27,7 @@ async def unread_count(*, member_id: uuid.UUID) -> int:
 
 
 async def mark_read(
-    *, runtime: Runtime, member: Member, notification_ids: Sequence[uuid.UUID | None] | None
+    *, member: Member, notification_ids: Sequence[uuid.UUID | None] | None, now: dt.datetime
 ) -> int:
     """Marks these notifications read (all of the member's when None); the new unread count.
     Marking is idempotent: an ID that is not one of the member's notifications changes nothing
@@ -35,5 +35,5 @@ async def mark_read(
     query = Notification.filter(member_id=member.id, read_at__isnull=True)
     if notification_ids is not None:
         query = query.filter(id__in=[key for key in notification_ids[:MARK_MAX] if key is not None])
-    await query.update(read_at=runtime.now())
+    await query.update(read_at=now)
     return await unread_count(member_id=member.id)

@@ -119,3 +119,14 @@ NEW_DEVICE_NOTICE = Template(
     },
     kind=NotificationKind.SECURITY_ALERT,
 )
+
+EMPLOYMENT_REGISTERED = Template(
+    subject={Language.EN: "New employment on your record", Language.AR: "عمل جديد في سجلك التأميني"},
+    body={
+        Language.EN: "{employer_en} registered you with GOSI as employed from {start_date}. "
+        "If you do not work there, contact GOSI.",
+        Language.AR: "سجّلتك {employer_ar} لدى التأمينات الاجتماعية موظفًا لديها من {start_date}. "
+        "إذا لم تكن تعمل لديها فتواصل مع التأمينات.",
+    },
+    kind=NotificationKind.EMPLOYMENT_REGISTERED,
+)

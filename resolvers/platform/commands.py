@@ -10,10 +10,13 @@ from tortoise import Tortoise, connections
 
 from models import AccountStatus, Member
 from resolvers import staff
+from resolvers.platform import demo
 from resolvers.platform.database import migrate_database
 from resolvers.platform.errors import DomainError
+from resolvers.platform.i18n import Language, translate
 from resolvers.platform.runtime import Runtime
 from resolvers.platform.settings import Settings
+from resolvers.record.importer import ImportReport, import_contributions
 
 
 async def create_staff_command(settings: Settings, args: argparse.Namespace, password: str) -> int:
@@ -28,8 +31,7 @@ async def create_staff_command(settings: Settings, args: argparse.Namespace, pas
             mobile=args.mobile,
         )
     except DomainError as error:
-        for item in error.errors:
-            print(f"{item.field}: {item.code.value}", file=sys.stderr)
+        report(error)
         return 1
     finally:
         await connections.close_all()
@@ -48,13 +50,80 @@ async def disable_staff_command(settings: Settings, args: argparse.Namespace) ->
             runtime=Runtime.from_settings(settings), national_id=args.national_id
         )
     except DomainError as error:
-        for item in error.errors:
-            print(f"{item.field}: {item.code.value}", file=sys.stderr)
+        report(error)
         return 1
     finally:
         await connections.close_all()
     print(f"disabled staff account {describe(member)}; every session ended")
     return 0
+
+
+def report(error: DomainError) -> None:
+    """Each problem with its field, its code and what to do, in English."""
+    for item in error.errors:
+        advice = translate(item.message or item.code.value, Language.EN, **item.params)
+        print(f"{item.field}: {item.code.value}: {advice}", file=sys.stderr)
+
+
+async def import_contributions_command(settings: Settings, args: argparse.Namespace) -> int:
+    """Exit 1 when any line was refused, 2 when the file cannot be read, else 0."""
+    try:
+        source = open(args.file, "rb")  # noqa: SIM115 (closed below, after the import)
+    except OSError as error:
+        print(f"cannot read {args.file}: {error.strerror}", file=sys.stderr)
+        return 2
+    await migrate_database(settings)
+    await Tortoise.init(config=settings.tortoise_config())
+    progress = _show_progress if sys.stdout.isatty() else None
+    try:
+        with source:
+            report = await import_contributions(
+                runtime=Runtime.from_settings(settings), lines=source,
+                on_refused=_show_refused, on_progress=progress,
+            )
+    finally:
+        await connections.close_all()
+    if progress:
+        print()
+    print(f"{report.lines} lines: {report.added} added, {report.replaced} replaced, "
+          f"{report.removed} removed, {report.unchanged} unchanged, {report.refused} refused; "
+          f"{report.notified} members told")
+    return 1 if report.refused else 0
+
+
+SIGN_IN = """mutation {{ login(input: {{nationalId: "{national_id}", password: "{password}"}}) {{
+  session {{ accessToken }} errors {{ code message }} }} }}"""
+
+
+async def seed_demo_command(settings: Settings) -> int:
+    if settings.production:
+        print("seed-demo refuses to run with APP_ENV=production", file=sys.stderr)
+        return 2
+    await migrate_database(settings)
+    await Tortoise.init(config=settings.tortoise_config())
+    runtime = Runtime.from_settings(settings)
+    try:
+        async with runtime.live.collect():
+            seeded = await demo.seed(runtime)
+    finally:
+        await connections.close_all()
+    print("demo data added" if seeded else "the demo data is there already")
+    print(f"\nsign in at http://{settings.host}:{settings.port}/graphql (GraphiQL) with login:")
+    for person in (demo.STAFF, *demo.MEMBERS):
+        print(f"  {person.national_id}  {person.password:<20} {person.full_name} ({person.regime})")
+    first = demo.MEMBERS[0]
+    print("\nfor example:\n" + SIGN_IN.format(national_id=first.national_id, password=first.password))
+    print("then send the accessToken as the header  Authorization: Bearer <accessToken>")
+    return 0
+
+
+def _show_refused(number: int, reason: str) -> None:
+    print(f"line {number}: refused: {reason}", file=sys.stderr)
+
+
+def _show_progress(report: ImportReport) -> None:
+    print(f"\r{report.lines} lines read, {report.added} added, {report.replaced} replaced, "
+          f"{report.refused} refused", end="", flush=True)
 
 
 def describe(member: Member) -> str:

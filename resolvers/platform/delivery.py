@@ -20,7 +20,7 @@ import structlog
 from tortoise.expressions import F, Q
 
 from models import NotificationChannel, OutboundMessage
-from resolvers.platform import metrics
+from resolvers.platform import after_commit, metrics
 from resolvers.platform.keys import Keyring
 from resolvers.platform.settings import Settings
 
@@ -154,7 +154,8 @@ class Outbox:
             next_attempt_at=now,
             expires_at=expires_at or now + dt.timedelta(days=2),
         )
-        self._wake.set()
+        # Inside the caller's transaction the row is not visible to the worker yet.
+        after_commit.defer(self._wake.set)
 
     async def aclose(self) -> None:
         for sender in self._senders.values():
@@ -169,6 +170,8 @@ class Outbox:
     async def run(self) -> None:
         """The worker: drains due messages until stopped or cancelled, surviving database outages."""
         while not self._stopping:
+            # Cleared before the pass, not after: a wake-up that arrives during it starts another.
+            self._wake.clear()
             try:
                 sent = await self.deliver_due()
             except asyncio.CancelledError:
@@ -178,7 +181,6 @@ class Outbox:
                 sent = 0
             if sent or self._stopping:
                 continue
-            self._wake.clear()
             try:
                 await asyncio.wait_for(self._wake.wait(), timeout=self.poll_seconds)
             except TimeoutError:

@@ -35,17 +35,21 @@ class ErrorCode(StrEnum):
     REAUTHENTICATION_REQUIRED = "REAUTHENTICATION_REQUIRED"
     INVALID_SECOND_FACTOR = "INVALID_SECOND_FACTOR"
     NOT_ELIGIBLE = "NOT_ELIGIBLE"
+    SESSION_EXPIRED = "SESSION_EXPIRED"
 
 
 @dataclass(frozen=True)
 class FieldError:
     """One problem with the input. `message` names an entry of resolvers.i18n.MESSAGES
-    (the code's own entry when None); `params` fill its placeholders."""
+    (the code's own entry when None); `params` fill its placeholders. A refusal for too many
+    calls says when the same call can succeed; a wrong code, how many tries are left."""
 
     field: str | None
     code: ErrorCode
     message: str | None = None
     params: dict[str, Any] = dataclasses.field(default_factory=dict)
+    retry_after_seconds: int | None = None
+    attempts_left: int | None = None
 
 
 class DomainError(Exception):
@@ -60,6 +64,16 @@ class DomainError(Exception):
         cls, field: str | None, code: ErrorCode, message: str | None = None, **params: Any
     ) -> DomainError:
         return cls(FieldError(field, code, message, params))
+
+    @classmethod
+    def rate_limited(cls, retry_after_seconds: int, message: str | None = None, **params: Any) -> DomainError:
+        return cls(FieldError(None, ErrorCode.RATE_LIMITED, message, params,
+                              retry_after_seconds=max(1, retry_after_seconds)))
+
+    @classmethod
+    def wrong(cls, field: str, code: ErrorCode, attempts_left: int) -> DomainError:
+        """A wrong code or proof, and how many tries it has left."""
+        return cls(FieldError(field, code, attempts_left=max(0, attempts_left)))
 
 
 class ErrorCollector:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from enum import Enum
 from typing import Any
 
 from models.enums import Language
+from resolvers.platform.labels import enum_labels
 from resolvers.platform.negotiation import language_match, negotiate, refused
 
 DEFAULT_LANGUAGE = Language.AR
@@ -27,8 +30,8 @@ MESSAGES: dict[str, dict[Language, str]] = {
     },
     "WEAK_PASSWORD": {Language.EN: "This password is too weak.", Language.AR: "كلمة المرور هذه ضعيفة."},
     "password_length": {
-        Language.EN: "The password must be 12 to 128 characters long.",
-        Language.AR: "يجب أن تتكون كلمة المرور من 12 إلى 128 حرفًا.",
+        Language.EN: "The password must be {min} to {max} characters long.",
+        Language.AR: "يجب أن تتكون كلمة المرور من {min} إلى {max} حرفًا.",
     },
     "password_common": {
         Language.EN: "This password is among the most common ones; choose another.",
@@ -40,7 +43,7 @@ MESSAGES: dict[str, dict[Language, str]] = {
     },
     "ALREADY_REGISTERED": {
         Language.EN: "An account with this national ID already exists.",
-        Language.AR: "يوجد حساب مسجل بهذا رقم الهوية.",
+        Language.AR: "يوجد حساب مسجل برقم الهوية هذا.",
     },
     "NOT_FOUND": {Language.EN: "Not found.", Language.AR: "غير موجود."},
     "INVALID_CODE": {Language.EN: "The code is not correct.", Language.AR: "الرمز غير صحيح."},
@@ -237,6 +240,118 @@ MESSAGES: dict[str, dict[Language, str]] = {
     },
     "unauthenticated": {Language.EN: "Sign in first.", Language.AR: "سجّل الدخول أولًا."},
     "forbidden": {Language.EN: "You are not allowed to do this.", Language.AR: "غير مسموح لك بهذا."},
+    "unknown_enums": {
+        Language.EN: "No enum a person sees is named {names}.",
+        Language.AR: "لا يوجد تعداد معروض بالاسم {names}.",
+    },
+    # What graphql-core and the HTTP layer refuse before any rule runs.
+    "value_required": {Language.EN: "{field} is required.", Language.AR: "الحقل {field} مطلوب."},
+    "value_unknown_field": {
+        Language.EN: "{field} is not a field of this input.",
+        Language.AR: "{field} ليس حقلًا في هذا الإدخال.",
+    },
+    "value_object": {
+        Language.EN: "{field} must be an object of fields.",
+        Language.AR: "يجب أن يكون {field} كائنًا من الحقول.",
+    },
+    "value_one_of": {
+        Language.EN: "{field}: give exactly one of its fields.",
+        Language.AR: "{field}: أدخل حقلًا واحدًا فقط من حقوله.",
+    },
+    "value_date": {
+        Language.EN: "{field}: enter a date that exists, as YYYY-MM-DD (e.g. 1990-05-17).",
+        Language.AR: "{field}: أدخل تاريخًا صحيحًا بالصيغة YYYY-MM-DD (مثل 1990-05-17).",
+    },
+    "value_datetime": {
+        Language.EN: "{field}: enter a date and time as ISO 8601 (e.g. 2026-12-04T09:30:00+03:00).",
+        Language.AR: "{field}: أدخل تاريخًا ووقتًا بصيغة ISO 8601 (مثل 2026-12-04T09:30:00+03:00).",
+    },
+    "value_whole_number": {
+        Language.EN: "{field}: enter a whole number.",
+        Language.AR: "{field}: أدخل عددًا صحيحًا.",
+    },
+    "value_number": {Language.EN: "{field}: enter a number.", Language.AR: "{field}: أدخل رقمًا."},
+    "value_text": {Language.EN: "{field}: enter text.", Language.AR: "{field}: أدخل نصًا."},
+    "value_boolean": {
+        Language.EN: "{field}: must be true or false.",
+        Language.AR: "{field}: يجب أن تكون القيمة true أو false.",
+    },
+    "value_enum": {
+        Language.EN: "{field}: \"{value}\" is not one of the allowed values.",
+        Language.AR: "{field}: القيمة \"{value}\" ليست من القيم المسموح بها.",
+    },
+    "value_invalid": {
+        Language.EN: "{field}: this value is not valid.",
+        Language.AR: "{field}: هذه القيمة غير صالحة.",
+    },
+    "unknown_selection": {
+        Language.EN: "There is no field {name} on {type}.",
+        Language.AR: "لا يوجد حقل باسم {name} في {type}.",
+    },
+    "unknown_selection_suggested": {
+        Language.EN: "There is no field {name} on {type}. Did you mean {suggestion}?",
+        Language.AR: "لا يوجد حقل باسم {name} في {type}. هل تقصد {suggestion}؟",
+    },
+    "did_you_mean": {Language.EN: "Did you mean {suggestion}?", Language.AR: "هل تقصد {suggestion}؟"},
+    "syntax_error": {
+        Language.EN: "The query cannot be read: {detail}",
+        Language.AR: "تعذّرت قراءة الاستعلام: {detail}",
+    },
+    "request_invalid": {
+        Language.EN: "The query is not valid: {detail}",
+        Language.AR: "الاستعلام غير صالح: {detail}",
+    },
+    "query_too_deep": {
+        Language.EN: "The query nests fields deeper than {max} levels.",
+        Language.AR: "يتعمق الاستعلام في الحقول أكثر من {max} مستويات.",
+    },
+    "too_many_aliases": {
+        Language.EN: "The query uses more aliases than the {max} allowed.",
+        Language.AR: "يستخدم الاستعلام أسماء بديلة (aliases) أكثر من {max} المسموح بها.",
+    },
+    "query_too_large": {
+        Language.EN: "The query is longer than {max} tokens.",
+        Language.AR: "الاستعلام أطول من {max} رمزًا (token).",
+    },
+    "timeout": {Language.EN: "The request took too long.", Language.AR: "استغرق الطلب وقتًا طويلًا."},
+    "body_not_json": {
+        Language.EN: "The request body is not valid JSON.",
+        Language.AR: "محتوى الطلب ليس JSON صالحًا.",
+    },
+    "unsupported_content_type": {
+        Language.EN: "Send the request as application/json (or multipart/form-data for uploads).",
+        Language.AR: "أرسل الطلب بصيغة application/json (أو multipart/form-data لرفع الملفات).",
+    },
+    "no_query": {
+        Language.EN: "The request carries no GraphQL query.",
+        Language.AR: "لا يحمل الطلب استعلام GraphQL.",
+    },
+    "preflight_missing": {
+        Language.EN: "A multipart request needs a non-empty Apollo-Require-Preflight or "
+        "GraphQL-Require-Preflight header.",
+        Language.AR: "يحتاج الطلب متعدد الأجزاء إلى ترويسة Apollo-Require-Preflight أو "
+        "GraphQL-Require-Preflight غير فارغة.",
+    },
+    "mutation_by_get": {
+        Language.EN: "Mutations are sent with POST, never GET.",
+        Language.AR: "تُرسل عمليات التعديل بطريقة POST وليس GET.",
+    },
+    "bad_request": {
+        Language.EN: "The request is malformed: {detail}",
+        Language.AR: "الطلب غير سليم: {detail}",
+    },
+    "link_expired": {
+        Language.EN: "This link has expired; open the file again from the app.",
+        Language.AR: "انتهت صلاحية هذا الرابط؛ افتح الملف مجددًا من التطبيق.",
+    },
+    "store_not_answering": {
+        Language.EN: "The document store is not answering; try again in a minute.",
+        Language.AR: "مخزن المستندات لا يستجيب؛ حاول مرة أخرى بعد دقيقة.",
+    },
+    "body_too_large": {
+        Language.EN: "The request body is too large.",
+        Language.AR: "محتوى الطلب أكبر من المسموح.",
+    },
     "unexpected": {Language.EN: "Unexpected error.", Language.AR: "خطأ غير متوقع."},
     "persisted_document_not_found": {
         Language.EN: "No trusted document has this ID.",
@@ -261,10 +376,40 @@ MESSAGES: dict[str, dict[Language, str]] = {
 }
 
 
+# Every enum value a person sees, named: `RequestStatus.UNDER_REVIEW`.
+MESSAGES.update(enum_labels())
+
+LIST_SEPARATOR = {Language.AR: "، ", Language.EN: ", "}
+
+
 def translate(key: str, language: Language, **params: Any) -> str:
+    """The catalog's text for `key`; enum values among `params` (alone or in a list) are
+    named by their labels."""
     texts = MESSAGES.get(key) or MESSAGES["INVALID"]
     template = texts.get(language) or texts[DEFAULT_LANGUAGE]
-    return template.format(**params) if params else template
+    if not params:
+        return template
+    return template.format(**{name: _rendered(value, language) for name, value in params.items()})
+
+
+def label_key(value: Enum) -> str:
+    return f"{type(value).__name__}.{value.value}"
+
+
+def label(value: Enum, language: Language) -> str:
+    """The value's name for people; its bare value when the catalog has none."""
+    texts = MESSAGES.get(label_key(value))
+    return (texts.get(language) or texts[DEFAULT_LANGUAGE]) if texts else str(value.value)
+
+
+def _rendered(value: Any, language: Language) -> Any:
+    if isinstance(value, Enum):
+        return label(value, language)
+    if isinstance(value, Iterable) and not isinstance(value, str | bytes | dict):
+        items = list(value)
+        if items and all(isinstance(item, Enum) for item in items):
+            return LIST_SEPARATOR[language].join(label(item, language) for item in items)
+    return value
 
 
 def negotiate_language(accept_language: str | None) -> Language:

@@ -15,6 +15,7 @@ from resolvers.letters.certificate import CERTIFICATES_PREFIX
 from resolvers.letters.decision import LETTERS_PREFIX
 from resolvers.messages.notices import notify_member
 from resolvers.messages.templates import INFORMATION_REMINDER
+from resolvers.platform import after_commit
 from resolvers.platform.runtime import Runtime
 
 REMINDER_LEAD = dt.timedelta(days=3)
@@ -79,7 +80,8 @@ async def run(runtime: Runtime) -> None:
     while True:
         for job in (send_due_reminders, sweep_orphaned_files):
             try:
-                await job(runtime)
+                with after_commit.scope():
+                    await job(runtime)
             except asyncio.CancelledError:
                 raise
             except Exception:

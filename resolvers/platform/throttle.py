@@ -21,6 +21,7 @@ from limits.errors import StorageError
 from limits.storage import storage_from_string
 
 from resolvers.platform import metrics
+from resolvers.platform.errors import DomainError
 
 LOGIN_FAILURES_PER_ID = parse("5 per 15 minutes")
 LOGIN_FAILURES_PER_IP = parse("100 per hour")
@@ -103,6 +104,16 @@ class Throttle:
         """Whole seconds until `rule` lets `key` through again; 0 when it does now."""
         stats = await self._run(lambda limiter, item: limiter.get_window_stats(item, key), rule)
         return 0 if stats.remaining else max(0, math.ceil(stats.reset_time - time.time()))
+
+    async def refused(self, *limits: tuple[RateLimitItem, str]) -> DomainError:
+        """RATE_LIMITED with the wait until every exhausted one of `limits` allows again."""
+        exhausted = [limit for limit in limits if await self.remaining(*limit) == 0] or limits
+        return DomainError.rate_limited(max([await self.retry_after(*limit) for limit in exhausted]))
+
+    async def remaining(self, rule: RateLimitItem, key: str) -> int:
+        """Events `rule` still allows `key` in its window."""
+        stats = await self._run(lambda limiter, item: limiter.get_window_stats(item, key), rule)
+        return max(0, stats.remaining)
 
     async def clear(self, rule: RateLimitItem, key: str) -> None:
         await self._run(lambda limiter, item: limiter.clear(item, key), rule)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import secrets
 
+CODE_LENGTH = 6  # digits of a one-time code
+
 
 def new_token() -> str:
     """256 random bits, URL-safe."""
@@ -12,4 +14,4 @@ def new_token() -> str:
 
 
 def new_code() -> str:
-    return f"{secrets.randbelow(1_000_000):06d}"
+    return f"{secrets.randbelow(10**CODE_LENGTH):0{CODE_LENGTH}d}"

@@ -1,10 +1,12 @@
 """Who opened whose data: the access log members read, written without slowing staff down.
 
-Staff reading a member's personal data call `AccessLog.record`; it returns at once. Events wait
-in memory and are written together, at most FLUSH_DELAY seconds later (sooner when BATCH
-are waiting, and before a member reads their log). One staff member opening the same thing
-for the same purpose again within WINDOW adds nothing. The table is append-only: this
-module only inserts, and the database refuses UPDATE and DELETE on it.
+Staff reading a member's personal data call `AccessLog.record` while the answer is built; the
+server then calls `flush` before the answer leaves (one INSERT for the whole answer), so no
+staff member reads what the log does not hold. What is recorded outside a request (a
+subscription's events) is written at most FLUSH_DELAY seconds later, sooner when BATCH are
+waiting. One staff member opening the same thing for the same purpose again within WINDOW adds
+nothing. The table is append-only: this module only inserts, and the database refuses UPDATE
+and DELETE on it.
 """
 
 from __future__ import annotations
@@ -105,13 +107,22 @@ class AccessLog:
 
     def _start_flush(self) -> None:
         self._timer = None
-        task = asyncio.get_running_loop().create_task(self.flush(), name="access-log")
+        task = asyncio.get_running_loop().create_task(self._flush_later(), name="access-log")
         self._flushing.add(task)
         task.add_done_callback(self._flushing.discard)
 
+    async def _flush_later(self) -> None:
+        try:
+            await self.flush()
+        except Exception:
+            log.exception("access log write failed; %d events kept for retry", len(self.pending))
+            self._flush_soon(5)
+
     async def flush(self) -> None:
         """Writes what is pending, in one INSERT, skipping what another process recorded
-        within the window (each process deduplicates in memory only its own events)."""
+        within the window (each process deduplicates in memory only its own events).
+
+        Raises when the database refuses; the events are then kept for the next flush."""
         async with self._lock:
             batch, self.pending = self.pending, []
             if not batch:
@@ -120,11 +131,9 @@ class AccessLog:
                 rows = await _not_yet_recorded(batch)
                 if rows:
                     await AccessEvent.bulk_create(rows)
-            except Exception:
-                # Kept for the next flush rather than lost; the error is the operator's.
-                log.exception("access log write failed; %d events kept for retry", len(batch))
+            except BaseException:
                 self.pending = batch + self.pending
-                self._flush_soon(5)
+                raise
 
     async def aclose(self) -> None:
         if self._timer is not None:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
+from limits import parse
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
@@ -19,6 +21,7 @@ CODE_LIFETIME = dt.timedelta(minutes=10)
 RESEND_INTERVAL = dt.timedelta(seconds=60)
 CODES_PER_HOUR = 5
 MAX_ATTEMPTS = 5
+GUESSES_WITHOUT_ACCOUNT = parse(f"{MAX_ATTEMPTS} per {int(CODE_LIFETIME.total_seconds())} seconds")
 
 
 @dataclass(frozen=True)
@@ -78,10 +81,12 @@ async def _issue_locked(
     )
     last_of_purpose = next((at for at, kind in recent if kind == purpose), None)
     if last_of_purpose is not None and last_of_purpose > now - RESEND_INTERVAL:
-        wait = int((last_of_purpose + RESEND_INTERVAL - now).total_seconds()) + 1
-        raise DomainError.single(None, ErrorCode.RATE_LIMITED, "resend_too_soon", seconds=wait)
+        wait = math.ceil((last_of_purpose + RESEND_INTERVAL - now).total_seconds())
+        raise DomainError.rate_limited(wait, "resend_too_soon", seconds=wait)
     if len(recent) >= CODES_PER_HOUR:
-        raise DomainError.single(None, ErrorCode.RATE_LIMITED, "codes_per_hour")
+        oldest = recent[CODES_PER_HOUR - 1][0]
+        wait = int((oldest + dt.timedelta(hours=1) - now).total_seconds()) + 1
+        raise DomainError.rate_limited(wait, "codes_per_hour")
 
     await OneTimeCode.filter(
         member_id=member.id, purpose=purpose, consumed_at__isnull=True, voided_at__isnull=True
@@ -113,21 +118,30 @@ async def _issue_locked(
 
 
 async def consume(
-    *, runtime: Runtime, member: Member | None, purpose: CodePurpose, code: str, field: str = "code"
+    *, runtime: Runtime, member: Member | None, purpose: CodePurpose, code: str, field: str = "code",
+    identity: str = "",
 ) -> OneTimeCode:
     """The member's live code for `purpose` if `code` matches it, used up; each call spends
     one attempt."""
-    current = await check(runtime=runtime, member=member, purpose=purpose, code=code, field=field)
+    current = await check(runtime=runtime, member=member, purpose=purpose, code=code, field=field,
+                          identity=identity)
     await spend(runtime=runtime, code=current, field=field)
     return current
 
 
 async def check(
-    *, runtime: Runtime, member: Member | None, purpose: CodePurpose, code: str, field: str = "code"
+    *, runtime: Runtime, member: Member | None, purpose: CodePurpose, code: str, field: str = "code",
+    identity: str = "",
 ) -> OneTimeCode:
-    """Like consume, but the code stays usable: for a step that may still fail on other input."""
+    """Like consume, but the code stays usable: for a step that may still fail on other input.
+    `identity` (what the caller typed to name the account) counts guesses for no account."""
     if member is None:
-        raise DomainError.single(field, ErrorCode.INVALID_CODE)
+        # Tries left count down as for a real code, so they do not tell who has an account.
+        key = f"code-guess:{purpose.value}:{identity}"
+        if not await runtime.throttle.hit(GUESSES_WITHOUT_ACCOUNT, key):
+            raise DomainError.single(field, ErrorCode.TOO_MANY_ATTEMPTS)
+        left = await runtime.throttle.remaining(GUESSES_WITHOUT_ACCOUNT, key)
+        raise DomainError.wrong(field, ErrorCode.INVALID_CODE, left)
     now = runtime.now()
     current = (
         await OneTimeCode.filter(
@@ -150,7 +164,7 @@ async def check(
         raise DomainError.single(field, ErrorCode.CODE_EXPIRED)
     candidate = normalize_digits(code.strip())
     if not runtime.keyring.matches(f"{current.id}:{candidate}", current.code_hash):
-        raise DomainError.single(field, ErrorCode.INVALID_CODE)
+        raise DomainError.wrong(field, ErrorCode.INVALID_CODE, MAX_ATTEMPTS - current.attempts - 1)
     return current
 
 

@@ -107,6 +107,12 @@ async def settings_of(member_id: object) -> Settings:
 # ------------------------------------------------------------------------------------ TOTP
 
 
+def totp_account_name(member: Member) -> str:
+    """What the authenticator app shows beside the code: enough to tell two accounts apart,
+    not the national ID itself, which anyone glancing at the phone would read."""
+    return f"ID-{member.national_id[-4:]}"
+
+
 async def begin_totp_setup(
     *, runtime: Runtime, member: Member, authenticated_at: dt.datetime | None
 ) -> TotpSetup:
@@ -120,7 +126,7 @@ async def begin_totp_setup(
             member_id=member.id, secret_sealed=runtime.keyring.seal(secret),
             created_at=runtime.now(),
         )
-    uri = pyotp.TOTP(secret).provisioning_uri(name=member.national_id, issuer_name=ISSUER)
+    uri = pyotp.TOTP(secret).provisioning_uri(name=totp_account_name(member), issuer_name=ISSUER)
     svg = io.BytesIO()
     segno.make(uri, error="m").save(svg, kind="svg", scale=4, xmldecl=False)
     return TotpSetup(secret=secret, otpauth_uri=uri, qr_code_svg=svg.getvalue().decode())
@@ -138,7 +144,7 @@ async def confirm_totp_setup(
         raise DomainError.single(None, ErrorCode.NOT_FOUND, "totp_not_enabled")
     async with attempt(runtime, member):
         if not await _spend_totp(runtime, pending, code):
-            raise DomainError.single("code", ErrorCode.INVALID_CODE)
+            raise DomainError.wrong("code", ErrorCode.INVALID_CODE, await tries_left(runtime, member))
     async with in_transaction():
         await TotpCredential.filter(id=pending.id).update(confirmed_at=runtime.now())
         codes = await _new_recovery_codes(runtime, member)
@@ -157,7 +163,7 @@ async def disable_totp(
         raise DomainError.single(None, ErrorCode.NOT_FOUND, "totp_not_enabled")
     async with attempt(runtime, member):
         if not await _spend_totp(runtime, credential, code):
-            raise DomainError.single("code", ErrorCode.INVALID_CODE)
+            raise DomainError.wrong("code", ErrorCode.INVALID_CODE, await tries_left(runtime, member))
     async with in_transaction():
         await TotpCredential.filter(member_id=member.id).delete()
         if not await Passkey.exists(member_id=member.id):
@@ -233,11 +239,20 @@ async def attempt(runtime: Runtime, member: Member) -> AsyncIterator[None]:
     """Every check of a password or second-factor code for a member counts against the same
     limit as the sign-in's wrong passwords (LOGIN_FAILURES_PER_ID); a check that passes clears
     it. So a stolen session guesses no faster than a stranger at the sign-in page."""
-    id_key = f"login-id:{member.national_id}"
+    id_key = _id_key(member)
     if not await runtime.throttle.hit(LOGIN_FAILURES_PER_ID, id_key):
-        raise DomainError.single(None, ErrorCode.RATE_LIMITED)
+        raise await runtime.throttle.refused((LOGIN_FAILURES_PER_ID, id_key))
     yield
     await runtime.throttle.clear(LOGIN_FAILURES_PER_ID, id_key)
+
+
+def _id_key(member: Member) -> str:
+    return f"login-id:{member.national_id}"
+
+
+async def tries_left(runtime: Runtime, member: Member) -> int:
+    """Checks `attempt` still allows the member before RATE_LIMITED."""
+    return await runtime.throttle.remaining(LOGIN_FAILURES_PER_ID, _id_key(member))
 
 
 async def check_proof(
@@ -299,7 +314,8 @@ async def verify_challenge(
         if not await check_proof(runtime, member, proof, challenge, client):
             await security.record(runtime, member.id, SecurityEventKind.SIGN_IN_FAILED, client)
             audit.record("second_factor_failed", member_id=member.id)
-            raise DomainError.single("proof", ErrorCode.INVALID_SECOND_FACTOR)
+            left = min(MAX_PROOFS - challenge.attempts - 1, await tries_left(runtime, member))
+            raise DomainError.wrong("proof", ErrorCode.INVALID_SECOND_FACTOR, left)
         used = await AuthChallenge.filter(id=challenge.id, consumed_at__isnull=True).update(
             consumed_at=now
         )
@@ -338,9 +354,10 @@ async def reauthenticate(
             field = "proof"
         if not ok:
             await security.record(runtime, member.id, SecurityEventKind.SIGN_IN_FAILED, client)
-            code = ErrorCode.INVALID_CREDENTIALS if field == "password" else (
-                ErrorCode.INVALID_SECOND_FACTOR)
-            raise DomainError.single(field, code)
+            if field == "password":
+                raise DomainError.single(field, ErrorCode.INVALID_CREDENTIALS)
+            raise DomainError.wrong(field, ErrorCode.INVALID_SECOND_FACTOR,
+                                    await tries_left(runtime, member))
     now = runtime.now()
     await Session.filter(family=session.family, revoked_at__isnull=True).update(
         authenticated_at=now

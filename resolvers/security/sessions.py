@@ -7,6 +7,7 @@ import functools
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 from tortoise import connections
 from tortoise.expressions import Q
@@ -72,6 +73,29 @@ async def authenticate(*, runtime: Runtime, access_token: str) -> Session | None
     if session is None or session.member.status is not AccountStatus.ACTIVE:
         return None
     return session
+
+
+class Rejection(StrEnum):
+    """Why a bearer token opened no session, for `extensions.reason` of UNAUTHENTICATED."""
+
+    TOKEN_EXPIRED = "TOKEN_EXPIRED"  # its 15 minutes are over: refreshSession
+    TOKEN_REPLACED = "TOKEN_REPLACED"  # refreshSession replaced it: use the newer token
+    SESSION_ENDED = "SESSION_ENDED"  # signed out, revoked, or the account is no longer active
+    TOKEN_INVALID = "TOKEN_INVALID"  # no session ever had it
+
+
+async def rejection(*, runtime: Runtime, access_token: str) -> Rejection:
+    """Why `access_token` opens no session (asked only once authenticate refused it)."""
+    session = await Session.filter(
+        access_token_hash__in=runtime.keyring.digests(access_token)
+    ).select_related("member").first()
+    if session is None:
+        return Rejection.TOKEN_INVALID
+    if session.rotated_at is not None:
+        return Rejection.TOKEN_REPLACED
+    if session.revoked_at is not None or session.member.status is not AccountStatus.ACTIVE:
+        return Rejection.SESSION_ENDED
+    return Rejection.TOKEN_EXPIRED
 
 
 async def live_session(access_digests: Sequence[str], *, now: dt.datetime) -> Session | None:
@@ -142,7 +166,7 @@ async def refresh(
     *, runtime: Runtime, refresh_token: str, client: Client | None = None
 ) -> tuple[Member, IssuedSession]:
     now = runtime.now()
-    invalid = DomainError.single("refresh_token", ErrorCode.INVALID_CREDENTIALS, "refresh_invalid")
+    invalid = DomainError.single("refresh_token", ErrorCode.SESSION_EXPIRED, "refresh_invalid")
     current = (
         await Session.filter(refresh_token_hash__in=runtime.keyring.digests(refresh_token))
         .select_related("member")

@@ -1,10 +1,12 @@
-"""The service catalog: what each service is and what to bring, in Arabic and English."""
+"""The service catalog: what each service is and what to bring, in Arabic and English. Its
+names are the ServiceType labels of the message catalog."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from models.enums import DocumentKind, Language, ServiceType
+from resolvers.platform.i18n import label
 
 
 @dataclass(frozen=True)
@@ -38,7 +40,6 @@ def _document(kind: DocumentKind, arabic: str, english: str, *, required: bool =
 
 @dataclass(frozen=True)
 class _Entry:
-    name: dict[Language, str]
     description: dict[Language, str]
     documents: tuple[_Document, ...]
 
@@ -54,7 +55,6 @@ BANK_CERTIFICATE = _document(
 
 _CATALOG: dict[ServiceType, _Entry] = {
     ServiceType.RETIREMENT_PENSION: _Entry(
-        name={Language.AR: "معاش التقاعد", Language.EN: "Retirement pension"},
         description={
             Language.AR: "معاش شهري للمشترك الذي بلغ سن التقاعد النظامية أو أكمل مدة الاشتراك "
             "المؤهلة للتقاعد المبكر، يُحسب على أساس متوسط الأجر ومدة الاشتراك.",
@@ -73,7 +73,6 @@ _CATALOG: dict[ServiceType, _Entry] = {
         ),
     ),
     ServiceType.DISABILITY_PENSION: _Entry(
-        name={Language.AR: "معاش العجز", Language.EN: "Disability pension"},
         description={
             Language.AR: "معاش شهري للمشترك الذي أصيب بعجز كلي دائم لا ينتج عن إصابة عمل، "
             "بعد أن تقرره اللجنة الطبية المختصة.",
@@ -92,10 +91,6 @@ _CATALOG: dict[ServiceType, _Entry] = {
         ),
     ),
     ServiceType.HEALTH_INSURANCE: _Entry(
-        name={
-            Language.AR: "التأمين الصحي للمتقاعدين",
-            Language.EN: "Health insurance for pensioners",
-        },
         description={
             Language.AR: "تغطية تأمينية صحية لصاحب المعاش ومن يعولهم، تشمل العلاج في المستشفيات "
             "والمراكز الطبية المعتمدة لدى شبكة مقدمي الخدمة.",
@@ -116,7 +111,6 @@ _CATALOG: dict[ServiceType, _Entry] = {
         ),
     ),
     ServiceType.PHYSIOTHERAPY: _Entry(
-        name={Language.AR: "العلاج الطبيعي", Language.EN: "Physiotherapy"},
         description={
             Language.AR: "جلسات علاج طبيعي وتأهيل للمشترك المصاب، في أحد المراكز المتعاقد معها "
             "في المدينة التي يختارها، وفق خطة العلاج التي يقررها الطبيب.",
@@ -138,7 +132,6 @@ _CATALOG: dict[ServiceType, _Entry] = {
         ),
     ),
     ServiceType.WORK_INJURY: _Entry(
-        name={Language.AR: "إصابة العمل", Language.EN: "Work injury"},
         description={
             Language.AR: "علاج المشترك الذي أصيب أثناء العمل أو بسببه أو في الطريق إليه، "
             "وتعويضه عن الأجر خلال فترة العجز المؤقت وعن العجز الدائم إن وجد.",
@@ -167,7 +160,6 @@ _CATALOG: dict[ServiceType, _Entry] = {
         ),
     ),
     ServiceType.UNEMPLOYMENT_BENEFIT: _Entry(
-        name={Language.AR: "ساند - التعويض عن التعطل", Language.EN: "SANED unemployment benefit"},
         description={
             Language.AR: "تعويض شهري مؤقت للمشترك السعودي الذي فقد عمله لسبب خارج عن إرادته، "
             "مع المساعدة في التدريب والبحث عن عمل جديد.",
@@ -191,7 +183,7 @@ def service(service_type: ServiceType, language: Language) -> Service:
     entry = _CATALOG[service_type]
     return Service(
         type=service_type,
-        name=entry.name[language],
+        name=label(service_type, language),
         description=entry.description[language],
         required_documents=tuple(document.name[language] for document in entry.documents),
         documents=tuple(
@@ -209,3 +201,4 @@ def required_kinds(service_type: ServiceType) -> tuple[DocumentKind, ...]:
 def services(language: Language) -> list[Service]:
     """Every service, in the order of the ServiceType enum."""
     return [service(service_type, language) for service_type in ServiceType]
+

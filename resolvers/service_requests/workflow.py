@@ -28,10 +28,18 @@ from resolvers.messages.notices import notify_member
 from resolvers.messages.templates import REQUEST_STATUS_CHANGED
 from resolvers.platform import audit
 from resolvers.platform.errors import DomainError, ErrorCode, ErrorCollector
+from resolvers.platform.i18n import label
 from resolvers.platform.live import hub
 from resolvers.platform.references import next_reference
 from resolvers.platform.runtime import Runtime
 from resolvers.record import submission
+from resolvers.service_requests.actions import (
+    OPEN_STATUSES,
+    RequestAction,
+    approvable,
+    member_may,
+    review_move_allowed,
+)
 from resolvers.service_requests.details import (
     KINDS,
     SERVICE_TYPE_OF,
@@ -51,27 +59,6 @@ RESPOND_BY_DEFAULT = dt.timedelta(days=14)
 RESPOND_BY_MAX = dt.timedelta(days=90)
 DECISIONS = frozenset({RequestStatus.APPROVED, RequestStatus.REJECTED})
 
-# What staff may do next from each status; a member may only cancel an open request.
-REVIEW_MOVES: dict[RequestStatus, frozenset[RequestStatus]] = {
-    RequestStatus.SUBMITTED: frozenset({RequestStatus.UNDER_REVIEW}),
-    RequestStatus.UNDER_REVIEW: frozenset(
-        {RequestStatus.NEEDS_INFORMATION, RequestStatus.APPROVED, RequestStatus.REJECTED}
-    ),
-    RequestStatus.NEEDS_INFORMATION: frozenset({RequestStatus.UNDER_REVIEW}),
-}
-OPEN_STATUSES = frozenset(REVIEW_MOVES)
-
-STATUS_NAMES: dict[RequestStatus, dict[Language, str]] = {
-    RequestStatus.SUBMITTED: {Language.EN: "Submitted", Language.AR: "مُقدَّم"},
-    RequestStatus.UNDER_REVIEW: {Language.EN: "Under review", Language.AR: "قيد المراجعة"},
-    RequestStatus.NEEDS_INFORMATION: {
-        Language.EN: "Information needed",
-        Language.AR: "بحاجة إلى معلومات إضافية",
-    },
-    RequestStatus.APPROVED: {Language.EN: "Approved", Language.AR: "مقبول"},
-    RequestStatus.REJECTED: {Language.EN: "Rejected", Language.AR: "مرفوض"},
-    RequestStatus.CANCELLED: {Language.EN: "Cancelled", Language.AR: "ملغى"},
-}
 NOTE_LINE = {Language.EN: " Note: {note}", Language.AR: " ملاحظة: {note}"}
 RESPOND_BY_LINE = {
     Language.EN: " Please answer by {date}: sign in and open the request.",
@@ -191,7 +178,7 @@ async def review_request(
     request = await ServiceRequest.filter(id=request_id).select_related("member").first()
     if request is None:
         raise DomainError.single("request_id", ErrorCode.NOT_FOUND)
-    if status not in REVIEW_MOVES.get(request.status, frozenset()):
+    if not review_move_allowed(request.status, status):
         raise DomainError.single("status", ErrorCode.INVALID_TRANSITION, "review_move_not_allowed")
     today = runtime.today()
     if status is RequestStatus.NEEDS_INFORMATION:
@@ -204,9 +191,8 @@ async def review_request(
         errors.raise_if_any()
     if status is RequestStatus.APPROVED:
         missing = documents.missing_kinds(request, await documents.documents_of_one(request.id))
-        if missing:
-            raise DomainError.single("status", ErrorCode.DOCUMENTS_MISSING,
-                                     kinds=", ".join(kind.value for kind in missing))
+        if not approvable(missing):
+            raise DomainError.single("status", ErrorCode.DOCUMENTS_MISSING, kinds=missing)
     remark: dict[str, str] = {}
     if request.assignee_id is not None and request.assignee_id != staff.id:
         # Allowed (a colleague may be away), but the history says so.
@@ -252,7 +238,7 @@ async def attach_documents(
     request = await ServiceRequest.get_or_none(id=request_id, member_id=member.id)
     if request is None:
         raise DomainError.single("request_id", ErrorCode.NOT_FOUND)
-    if request.status not in OPEN_STATUSES:
+    if not member_may(RequestAction.ATTACH_DOCUMENTS, request.status):
         raise DomainError.single("request_id", ErrorCode.INVALID_TRANSITION, "request_not_open")
     errors = ErrorCollector()
     if not uploads:
@@ -291,7 +277,7 @@ async def provide_information(
     if request is None:
         errors.raise_if_any()
         raise DomainError.single("request_id", ErrorCode.NOT_FOUND)
-    if request.status is not RequestStatus.NEEDS_INFORMATION:
+    if not member_may(RequestAction.PROVIDE_INFORMATION, request.status):
         errors.raise_if_any()
         raise DomainError.single(
             "request_id", ErrorCode.INVALID_TRANSITION, "information_not_requested"
@@ -329,7 +315,7 @@ async def cancel_request(
     request = await ServiceRequest.get_or_none(id=request_id, member_id=member.id)
     if request is None:
         raise DomainError.single("request_id", ErrorCode.NOT_FOUND)
-    if request.status not in OPEN_STATUSES:
+    if not member_may(RequestAction.CANCEL, request.status):
         raise DomainError.single(
             "request_id", ErrorCode.INVALID_TRANSITION, "request_not_cancellable"
         )
@@ -393,7 +379,7 @@ async def _notify_member(
         kind=NOTICE_KINDS.get(request.status, NotificationKind.REQUEST_STATUS_CHANGED),
         request_id=request.id,
         reference=request.reference_number,
-        status=STATUS_NAMES[request.status][language],
+        status=label(request.status, language),
         note=line,
     )
 

@@ -8,6 +8,7 @@ import gc
 from collections.abc import AsyncIterator
 from typing import Any
 
+import strawberry
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -24,6 +25,7 @@ from resolvers.platform.runtime import Runtime
 from resolvers.platform.settings import Settings
 from schema import build_schema
 from schema.http import tracing
+from schema.http.content_language import ContentLanguage
 from schema.http.downloads import download, verify_page
 from schema.http.graphiql import static_app
 from schema.http.metrics import RequestsInFlight, scrape
@@ -47,13 +49,17 @@ def freeze_start_up() -> None:
 
 
 def create_app(
-    settings: Settings, *, manage_database: bool = True, span_exporter: Any = None
+    settings: Settings, *, manage_database: bool = True, span_exporter: Any = None,
+    schema: strawberry.Schema | None = None,
 ) -> Starlette:
     """The ASGI app. Tests that prepare the database themselves pass manage_database=False,
-    and may pass an OpenTelemetry span exporter to read the traces."""
+    and may pass an OpenTelemetry span exporter to read the traces. A test suite that makes
+    many apps may pass the schema it built once (`build_schema(production=...)` for these
+    settings); with tracing on, the app builds its own."""
     runtime = Runtime.from_settings(settings)
     tracer_provider = tracing.tracer_provider_for(settings, span_exporter)
-    schema = build_schema(production=settings.production, tracer_provider=tracer_provider)
+    if schema is None or tracer_provider is not None:
+        schema = build_schema(production=settings.production, tracer_provider=tracer_provider)
     graphql = GraphQLView(schema, runtime)
 
     @contextlib.asynccontextmanager
@@ -129,6 +135,7 @@ def create_app(
         middleware=[
             # Outermost: CORS preflights and 413s get the headers too.
             Middleware(SecurityHeaders, https=settings.https),
+            Middleware(ContentLanguage),
             Middleware(RequestContext),
             Middleware(RequestsInFlight),
             Middleware(
@@ -136,7 +143,7 @@ def create_app(
                 allow_origins=list(settings.cors_origins),
                 allow_methods=["GET", "POST"],
                 allow_headers=list(settings.cors_allow_headers),
-                expose_headers=[REQUEST_ID_HEADER, "WWW-Authenticate"],
+                expose_headers=[REQUEST_ID_HEADER, "WWW-Authenticate", "Retry-After"],
                 max_age=600,
             ),
             Middleware(BodySizeLimit),

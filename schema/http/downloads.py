@@ -14,7 +14,7 @@ from models import AccessPurpose, ContributionCertificate, DecisionLetter, Docum
 from resolvers.letters import certificate, decision, official
 from resolvers.platform import audit
 from resolvers.platform.encryption import SealedFileError
-from resolvers.platform.i18n import negotiate_language
+from resolvers.platform.i18n import label, negotiate_language, translate
 from resolvers.platform.links import Grant, LinkExpired, LinkInvalid, LinkKind
 from resolvers.platform.runtime import Runtime
 from resolvers.platform.store import StoredFileMissing, StoreUnavailable
@@ -43,6 +43,14 @@ async def record_staff_download(
             staff=staff, member_id=request.member_id, purpose=AccessPurpose.DOCUMENT_VIEW,
             subject=subject, thing=str(thing),
         )
+        await runtime.access_log.flush()  # in the database before the file leaves
+
+
+def refused(request: Request, key: str, status_code: int, **headers: str) -> Response:
+    """A download that cannot be served, said in the caller's language."""
+    language = negotiate_language(request.headers.get("accept-language"))
+    return PlainTextResponse(translate(key, language), status_code=status_code,
+                             headers={**PRIVATE_HEADERS, **headers})
 
 
 async def download(request: Request) -> Response:
@@ -50,14 +58,14 @@ async def download(request: Request) -> Response:
     try:
         grant = runtime.links.verify(request.path_params["token"], now=runtime.now())
     except LinkExpired:
-        return PlainTextResponse("This link has expired.", status_code=403, headers=PRIVATE_HEADERS)
+        return refused(request, "link_expired", 403)
     except (LinkInvalid, ValueError):
-        return PlainTextResponse("Not found.", status_code=404, headers=PRIVATE_HEADERS)
+        return refused(request, "NOT_FOUND", 404)
 
     if grant.kind is LinkKind.DOCUMENT:
         document = await Document.get_or_none(id=grant.key)
         if document is None:
-            return PlainTextResponse("Not found.", status_code=404, headers=PRIVATE_HEADERS)
+            return refused(request, "NOT_FOUND", 404)
         if grant.staff:
             await record_staff_download(runtime, grant, request_id=document.request_id,
                                         subject=document.kind.value, thing=document.id)
@@ -71,7 +79,7 @@ async def download(request: Request) -> Response:
     else:
         letter = await DecisionLetter.get_or_none(id=grant.key).select_related("request")
         if letter is None:
-            return PlainTextResponse("Not found.", status_code=404, headers=PRIVATE_HEADERS)
+            return refused(request, "NOT_FOUND", 404)
         if grant.staff:
             await record_staff_download(runtime, grant, request_id=letter.request_id,
                                         subject=LETTER_SUBJECT, thing=letter.id)
@@ -85,13 +93,10 @@ async def download(request: Request) -> Response:
         first = await anext(chunks)
     except (StoredFileMissing, SealedFileError, StopAsyncIteration):
         audit.record("stored_file_unreadable", key=key)
-        return PlainTextResponse("Not found.", status_code=404, headers=PRIVATE_HEADERS)
+        return refused(request, "NOT_FOUND", 404)
     except StoreUnavailable:
         audit.record("document_store_unavailable", operation="get")
-        return PlainTextResponse(
-            "The document store is not answering; try again in a minute.", status_code=503,
-            headers={**PRIVATE_HEADERS, "Retry-After": "60"},
-        )
+        return refused(request, "store_not_answering", 503, **{"Retry-After": "60"})
     audit.record("file_downloaded", kind=grant.kind.value, id=grant.key, viewer_id=grant.viewer_id)
 
     async def body() -> AsyncIterator[bytes]:
@@ -161,16 +166,19 @@ async def verify_page(request: Request) -> Response:
     and verifyContributionCertificate give, under the same rate limit."""
     runtime: Runtime = request.app.state.runtime
     client = request.client.host if request.client else "unknown"
-    if not await runtime.throttle.hit(VERIFICATIONS_PER_IP, verification_key(client)):
-        return PlainTextResponse("Too many attempts; try again later.", status_code=429)
     language = negotiate_language(request.headers.get("accept-language"))
+    key = verification_key(client)
+    if not await runtime.throttle.hit(VERIFICATIONS_PER_IP, key):
+        wait = await runtime.throttle.retry_after(VERIFICATIONS_PER_IP, key)
+        return PlainTextResponse(translate("RATE_LIMITED", language), status_code=429,
+                                 headers={"Retry-After": str(wait)})
     title, genuine, unknown, labels = PAGE_TEXT[language.value]
     code = request.query_params.get("code", "")
     national_id = request.query_params.get("nationalId", "").strip()
     found = None if national_id else await decision.verify(runtime, code)
     if found is not None:
         values = (found.reference_number, catalog.service(found.type, language).name,
-                  decision.DECISION_NAMES[found.status][language.value],
+                  label(found.status, language),
                   official.saudi_date(found.issued_at).isoformat(), found.holder_name)
         body = f"<p>{html.escape(genuine)}</p>{_table(labels, values)}"
     else:

@@ -7,9 +7,11 @@ import os
 import re
 
 import structlog
-from starlette.datastructures import MutableHeaders
-from starlette.responses import PlainTextResponse
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from resolvers.platform.i18n import negotiate_language, translate
 
 MAX_BODY_BYTES = 100 * 1024
 REQUEST_ID_HEADER = "X-Request-Id"
@@ -90,7 +92,7 @@ class BodySizeLimit:
         )
         declared = headers.get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
-            await PlainTextResponse("Request body too large.", status_code=413)(scope, receive, send)
+            await too_large(scope)(scope, receive, send)
             return
         received = 0
 
@@ -106,7 +108,15 @@ class BodySizeLimit:
         try:
             await self.app(scope, limited_receive, send)
         except BodyTooLarge:
-            await PlainTextResponse("Request body too large.", status_code=413)(scope, receive, send)
+            await too_large(scope)(scope, receive, send)
+
+
+def too_large(scope: Scope) -> Response:
+    """413 as GraphQL over HTTP answers a request it cannot take: JSON, in the caller's language."""
+    language = negotiate_language(Headers(scope=scope).get("accept-language"))
+    body = {"errors": [{"message": translate("body_too_large", language),
+                        "extensions": {"code": "BAD_REQUEST"}}]}
+    return JSONResponse(body, status_code=413)
 
 
 class BodyTooLarge(Exception):

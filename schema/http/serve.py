@@ -12,21 +12,30 @@ import signal
 from collections.abc import Callable
 from types import FrameType
 
+import structlog
 import uvicorn
 
 from resolvers.platform.settings import Settings
 from schema.http.app import create_app
 
+log = structlog.stdlib.get_logger("gosi.server")
+
 
 class GracefulServer(uvicorn.Server):
-    def __init__(self, config: uvicorn.Config, on_exit: Callable[[], None]) -> None:
+    def __init__(self, config: uvicorn.Config, on_exit: Callable[[], None], where_to_go: str) -> None:
         super().__init__(config)
         self._on_exit = on_exit
+        self._where_to_go = where_to_go
         self._loop: asyncio.AbstractEventLoop | None = None
 
     async def serve(self, sockets: list | None = None) -> None:
         self._loop = asyncio.get_running_loop()
         await super().serve(sockets)
+
+    async def startup(self, sockets: list | None = None) -> None:
+        await super().startup(sockets)
+        if self.started:
+            log.info(self._where_to_go)
 
     def handle_exit(self, sig: int, frame: FrameType | None) -> None:
         super().handle_exit(sig, frame)
@@ -60,4 +69,19 @@ def serve(settings: Settings) -> None:
     # uvicorn raises the signal again once it has shut down, with the handler it found:
     # ignoring SIGTERM here makes a clean shutdown exit 0 instead of dying of the signal.
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    GracefulServer(config, on_exit=app.state.runtime.outbox.stop).run()
+    GracefulServer(config, on_exit=app.state.runtime.outbox.stop, where_to_go=where_to_go(settings)).run()
+
+
+def where_to_go(settings: Settings) -> str:
+    """The line a newcomer reads once the server is up."""
+    host = "127.0.0.1" if settings.host in ("0.0.0.0", "::", "") else settings.host
+    url = f"http://{host}:{settings.port}/graphql"
+    if settings.production:
+        return f"Serving GraphQL at {url}"
+    line = f"GraphiQL: open {url} in a browser"
+    unset = [name for name, value in (("SMTP_HOST", settings.smtp_host),
+                                      ("SMS_WEBHOOK_URL", settings.sms_webhook_url)) if not value]
+    if unset:
+        line += (f"; without {' and '.join(unset)}, codes and notices are written to this log "
+                 "under gosi.dev_mailbox")
+    return line

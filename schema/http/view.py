@@ -27,11 +27,12 @@ from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET, UnsetType
 from tortoise.exceptions import BaseORMException
 
-from resolvers.platform.i18n import translate
+from resolvers.platform.i18n import negotiate_language, translate
 from resolvers.platform.negotiation import media_match, parse_accept, quality_of
 from resolvers.platform.runtime import Runtime
 from schema.context import Context, bearer_token
 from schema.http.graphiql import graphiql_html
+from schema.http.request_errors import localized
 from schema.http.trusted_documents import TrustedDocuments
 from schema.live import LiveHandler, TextWebSocketAdapter, accept_socket
 
@@ -50,6 +51,9 @@ PREFLIGHT_HEADERS = ("apollo-require-preflight", "graphql-require-preflight")
 # and keep the JSON body limit.
 MAX_FILE_PARTS = 20
 MAX_FIELD_BYTES = 100 * 1024
+MULTIPART_PREFLIGHT = (
+    "A multipart request needs a non-empty Apollo-Require-Preflight or GraphQL-Require-Preflight header."
+)
 
 
 class UploadRequestAdapter(StarletteRequestAdapter):
@@ -131,8 +135,9 @@ class GraphQLView(GraphQL):
         refused = self._refusal(request, context, request_data.query)
         if refused is not None:
             return ExecutionResult(data=None, errors=[refused])
+        request.state.graphql_query = request_data.query
         try:
-            return await self.schema.execute(
+            result = await self.schema.execute(
                 request_data.query,
                 root_value=root_value,
                 variable_values=request_data.variables,
@@ -144,9 +149,15 @@ class GraphQLView(GraphQL):
         except CannotGetOperationTypeError as error:
             raise HTTPException(400, error.as_http_error_reason()) from error
         except InvalidOperationTypeError as error:
-            raise HTTPException(400, error.as_http_error_reason(request_adapter.method)) from error
+            # GraphQL over HTTP: a mutation sent with GET is 405 Method Not Allowed (POST is).
+            over_get = request_adapter.method == "GET" and error.operation_type is OperationType.MUTATION
+            reason = error.as_http_error_reason(request_adapter.method)
+            raise HTTPException(405 if over_get else 400, reason) from error
         except MissingQueryError as error:
             raise HTTPException(400, "No GraphQL query found in the request") from error
+        # Who opened whose data is in the database before the answer that showed it leaves.
+        await self.runtime.access_log.flush()
+        return result
 
     def _refusal(self, request: Request, context: Context, query: str | None) -> GraphQLError | None:
         """An unknown document ID, or a document sent as text where only trusted ones run."""
@@ -165,10 +176,7 @@ class GraphQLView(GraphQL):
 
     async def parse_multipart(self, request: Any) -> dict[str, str]:
         if not any(request.headers.get(name, "").strip() for name in PREFLIGHT_HEADERS):
-            raise HTTPException(
-                400, "A multipart request needs a non-empty Apollo-Require-Preflight or "
-                "GraphQL-Require-Preflight header."
-            )
+            raise HTTPException(400, MULTIPART_PREFLIGHT)
         return await super().parse_multipart(request)
 
     def encode_json(self, data: object) -> bytes:
@@ -191,6 +199,11 @@ class GraphQLView(GraphQL):
             )
 
     async def process_result(self, request: Request, result: ExecutionResult) -> Any:
+        if result.errors:
+            result.errors = localized(
+                result.errors, negotiate_language(request.headers.get("accept-language")),
+                getattr(request.state, "graphql_query", None), getattr(self.schema, "_schema", None),
+            )
         data = await super().process_result(request, result)
         request.state.graphql_failed = bool(result.errors)
         # A request error (the document never ran) has no `data` under graphql-response+json.
@@ -207,6 +220,10 @@ class GraphQLView(GraphQL):
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
         try:
             response = await super().run(request, context, root_value)
+        except HTTPException as error:
+            if not isinstance(request, Request):
+                raise
+            response = refusal(request, error)
         finally:
             if isinstance(request, Request):
                 await request.close()  # the spooled upload files, if any
@@ -244,6 +261,32 @@ class GraphQLView(GraphQL):
         ):
             response.headers["Cache-Control"] = PUBLIC_CACHE
             response.headers["Vary"] = "Accept-Language"
+
+
+# Strawberry's and this view's refusals of a request it cannot read, by their reason.
+REFUSALS = {
+    "Unable to parse request body as JSON": "body_not_json",
+    "Unsupported content type": "unsupported_content_type",
+    "No GraphQL query found in the request": "no_query",
+    MULTIPART_PREFLIGHT: "preflight_missing",
+}
+
+
+def refusal(request: Request, error: HTTPException) -> Response:
+    """A request the server cannot read, answered as GraphQL over HTTP answers: JSON with
+    BAD_REQUEST, in the caller's language, with the status Strawberry chose."""
+    language = negotiate_language(request.headers.get("accept-language"))
+    key = REFUSALS.get(error.reason)
+    if key is None and error.reason.startswith("mutations are not allowed"):
+        key = "mutation_by_get"
+    if key is None and error.reason.startswith("subscriptions are not allowed"):
+        key = "websocket_only"
+    message = translate(key or "bad_request", language, detail=error.reason)
+    body = {"errors": [{"message": message, "extensions": {"code": "BAD_REQUEST"}}]}
+    media_type = GRAPHQL_RESPONSE if wants_graphql_response(request) else JSON
+    headers = {"Allow": "GET, POST"} if error.status_code == 405 else None
+    return Response(orjson.dumps(body), status_code=error.status_code, media_type=media_type,
+                    headers=headers)
 
 
 PUBLIC_CACHE = "public, max-age=300"

@@ -19,8 +19,9 @@ from resolvers import documents
 from resolvers.accounts import sign_in
 from resolvers.letters import decision as letters
 from resolvers.platform.pagination import Page
-from resolvers.service_requests import catalog, loaders, search, workflow
+from resolvers.service_requests import actions, catalog, loaders, search, workflow
 from resolvers.service_requests import details as service_requests_details
+from resolvers.service_requests.actions import RequestAction
 from resolvers.service_requests.rows import RequestRow
 from schema import member as member_types
 from schema import record as record_schema
@@ -44,6 +45,8 @@ from schema.service_requests.inputs import RequestFilter
 
 if TYPE_CHECKING:
     from schema.member import Member
+
+strawberry.enum(RequestAction, description="What the caller may do with a request now.")
 
 
 @strawberry.type(description="A document a service asks for.")
@@ -294,6 +297,23 @@ class ServiceRequest(Node):
             return None
         row = await info.context.loader(letters.letters_of).load(self.pk)
         return DecisionLetter.from_model(info, row) if row else None
+
+    @strawberry.field(
+        description="What the caller may do with it now: exactly the changes the server would "
+        "accept (APPROVE only while no required document is missing)."
+    )
+    async def available_actions(self, info: Info) -> list[RequestAction]:
+        viewer = await info.context.viewer()
+        if viewer is None:
+            return []
+        staff = viewer.role is Role.STAFF
+        missing: list[DocumentKind] = []
+        if staff and actions.staff_may(RequestAction.APPROVE, self.status):
+            rows = await info.context.loader(documents.documents_of).load(self.pk)
+            missing = documents.missing_kinds(self.model, rows)
+        return actions.available(
+            status=self.status, applicant=viewer.id == self.member_id, staff=staff, missing=missing
+        )
 
     @strawberry.field(
         description="Staff only: the staff member handling the request; null for members."

@@ -12,12 +12,14 @@ from resolvers.platform.runtime import Runtime
 from resolvers.service_requests import workflow
 from resolvers.service_requests.details import Physiotherapy, RetirementPension
 from tests.domain.conftest import FakeClock, active_member
+from tests.record_support import qualifying_record
 
 
 async def test_a_retirement_date_is_judged_by_the_runtime_calendar(
     runtime: Runtime, clock: FakeClock
 ):
     member = await active_member()
+    await qualifying_record(member.national_id)
     tomorrow = runtime.today() + dt.timedelta(days=1)
     details = RetirementPension(retirement_date=tomorrow, last_employer="Saudi Aramco")
     with pytest.raises(DomainError) as error:

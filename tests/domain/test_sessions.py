@@ -39,5 +39,5 @@ async def test_a_refresh_token_renews_the_session_for_thirty_days_only(
     with pytest.raises(DomainError) as error:
         await sessions.refresh(runtime=runtime, refresh_token=renewed.refresh_token)
     assert [(e.field, e.code) for e in error.value.errors] == [
-        ("refresh_token", ErrorCode.INVALID_CREDENTIALS)
+        ("refresh_token", ErrorCode.SESSION_EXPIRED)
     ]

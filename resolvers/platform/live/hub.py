@@ -69,6 +69,8 @@ class Hub:
         self._incoming: asyncio.Queue[Event] = asyncio.Queue(maxsize=INCOMING_QUEUE)
         self._tasks: list[asyncio.Task[None]] = []
         self._publishing: set[asyncio.Task[None]] = set()
+        self._retrying: set[asyncio.Task[None]] = set()
+        self._sending: set[asyncio.Task[None]] = set()
         self.dropped = 0
 
     @classmethod
@@ -89,15 +91,17 @@ class Hub:
         self._tasks = [
             asyncio.create_task(self._dispatch_forever(), name="live-dispatch"),
             asyncio.create_task(self._watch_forever(), name="live-watch"),
+            asyncio.create_task(self._ping_forever(), name="live-ping"),
         ]
 
     async def stop(self) -> None:
-        for task in self._tasks:
+        for task in (*self._tasks, *self._retrying):
             task.cancel()
-        for task in self._tasks:
+        for task in (*self._tasks, *self._retrying):
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._tasks = []
+        await asyncio.gather(*self._sending)  # closes and pings under way, each within a bound
         await self.transport.stop()
 
     # -------------------------------------------------------------- raising events
@@ -233,10 +237,25 @@ class Hub:
             return  # nobody here wants it: no query
         row = await _load(event)
         if row is None:
-            await asyncio.sleep(MISSING_ROW_RETRY)
+            # Published before its row committed (raised outside collect()): looked for again
+            # in a task of its own, so the events behind it in this one queue are not held up.
+            task = asyncio.get_running_loop().create_task(self._dispatch_late(event))
+            self._retrying.add(task)
+            task.add_done_callback(self._retrying.discard)
+            return
+        self._deliver(event, row)
+
+    async def _dispatch_late(self, event: Event) -> None:
+        await asyncio.sleep(MISSING_ROW_RETRY)
+        try:
             row = await _load(event)
-            if row is None:
-                return
+        except Exception:
+            log.exception("live_dispatch_failed")
+            return
+        if row is not None:
+            self._deliver(event, row)
+
+    def _deliver(self, event: Event, row: Model) -> None:
         for subscriber in self._targets(event):
             if subscriber.wants(row) and not subscriber.offer(row):
                 self._forget(subscriber)
@@ -244,16 +263,20 @@ class Hub:
     # -------------------------------------------------------------- sessions and keep-alive
 
     async def _watch_forever(self) -> None:
-        last_ping = time.monotonic()
         while True:
             await asyncio.sleep(self.session_check_seconds)
             try:
                 await self.end_dead_sessions()
-                if time.monotonic() - last_ping >= self.ping_seconds:
-                    last_ping = time.monotonic()
-                    await self.keep_alive()
             except Exception:
                 log.exception("live_socket_check_failed")
+
+    async def _ping_forever(self) -> None:
+        while True:
+            await asyncio.sleep(self.ping_seconds)
+            try:
+                self.keep_alive()
+            except Exception:
+                log.exception("live_keep_alive_failed")
 
     async def end_dead_sessions(self) -> None:
         """Closes every socket whose sign-in ended: logout, revocation, a password change,
@@ -273,31 +296,44 @@ class Hub:
                 member__status=AccountStatus.ACTIVE,
             ).values_list("family", flat=True)
             live.update(rows)  # type: ignore[arg-type]
-        await _all(self._end(s, 4403, "Session ended") for s in sockets if s.family not in live)
+        self._send_aside(
+            self._end(s, 4403, "Session ended") for s in sockets if s.family not in live
+        )
 
-    async def keep_alive(self) -> None:
+    def keep_alive(self) -> None:
         """Pings every socket; one that did not answer the previous ping is closed."""
         now = time.monotonic()
+        calls: list[Awaitable[None]] = []
         for socket in self.sockets():
             if socket.closing or socket.link is None:
                 continue
             if socket.ping_sent_at is not None and now - socket.ping_sent_at >= self.ping_seconds:
-                await _all([self._end(socket, 4408, "Keep-alive timeout")])
-                continue
-            if socket.ping_sent_at is None:
+                calls.append(self._end(socket, 4408, "Keep-alive timeout"))
+            elif socket.ping_sent_at is None:
                 socket.ping_sent_at = now
-                await _all([socket.link.ping()])
+                calls.append(socket.link.ping())
+        self._send_aside(calls)
 
-    async def _end(self, socket: Socket, code: int, reason: str) -> None:
+    def _end(self, socket: Socket, code: int, reason: str) -> Awaitable[None]:
+        """Ends the socket's subscriptions at once; what is left is the close to send."""
         socket.closing = True
         for subscriber in list(socket.subscribers):
             self._forget(subscriber)
-        if socket.link is not None:
-            await socket.link.end(code, reason)
+        assert socket.link is not None, "only sockets past connection_init are ended"
+        return socket.link.end(code, reason)
+
+    def _send_aside(self, calls: Iterable[Awaitable[None]]) -> None:
+        """Sends side by side, each within a bound, in a task of its own: a socket stuck on a
+        full send buffer holds up neither the other sockets nor the next round of checks."""
+        calls = list(calls)
+        if not calls:
+            return
+        task = asyncio.get_running_loop().create_task(_all(calls))
+        self._sending.add(task)
+        task.add_done_callback(self._sending.discard)
 
 
 async def _all(calls: Iterable[Awaitable[None]], timeout: float = 2.0) -> None:
-    """Runs the calls side by side; a socket stuck on a full send buffer holds up nobody."""
 
     async def bounded(call: Awaitable[None]) -> None:
         with contextlib.suppress(Exception):
