@@ -26,6 +26,7 @@ from resolvers.platform.pagination import MAX_PAGE_SIZE
 from resolvers.platform.runtime import Runtime
 from resolvers.security import sessions
 from resolvers.service_requests import catalog
+from tests.bench.independent import masked_iban
 
 ME_QUERY = """query Me { me {
   nationalId residency fullName dateOfBirth mobile email preferredChannel preferredLanguage
@@ -103,7 +104,7 @@ def profile(member: Member) -> dict[str, Any]:
         "preferredChannel": member.preferred_channel.name,
         "preferredLanguage": member.preferred_language.name,
         "address": _address(member.address),
-        "iban": None if not member.iban else "*" * (len(member.iban) - 4) + member.iban[-4:],
+        "iban": masked_iban(member.iban),
         "status": member.status.name,
         "role": member.role.name,
         "createdAt": _datetime(member.created_at),

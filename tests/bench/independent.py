@@ -86,6 +86,14 @@ PAGE = (
 UNAUTHENTICATED = orjson.dumps({"data": {"me": None}})
 
 
+def masked_iban(iban: str | None) -> str | None:
+    """As the product shows an IBAN: only its last four characters, in printed groups of four."""
+    if not iban:
+        return None
+    masked = "*" * (len(iban) - 4) + iban[-4:]
+    return " ".join(masked[i:i + 4] for i in range(0, len(masked), 4))
+
+
 def check_independent() -> None:
     """Refuses to run when any module of the product was loaded into this process."""
     loaded = sorted(
@@ -228,7 +236,6 @@ def profile(row: dict[str, Any], sql: Statements) -> dict[str, Any]:
     address = row["address"]
     if isinstance(address, str | bytes):
         address = orjson.loads(address)
-    iban = row["iban"]
     return {
         "nationalId": row["national_id"],
         "residency": row["residency"],
@@ -245,7 +252,7 @@ def profile(row: dict[str, Any], sql: Statements) -> dict[str, Any]:
             "buildingNumber": address.get("building_number"),
             "postalCode": address.get("postal_code"),
         } if address and address.get("city") else None,
-        "iban": "*" * (len(iban) - 4) + iban[-4:] if iban else None,
+        "iban": masked_iban(row["iban"]),
         "status": row["status"],
         "role": row["role"],
         "createdAt": sql.datetime(row["created_at"]),
