@@ -115,6 +115,8 @@ async def test_documents_sent_with_a_submission_are_stored_sealed_and_download_d
     swapped = report["downloadUrl"].replace("/files/d.", "/files/l.")
     for forged in (altered, swapped):
         refused = await client.get(forged)
+        assert (refused.status_code, refused.text) == (404, "غير موجود.")
+        refused = await client.get(forged, headers={"Accept-Language": "en"})
         assert (refused.status_code, refused.text) == (404, "Not found.")
     document_key = uuid.UUID(hex=id_copy["downloadUrl"].split("/files/d.")[1].split(".")[0])
     expired = runtime.links.sign(

@@ -75,8 +75,9 @@ def test_seed_demo_fills_a_fresh_database_whose_printed_accounts_sign_in(tmp_pat
         assert decided and all(request["decisionLetter"] for request in decided)
 
 
-def test_seed_demo_refuses_to_run_in_production(tmp_path):
+def test_seed_demo_refuses_to_run_in_production(tmp_path, signing_pair):
     env = {**os.environ, "APP_ENV": "production", "SECRET_KEY": "k" * 40,
+           "SIGNING_KEY_FILE": str(signing_pair[0]), "SIGNING_CERT_FILE": str(signing_pair[1]),
            "DATABASE_URL": f"sqlite://{tmp_path / 'production.sqlite3'}",
            "SMTP_HOST": "127.0.0.1", "SMS_WEBHOOK_URL": "http://127.0.0.1:9/sms"}
     refused = seed(env)

@@ -62,10 +62,14 @@ async def test_sigterm_finishes_the_requests_in_flight_then_exits_0(settings, in
         assert process.wait(timeout=20) == 0, server_log(tmp_path, 0)
     finally:
         stop_server(process)
-    # The registration's code was queued after SIGTERM: left for the next server to send.
+    # The registration's code was queued after SIGTERM, while the requests drained: the outbox,
+    # woken once the registration committed, either sent it before it stopped claiming, or left
+    # it unclaimed for the next server. Never claimed and dropped, never sent twice.
     [queued] = await OutboundMessage.filter(destination=late.e164)
-    assert queued.attempts == 0 and queued.delivered_at is None
-    assert inbox.to(late.e164) == []
+    if queued.delivered_at is None:
+        assert queued.attempts == 0 and inbox.to(late.e164) == []
+    else:
+        assert queued.attempts == 1 and len(inbox.to(late.e164)) == 1
 
 
 async def all_received(http: httpx.AsyncClient, requests: list[asyncio.Task]) -> None:
