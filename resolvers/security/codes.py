@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 
 from limits import parse
@@ -56,25 +57,40 @@ async def issue(
     concurrent asks send one code (inside the caller's transaction when there is one)."""
     async with in_transaction():
         await Member.filter(id=member.id).select_for_update().only("id")
-        return await _issue_locked(
-            runtime=runtime, member=member, purpose=purpose, channel=channel,
-            destination=destination, template=template, language=language,
+        now = runtime.now()
+        await _within_limits(member_id=member.id, purpose=purpose, now=now)
+        await OneTimeCode.filter(
+            member_id=member.id, purpose=purpose, consumed_at__isnull=True, voided_at__isnull=True
+        ).update(voided_at=now)
+        code = new_code()
+        row = OneTimeCode(
+            member_id=member.id,
+            purpose=purpose,
+            channel=channel,
+            destination=destination,
+            code_hash="",
+            expires_at=now + CODE_LIFETIME,
+            created_at=now,
+        )
+        # The hash covers the row's id: a code is bound to its account, purpose and channel.
+        row.code_hash = runtime.keyring.digest(f"{row.id}:{code}")
+        await row.save()
+        subject, body = template.render(language, code=code)
+        await runtime.outbox.enqueue(
+            channel=channel, destination=destination, subject=subject, body=body,
+            expires_at=row.expires_at,
+        )
+        return CodeDelivery(
+            channel=channel,
+            destination=mask_destination(channel, destination),
+            expires_at=row.expires_at,
+            resend_available_at=now + RESEND_INTERVAL,
         )
 
 
-async def _issue_locked(
-    *,
-    runtime: Runtime,
-    member: Member,
-    purpose: CodePurpose,
-    channel: NotificationChannel,
-    destination: str,
-    template: Template,
-    language: Language,
-) -> CodeDelivery:
-    now = runtime.now()
+async def _within_limits(*, member_id: uuid.UUID, purpose: CodePurpose, now: dt.datetime) -> None:
     recent = await (
-        OneTimeCode.filter(member_id=member.id, created_at__gte=now - dt.timedelta(hours=1))
+        OneTimeCode.filter(member_id=member_id, created_at__gte=now - dt.timedelta(hours=1))
         .order_by("-created_at")
         .values_list("created_at", "purpose")
     )
@@ -86,34 +102,6 @@ async def _issue_locked(
         oldest = recent[CODES_PER_HOUR - 1][0]
         wait = int((oldest + dt.timedelta(hours=1) - now).total_seconds()) + 1
         raise DomainError.rate_limited(wait, "codes_per_hour")
-
-    await OneTimeCode.filter(
-        member_id=member.id, purpose=purpose, consumed_at__isnull=True, voided_at__isnull=True
-    ).update(voided_at=now)
-    code = new_code()
-    row = OneTimeCode(
-        member_id=member.id,
-        purpose=purpose,
-        channel=channel,
-        destination=destination,
-        code_hash="",
-        expires_at=now + CODE_LIFETIME,
-        created_at=now,
-    )
-    # The hash covers the row's id: a code is bound to its account, purpose and channel.
-    row.code_hash = runtime.keyring.digest(f"{row.id}:{code}")
-    await row.save()
-    subject, body = template.render(language, code=code)
-    await runtime.outbox.enqueue(
-        channel=channel, destination=destination, subject=subject, body=body,
-        expires_at=row.expires_at,
-    )
-    return CodeDelivery(
-        channel=channel,
-        destination=mask_destination(channel, destination),
-        expires_at=row.expires_at,
-        resend_available_at=now + RESEND_INTERVAL,
-    )
 
 
 async def consume(
