@@ -33,7 +33,14 @@ from tortoise import Tortoise, fields
 from tortoise.models import Model
 
 from tests.bench import independent
-from tests.bench.independent import MAX_PAGE_SIZE, SERVICE_NAMES, UNAUTHENTICATED, digester
+from tests.bench.independent import (
+    MAX_PAGE_SIZE,
+    SERVICE_NAMES,
+    UNAUTHENTICATED,
+    address_answer,
+    digester,
+    masked_iban,
+)
 
 
 class Member(Model):
@@ -95,8 +102,6 @@ class RequestEvent(Model):
 
 
 def profile(member: Member) -> dict[str, Any]:
-    address = member.address
-    iban = member.iban
     return {
         "nationalId": member.national_id,
         "residency": member.residency,
@@ -106,14 +111,8 @@ def profile(member: Member) -> dict[str, Any]:
         "email": member.email,
         "preferredChannel": member.preferred_channel,
         "preferredLanguage": member.preferred_language,
-        "address": {
-            "city": address["city"],
-            "district": address.get("district"),
-            "street": address.get("street"),
-            "buildingNumber": address.get("building_number"),
-            "postalCode": address.get("postal_code"),
-        } if address and address.get("city") else None,
-        "iban": "*" * (len(iban) - 4) + iban[-4:] if iban else None,
+        "address": address_answer(member.address),
+        "iban": masked_iban(member.iban),
         "status": member.status,
         "role": member.role,
         "createdAt": member.created_at.isoformat(),
