@@ -18,7 +18,6 @@ from schema.base import (
     Language,
     Node,
     NotificationChannel,
-    QuestionStatus,
     RequestStatus,
     Residency,
     Role,
@@ -29,6 +28,7 @@ from schema.context import Info
 from schema.inbox import NotificationConnection, member_notifications
 from schema.letters import ContributionCertificate, certificates_of
 from schema.questions import QuestionConnection, member_questions
+from schema.questions import StatusFilter as QuestionStatusFilter
 from schema.record import (
     Eligibility,
     HijriDate,
@@ -155,9 +155,7 @@ class Member(Node):
     async def questions(
         self,
         info: Info,
-        status: Annotated[
-            QuestionStatus | None, strawberry.argument(description="Only questions in this status.")
-        ] = None,
+        status: QuestionStatusFilter = None,
         first: int | None = None,
         after: str | None = None,
     ) -> QuestionConnection:
