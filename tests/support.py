@@ -22,6 +22,11 @@ CODE_PATTERN = re.compile(r"(?<!\d)\d{6}(?!\d)")
 STRONG_PASSWORD = "amber-falcon-orchard-42"
 
 
+def wrong_code(code: str) -> str:
+    """A six-digit code that is not `code`."""
+    return f"{(int(code) + 1) % 1_000_000:06d}"
+
+
 def with_check_digit(first_nine: str) -> str:
     total = 0
     for index, char in enumerate(reversed(first_nine)):

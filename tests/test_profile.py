@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tests.support import gql, new_mobile, new_person, signed_up
+from tests.support import gql, new_mobile, new_person, signed_up, wrong_code
 
 UPDATE_PROFILE = """
 mutation UpdateProfile($input: UpdateProfileInput!) {
@@ -68,10 +68,6 @@ async def asked_to_change_mobile(client, inbox, app):
     mobile = new_mobile()
     await update(client, person, mobile=mobile)
     return person, await inbox.code_for("+966" + mobile[1:])
-
-
-def other_than(code: str) -> str:
-    return "000000" if code != "000000" else "111111"
 
 
 async def me(client, person):
@@ -293,7 +289,7 @@ async def test_a_contact_change_refused_by_the_code_limit_changes_nothing_else(c
 
 async def test_a_wrong_code_leaves_the_contact_as_it_was(client, inbox, app):
     person, code = await asked_to_change_mobile(client, inbox, app)
-    wrong = other_than(code)
+    wrong = wrong_code(code)
     payload = await confirm(client, person, wrong)
     assert payload["member"] is None
     assert [(e["field"], e["code"]) for e in payload["errors"]] == [("code", "INVALID_CODE")]
@@ -302,7 +298,7 @@ async def test_a_wrong_code_leaves_the_contact_as_it_was(client, inbox, app):
 
 async def test_a_contact_change_code_is_void_after_five_wrong_attempts(client, inbox, app):
     person, code = await asked_to_change_mobile(client, inbox, app)
-    wrong = other_than(code)
+    wrong = wrong_code(code)
     for _ in range(5):
         await confirm(client, person, wrong)
     payload = await confirm(client, person, code)
