@@ -124,7 +124,7 @@ class Member(Node):
     @strawberry.field(description="A mobile or email change waiting for its confirmation code.")
     async def pending_contact_change(self, info: Info) -> PendingContactChange | None:
         pending = await profile.pending_contact_change(
-            runtime=info.context.runtime, member_id=self.pk
+            member_id=self.pk, now=info.context.runtime.now()
         )
         if pending is None:
             return None

@@ -112,7 +112,7 @@ async def consume(
     one attempt."""
     current = await check(runtime=runtime, member=member, purpose=purpose, code=code, field=field,
                           identity=identity)
-    await spend(runtime=runtime, code=current, field=field)
+    await spend(code=current, now=runtime.now(), field=field)
     return current
 
 
@@ -155,10 +155,10 @@ async def check(
     return current
 
 
-async def spend(*, runtime: Runtime, code: OneTimeCode, field: str = "code") -> None:
+async def spend(*, code: OneTimeCode, now: dt.datetime, field: str = "code") -> None:
     """Uses a checked code up; only one of concurrent callers succeeds."""
     spent = await OneTimeCode.filter(
         id=code.id, consumed_at__isnull=True, voided_at__isnull=True
-    ).update(consumed_at=runtime.now())
+    ).update(consumed_at=now)
     if not spent:
         raise DomainError.single(field, ErrorCode.CODE_EXPIRED)

@@ -66,7 +66,7 @@ async def member_sign_ins(info: Info, member_id: object) -> list[SignInSession]:
     if viewer_session is None or viewer_session.member_id != member_id:
         # Where and from what a member is signed in is theirs alone, not staff's.
         return []
-    sign_ins = await security.live_sign_ins(runtime=info.context.runtime, member_id=member_id)  # type: ignore[arg-type]
+    sign_ins = await security.live_sign_ins(member_id=member_id, now=info.context.runtime.now())  # type: ignore[arg-type]
     current = viewer_session.family
     return [SignInSession.from_domain(s, s.family == current) for s in sign_ins]
 
