@@ -9,7 +9,7 @@ import pytest
 
 from resolvers.platform.settings import Settings
 from schema.http.app import create_app
-from tests.support import gql
+from tests.support import gql, serving
 
 ME = "query { me { nationalId } }"
 REGISTER_VIA_GET = 'mutation { logout { errors { code } } }'
@@ -24,10 +24,8 @@ async def production_client(settings):
         settings, app_env="production", secret_key="s" * 40
     )
     application = create_app(production, manage_database=False)
-    async with application.router.lifespan_context(application):
-        transport = httpx.ASGITransport(app=application)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
-            yield http
+    async with serving(application) as http:
+        yield http
 
 
 async def test_queries_work_over_get_and_post(client):
@@ -111,10 +109,8 @@ async def test_documents_that_cannot_run_say_why_in_extensions_code(client, docu
 async def test_an_operation_over_the_time_limit_is_cancelled(settings):
     slow = dataclasses.replace(settings, execution_timeout_seconds=0.000001)
     application = create_app(slow, manage_database=False)
-    async with application.router.lifespan_context(application):
-        transport = httpx.ASGITransport(app=application)
-        async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
-            response = await http.post("/graphql", json={"query": LOGIN_ANYONE})
+    async with serving(application, base_url="http://t") as http:
+        response = await http.post("/graphql", json={"query": LOGIN_ANYONE})
     assert response.status_code == 200
     assert response.json()["errors"][0]["extensions"]["code"] == "TIMEOUT"
 
