@@ -40,7 +40,7 @@ from schema.record import (
     pension_estimate,
     unemployment_benefit_estimate,
 )
-from schema.security import (
+from schema.security.types import (
     SecondFactorSettings,
     SecurityEventConnection,
     SignInSession,
