@@ -147,6 +147,12 @@ async def login(client, national_id, password):
     return result["data"]["login"]["errors"]
 
 
+async def used_up(app, limit, key: str, *, times: int) -> None:
+    """Spends `times` of `limit` for `key`, as earlier calls from this address would have."""
+    for _ in range(times):
+        await app.state.runtime.throttle.hit(limit, key)
+
+
 async def test_ten_concurrent_wrong_passwords_get_five_tries(client, inbox):
     person = await signed_up(client, inbox)
     answers = await asyncio.gather(*(
@@ -158,9 +164,7 @@ async def test_ten_concurrent_wrong_passwords_get_five_tries(client, inbox):
 
 
 async def test_ten_concurrent_sign_ins_near_the_address_limit_get_what_is_left(client, app):
-    throttle = app.state.runtime.throttle
-    for _ in range(95):
-        await throttle.hit(LOGIN_FAILURES_PER_IP, "login-ip:127.0.0.1")
+    await used_up(app, LOGIN_FAILURES_PER_IP, "login-ip:127.0.0.1", times=95)
     answers = await asyncio.gather(*(
         login(client, new_person().national_id, "wrong-password-123") for _ in range(10)
     ))
@@ -170,9 +174,7 @@ async def test_ten_concurrent_sign_ins_near_the_address_limit_get_what_is_left(c
 
 
 async def test_ten_concurrent_registrations_near_the_address_limit_get_what_is_left(client, app):
-    throttle = app.state.runtime.throttle
-    for _ in range(27):
-        await throttle.hit(REGISTRATIONS_PER_IP, "register-ip:127.0.0.1")
+    await used_up(app, REGISTRATIONS_PER_IP, "register-ip:127.0.0.1", times=27)
     answers = await asyncio.gather(*(register(client, new_person()) for _ in range(10)))
     assert sorted(e["code"] for a in answers for e in a["errors"]) == ["RATE_LIMITED"] * 7
 
