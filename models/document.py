@@ -55,23 +55,30 @@ class InformationRequest(Model):
         indexes = (("request_id", "requested_at"), ("answered_at", "reminded_at", "respond_by"))
 
 
-class DecisionLetter(Model):
-    """The PDF letter of an APPROVED or REJECTED request."""
+class SignedPdf(Model):
+    """A signed PDF in the document store that anyone holding its verification code can check.
 
-    # The verification code is kept as a keyed hash (for lookups) and sealed (to show it to
-    # the member again).
+    The code is kept as a keyed hash (for lookups) and sealed (to show it to the member again)."""
 
-    id = fields.UUIDField(primary_key=True)
-    request: fields.OneToOneRelation[ServiceRequest] = fields.OneToOneField(
-        "models.ServiceRequest", related_name="decision_letter", on_delete=fields.CASCADE
-    )
-    request_id: uuid.UUID
     code_hash = fields.CharField(max_length=64, unique=True)
     code_sealed = fields.TextField()
     language = fields.CharEnumField(Language, max_length=4)
     storage_key = fields.CharField(max_length=100, unique=True)
     size = fields.IntField()
     issued_at = fields.DatetimeField()
+
+    class Meta:
+        abstract = True
+
+
+class DecisionLetter(SignedPdf):
+    """The PDF letter of an APPROVED or REJECTED request."""
+
+    id = fields.UUIDField(primary_key=True)
+    request: fields.OneToOneRelation[ServiceRequest] = fields.OneToOneField(
+        "models.ServiceRequest", related_name="decision_letter", on_delete=fields.CASCADE
+    )
+    request_id: uuid.UUID
 
     class Meta:
         table = "decision_letter"

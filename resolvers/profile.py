@@ -53,7 +53,7 @@ class ContactChange:
     destination: str
 
 
-async def pending_contact_change(*, runtime: Runtime, member_id: uuid.UUID) -> OneTimeCode | None:
+async def pending_contact_change(*, member_id: uuid.UUID, now: dt.datetime) -> OneTimeCode | None:
     """The live code of a mobile or email change, which holds the new destination."""
     return (
         await OneTimeCode.filter(
@@ -61,7 +61,7 @@ async def pending_contact_change(*, runtime: Runtime, member_id: uuid.UUID) -> O
             purpose=CodePurpose.CONTACT_CHANGE,
             consumed_at__isnull=True,
             voided_at__isnull=True,
-            expires_at__gt=runtime.now(),
+            expires_at__gt=now,
         )
         .order_by("-created_at")
         .first()

@@ -54,7 +54,7 @@ async def create_staff(
             changes["status"] = AccountStatus.ACTIVE
         async with in_transaction():
             await Member.filter(id=existing.id).update(**changes)
-            await sessions.end_all(runtime=runtime, member_id=existing.id)
+            await sessions.end_all(member_id=existing.id, now=runtime.now())
         audit.record("staff_promoted", member_id=existing.id)
         return await Member.get(id=existing.id), False
     member = await Member.create(
@@ -86,7 +86,7 @@ async def disable_staff(*, runtime: Runtime, national_id: str) -> Member:
         raise DomainError.single("national_id", ErrorCode.INVALID, "not_staff")
     async with in_transaction():
         await Member.filter(id=member.id).update(role=Role.MEMBER)
-        await sessions.end_all(runtime=runtime, member_id=member.id)
+        await sessions.end_all(member_id=member.id, now=runtime.now())
         released = await release_assignments(runtime=runtime, staff=member)
     audit.record("staff_disabled", member_id=member.id, released=released)
     return await Member.get(id=member.id)

@@ -77,7 +77,7 @@ class Context:
                     if self.token_rejected:
                         self.rejection = await sessions.rejection(runtime=self.runtime, access_token=token)
                     if self._session is not None:
-                        await sessions.touch(runtime=self.runtime, session=self._session)
+                        await sessions.touch(session=self._session, now=self.runtime.now())
                 self._session_loaded = True
         if self._session is not None:
             # Sibling fields run in tasks of their own, each with a copy of the context.

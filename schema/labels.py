@@ -8,7 +8,7 @@ from typing import Annotated
 import strawberry
 from graphql import GraphQLEnumType, GraphQLError, GraphQLSchema
 
-from resolvers import policies as policy_rules
+from resolvers.platform import policies as policy_rules
 from resolvers.platform.i18n import MESSAGES, translate
 from schema.context import Info
 

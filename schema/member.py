@@ -18,7 +18,6 @@ from schema.base import (
     Language,
     Node,
     NotificationChannel,
-    QuestionStatus,
     RequestStatus,
     Residency,
     Role,
@@ -29,6 +28,7 @@ from schema.context import Info
 from schema.inbox import NotificationConnection, member_notifications
 from schema.letters import ContributionCertificate, certificates_of
 from schema.questions import QuestionConnection, member_questions
+from schema.questions import StatusFilter as QuestionStatusFilter
 from schema.record import (
     Eligibility,
     HijriDate,
@@ -40,7 +40,7 @@ from schema.record import (
     pension_estimate,
     unemployment_benefit_estimate,
 )
-from schema.security import (
+from schema.security.types import (
     SecondFactorSettings,
     SecurityEventConnection,
     SignInSession,
@@ -124,7 +124,7 @@ class Member(Node):
     @strawberry.field(description="A mobile or email change waiting for its confirmation code.")
     async def pending_contact_change(self, info: Info) -> PendingContactChange | None:
         pending = await profile.pending_contact_change(
-            runtime=info.context.runtime, member_id=self.pk
+            member_id=self.pk, now=info.context.runtime.now()
         )
         if pending is None:
             return None
@@ -155,9 +155,7 @@ class Member(Node):
     async def questions(
         self,
         info: Info,
-        status: Annotated[
-            QuestionStatus | None, strawberry.argument(description="Only questions in this status.")
-        ] = None,
+        status: QuestionStatusFilter = None,
         first: int | None = None,
         after: str | None = None,
     ) -> QuestionConnection:

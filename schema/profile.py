@@ -5,7 +5,8 @@ from __future__ import annotations
 import strawberry
 
 from resolvers import profile
-from schema.accounts import AddressInput, CodeDelivery
+from schema.accounts.inputs import AddressInput
+from schema.accounts.types import CodeDelivery
 from schema.base import Language, NotificationChannel, UserError
 from schema.context import Info
 from schema.member import Member

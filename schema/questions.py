@@ -171,15 +171,19 @@ class QuestionPayload:
     errors: list[UserError] = errors_field()
 
 
+StatusFilter = Annotated[
+    QuestionStatus | None, strawberry.argument(description="Only questions in this status.")
+]
+"""The `status` argument of every list of questions."""
+
+
 @strawberry.type
 class QuestionQuery:
     @strawberry.field(description="Staff only: every member's questions, oldest first.")
     async def questions(
         self,
         info: Info,
-        status: Annotated[
-            QuestionStatus | None, strawberry.argument(description="Only questions in this status.")
-        ] = None,
+        status: StatusFilter = None,
         first: Annotated[
             int | None, strawberry.argument(description="Page size: 20 by default, 100 at most.")
         ] = None,

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import re
 import shutil
 import threading
 import time
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from email import message_from_bytes
 from email.message import Message
@@ -20,6 +22,20 @@ import pytest
 
 CODE_PATTERN = re.compile(r"(?<!\d)\d{6}(?!\d)")
 STRONG_PASSWORD = "amber-falcon-orchard-42"
+
+
+@contextlib.asynccontextmanager
+async def serving(application: Any, *, base_url: str = "http://testserver") -> AsyncIterator[httpx.AsyncClient]:
+    """A client of an app the test built itself, started (lifespan) for as long as it is used."""
+    async with application.router.lifespan_context(application):
+        transport = httpx.ASGITransport(app=application)
+        async with httpx.AsyncClient(transport=transport, base_url=base_url) as client:
+            yield client
+
+
+def wrong_code(code: str) -> str:
+    """A six-digit code that is not `code`."""
+    return f"{(int(code) + 1) % 1_000_000:06d}"
 
 
 def with_check_digit(first_nine: str) -> str:

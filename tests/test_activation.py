@@ -4,7 +4,7 @@ import asyncio
 import datetime as dt
 
 from models import OneTimeCode, OutboundMessage
-from tests.support import CODE_PATTERN, gql, new_person, register
+from tests.support import CODE_PATTERN, gql, new_person, register, wrong_code
 
 ACTIVATE = """
 mutation Activate($input: ActivateInput!) {
@@ -27,10 +27,6 @@ async def pending(client, inbox):
     person = new_person()
     await register(client, person)
     return person, await inbox.code_for(person.e164)
-
-
-def wrong(code: str) -> str:
-    return f"{(int(code) + 1) % 1_000_000:06d}"
 
 
 async def test_the_right_code_activates_and_signs_in(client, inbox):
@@ -82,14 +78,14 @@ async def test_not_confirming_the_details_is_an_error_and_spends_no_attempt(clie
 
 async def test_a_wrong_code_is_refused(client, inbox):
     person, code = await pending(client, inbox)
-    result = await activate(client, person, wrong(code))
+    result = await activate(client, person, wrong_code(code))
     assert [(e["field"], e["code"]) for e in result["errors"]] == [("code", "INVALID_CODE")]
     assert result["session"] is None
 
 
 async def test_a_code_is_void_after_five_wrong_attempts(client, inbox):
     person, code = await pending(client, inbox)
-    outcomes = [(await activate(client, person, wrong(code)))["errors"][0]["code"] for _ in range(6)]
+    outcomes = [(await activate(client, person, wrong_code(code)))["errors"][0]["code"] for _ in range(6)]
     assert outcomes == ["INVALID_CODE"] * 5 + ["TOO_MANY_ATTEMPTS"]
     right = await activate(client, person, code)
     assert right["errors"][0]["code"] == "TOO_MANY_ATTEMPTS"
@@ -97,7 +93,7 @@ async def test_a_code_is_void_after_five_wrong_attempts(client, inbox):
 
 async def test_fifty_concurrent_wrong_codes_get_at_most_five_evaluations(client, inbox):
     person, code = await pending(client, inbox)
-    results = await asyncio.gather(*(activate(client, person, wrong(code)) for _ in range(50)))
+    results = await asyncio.gather(*(activate(client, person, wrong_code(code)) for _ in range(50)))
     outcomes = [result["errors"][0]["code"] for result in results]
     assert outcomes.count("INVALID_CODE") <= 5
     assert set(outcomes) <= {"INVALID_CODE", "TOO_MANY_ATTEMPTS"}

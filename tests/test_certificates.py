@@ -9,7 +9,6 @@ import datetime as dt
 import io
 import re
 
-import httpx
 import pytest
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import async_validate_pdf_signature
@@ -18,7 +17,7 @@ from pyhanko_certvalidator import ValidationContext
 from models import ContributionCertificate, Engagement
 from schema.http.app import create_app
 from tests.pdf_text import actual_lines, glyph_text, presentation_forms
-from tests.support import gql, new_national_id
+from tests.support import gql, new_national_id, serving
 from tests.test_service_requests import member_with
 
 ISSUE = """
@@ -210,10 +209,8 @@ async def test_a_store_that_is_away_refuses_a_certificate_clearly_and_keeps_noth
     # A folder store under a file: nothing can be written there.
     away = dataclasses.replace(settings, document_store_url=f"file://{tmp_path}/a-file/store")
     application = create_app(away, manage_database=False)
-    async with application.router.lifespan_context(application):
-        transport = httpx.ASGITransport(app=application)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as other:
-            refused = await gql(other, ISSUE, {}, token=person.access_token, language="en")
+    async with serving(application) as other:
+        refused = await gql(other, ISSUE, {}, token=person.access_token, language="en")
     payload = refused["data"]["issueContributionCertificate"]
     assert payload == {"certificate": None, "errors": [{"field": None, "code": "STORE_UNAVAILABLE"}]}
     assert await ContributionCertificate.all().count() == 0

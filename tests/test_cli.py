@@ -19,15 +19,19 @@ def run(*args, stdin="", env=None):
     )
 
 
+def create_staff(env, *, password: str = STAFF_PASSWORD, name: str = "Noura Saleh", mobile=None):
+    """`server.py create-staff` for STAFF_ID, the password typed at its prompt."""
+    more = ("--mobile", mobile) if mobile else ()
+    return run("create-staff", STAFF_ID, "--name", name, *more, stdin=password + "\n", env=env)
+
+
 def test_create_staff_creates_then_promotes_an_active_staff_account(tmp_path):
     database = tmp_path / "staff.sqlite3"
     env = {"DATABASE_URL": f"sqlite://{database}"}
-    created = run("create-staff", STAFF_ID, "--name", "Noura Saleh", stdin=STAFF_PASSWORD + "\n",
-                  env=env)
+    created = create_staff(env)
     assert created.returncode == 0, created.stderr
     assert "created staff account 1000000008" in created.stdout
-    again = run("create-staff", STAFF_ID, "--name", "Noura Saleh", stdin=STAFF_PASSWORD + "\n",
-                env=env)
+    again = create_staff(env)
     assert "promoted staff account 1000000008" in again.stdout
 
     with sqlite3.connect(database) as connection:
@@ -40,7 +44,7 @@ def test_create_staff_creates_then_promotes_an_active_staff_account(tmp_path):
 
 def test_create_staff_refuses_a_weak_password(tmp_path):
     env = {"DATABASE_URL": f"sqlite://{tmp_path / 'weak.sqlite3'}"}
-    refused = run("create-staff", STAFF_ID, "--name", "Noura Saleh", stdin="short\n", env=env)
+    refused = create_staff(env, password="short")
     assert refused.returncode == 1
     assert "password: WEAK_PASSWORD: The password must be 12 to 128 characters long." in refused.stderr
 

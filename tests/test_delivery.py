@@ -6,12 +6,10 @@ import datetime as dt
 import logging
 from collections.abc import Iterable
 
-import httpx
-
 from models import OutboundMessage
 from schema.http.app import create_app
 from tests.conftest import free_port
-from tests.support import ACTIVATE, CODE_PATTERN, gql, new_mobile, new_person, register
+from tests.support import ACTIVATE, CODE_PATTERN, gql, new_mobile, new_person, register, serving
 
 
 def events(records: Iterable[logging.LogRecord]) -> list[str]:
@@ -26,15 +24,13 @@ async def test_without_mail_or_sms_configured_development_writes_messages_to_the
                                   sms_webhook_url=None)
     application = create_app(console, manage_database=False)
     with caplog.at_level(logging.INFO, logger="gosi.dev_mailbox"):
-        async with application.router.lifespan_context(application):
-            transport = httpx.ASGITransport(app=application)
-            async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
-                person = new_person()
-                assert (await register(client, person))["errors"] == []
-                for _ in range(100):
-                    if any(r.name == "gosi.dev_mailbox" for r in caplog.records):
-                        break
-                    await asyncio.sleep(0.02)
+        async with serving(application, base_url="http://t") as client:
+            person = new_person()
+            assert (await register(client, person))["errors"] == []
+            for _ in range(100):
+                if any(r.name == "gosi.dev_mailbox" for r in caplog.records):
+                    break
+                await asyncio.sleep(0.02)
     logged = [r.msg for r in caplog.records if r.name == "gosi.dev_mailbox"]
     assert len(logged) == 1
     assert logged[0]["destination"] == person.e164 and CODE_PATTERN.search(logged[0]["body"])
@@ -47,18 +43,16 @@ async def test_a_message_that_cannot_be_delivered_before_it_expires_is_reported_
     application = create_app(down, manage_database=False)
     runtime = application.state.runtime
     with caplog.at_level(logging.WARNING, logger="gosi.delivery"):
-        async with application.router.lifespan_context(application):
-            transport = httpx.ASGITransport(app=application)
-            async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
-                person = new_person()
-                assert (await register(client, person, channel="EMAIL"))["errors"] == []
-                for _ in range(200):
-                    if "message_retry" in events(caplog.records):
-                        break
-                    await asyncio.sleep(0.02)
-                later = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=11)
-                runtime.outbox.clock = lambda: later
-                await runtime.outbox.deliver_due()
+        async with serving(application, base_url="http://t") as client:
+            person = new_person()
+            assert (await register(client, person, channel="EMAIL"))["errors"] == []
+            for _ in range(200):
+                if "message_retry" in events(caplog.records):
+                    break
+                await asyncio.sleep(0.02)
+            later = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=11)
+            runtime.outbox.clock = lambda: later
+            await runtime.outbox.deliver_due()
 
     message = await OutboundMessage.get(destination=person.email)
     assert message.delivered_at is None
@@ -82,19 +76,17 @@ async def test_codes_and_notices_arrive_at_once_not_at_the_next_poll_of_the_outb
     application = create_app(settings, manage_database=False)
     # A poll far longer than the waits below: only a wake-up after commit delivers in time.
     application.state.runtime.outbox.poll_seconds = 30.0
-    async with application.router.lifespan_context(application):
-        transport = httpx.ASGITransport(app=application)
-        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
-            person = new_person()
-            assert (await register(client, person))["errors"] == []
-            code = await inbox.code_for(person.e164, timeout=5.0)
-            activated = await gql(client, ACTIVATE, {"input": {
-                "nationalId": person.national_id, "code": code, "confirmDetails": True}})
-            token = activated["data"]["activate"]["session"]["accessToken"]
-            # One transaction sends a code to the new mobile, then notices to the old one.
-            mobile = new_mobile()
-            changed = await gql(client, UPDATE_PROFILE, {"input": {
-                "mobile": mobile, "iban": "SA0380000000608010167519"}}, token=token)
-            assert changed["data"]["updateProfile"]["errors"] == []
-            assert await inbox.code_for("+966" + mobile[1:], timeout=5.0)
-            assert len(await inbox.wait_for(person.e164, count=3, timeout=5.0)) == 3
+    async with serving(application, base_url="http://t") as client:
+        person = new_person()
+        assert (await register(client, person))["errors"] == []
+        code = await inbox.code_for(person.e164, timeout=5.0)
+        activated = await gql(client, ACTIVATE, {"input": {
+            "nationalId": person.national_id, "code": code, "confirmDetails": True}})
+        token = activated["data"]["activate"]["session"]["accessToken"]
+        # One transaction sends a code to the new mobile, then notices to the old one.
+        mobile = new_mobile()
+        changed = await gql(client, UPDATE_PROFILE, {"input": {
+            "mobile": mobile, "iban": "SA0380000000608010167519"}}, token=token)
+        assert changed["data"]["updateProfile"]["errors"] == []
+        assert await inbox.code_for("+966" + mobile[1:], timeout=5.0)
+        assert len(await inbox.wait_for(person.e164, count=3, timeout=5.0)) == 3

@@ -9,7 +9,6 @@ import hashlib
 import uuid
 from typing import Any
 
-import httpx
 import pytest
 
 from models import Document
@@ -19,7 +18,7 @@ from resolvers.platform.runtime import Runtime
 from resolvers.platform.settings import Settings
 from schema.http.app import create_app
 from tests.conftest import ONCE
-from tests.support import JPEG, PDF, PNG, gql, gql_upload, signed_up
+from tests.support import JPEG, PDF, PNG, gql, gql_upload, serving, signed_up
 from tests.test_service_requests import CANCEL, MY_REQUESTS, SAMPLE_DETAILS
 
 SUBMIT_WITH_DOCUMENTS = """
@@ -171,10 +170,8 @@ async def test_readiness_reports_a_store_that_does_not_answer(client, settings, 
         else dataclasses.replace(settings, document_store_url=f"file://{tmp_path}/a-file/store")
     )
     application = create_app(broken, manage_database=False)
-    async with application.router.lifespan_context(application):
-        transport = httpx.ASGITransport(app=application)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as other:
-            response = await other.get("/readyz")
+    async with serving(application) as other:
+        response = await other.get("/readyz")
     assert response.status_code == 503
     assert response.json()["documentStore"] == "down"
 
@@ -196,12 +193,10 @@ async def test_a_store_that_is_away_refuses_uploads_clearly_and_keeps_nothing(
         else dataclasses.replace(settings, document_store_url=f"file://{tmp_path}/a-file/store")
     )
     application = create_app(away, manage_database=False)
-    async with application.router.lifespan_context(application):
-        transport = httpx.ASGITransport(app=application)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as other:
-            refused = await submit_with(other, person, [("MEDICAL_REPORT", "report.pdf", PDF)])
-            download = await other.get(document["downloadUrl"])
-            listed = await gql(other, MY_REQUESTS, token=person.access_token)
+    async with serving(application) as other:
+        refused = await submit_with(other, person, [("MEDICAL_REPORT", "report.pdf", PDF)])
+        download = await other.get(document["downloadUrl"])
+        listed = await gql(other, MY_REQUESTS, token=person.access_token)
     assert refused == {"request": None, "errors": [{"field": "documents", "code": "STORE_UNAVAILABLE"}]}
     assert download.status_code == 503 and download.headers["retry-after"] == "60"
     # Nothing half-written: only the first, cancelled request, and its one document.

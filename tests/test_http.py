@@ -1,5 +1,6 @@
 """GraphQL over HTTP: methods, limits, production switches, CORS, errors, health."""
 
+import contextlib
 import dataclasses
 import logging
 
@@ -9,7 +10,7 @@ import pytest
 from resolvers.platform.settings import Settings
 from schema.http.app import create_app
 from tests.conftest import ONCE
-from tests.support import gql
+from tests.support import gql, serving
 
 # The HTTP layer answers the same whatever the database engine: once, on SQLite.
 pytestmark = ONCE
@@ -27,10 +28,8 @@ async def production_client(settings):
         settings, app_env="production", secret_key="s" * 40
     )
     application = create_app(production, manage_database=False)
-    async with application.router.lifespan_context(application):
-        transport = httpx.ASGITransport(app=application)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
-            yield http
+    async with serving(application) as http:
+        yield http
 
 
 async def test_queries_work_over_get_and_post(client):
@@ -114,10 +113,8 @@ async def test_documents_that_cannot_run_say_why_in_extensions_code(client, docu
 async def test_an_operation_over_the_time_limit_is_cancelled(settings):
     slow = dataclasses.replace(settings, execution_timeout_seconds=0.000001)
     application = create_app(slow, manage_database=False)
-    async with application.router.lifespan_context(application):
-        transport = httpx.ASGITransport(app=application)
-        async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
-            response = await http.post("/graphql", json={"query": LOGIN_ANYONE})
+    async with serving(application, base_url="http://t") as http:
+        response = await http.post("/graphql", json={"query": LOGIN_ANYONE})
     assert response.status_code == 200
     assert response.json()["errors"][0]["extensions"]["code"] == "TIMEOUT"
 
@@ -208,23 +205,33 @@ async def test_unexpected_exceptions_are_masked_and_logged_with_traceback(
                for record in caplog.records)
 
 
-async def test_cors_allows_configured_origins_only(settings):
-    configured = dataclasses.replace(settings, cors_origins=("https://portal.example.sa",))
-    application = create_app(configured, manage_database=False)
-    transport = httpx.ASGITransport(app=application)
+PORTAL = "https://portal.example.sa"
+
+
+@contextlib.asynccontextmanager
+async def portal_client(settings, **overrides):
+    """A client of an app that lets the portal's origin in (CORS), with other settings changed."""
+    configured = dataclasses.replace(settings, cors_origins=(PORTAL,), **overrides)
+    transport = httpx.ASGITransport(app=create_app(configured, manage_database=False))
     async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
-        preflight = await http.options("/graphql", headers={
-            "Origin": "https://portal.example.sa",
-            "Access-Control-Request-Method": "POST",
-            "Access-Control-Request-Headers": "authorization, content-type",
-        })
-        foreign = await http.options("/graphql", headers={
-            "Origin": "https://evil.example.com",
-            "Access-Control-Request-Method": "POST",
-        })
-    assert preflight.status_code == 200
-    assert preflight.headers["access-control-allow-origin"] == "https://portal.example.sa"
-    allowed = preflight.headers["access-control-allow-headers"].lower()
+        yield http
+
+
+async def preflight(http, *, origin: str = PORTAL, headers: str | None = None) -> httpx.Response:
+    """A browser's CORS preflight for a POST to /graphql that would send `headers`."""
+    asked = {"Origin": origin, "Access-Control-Request-Method": "POST"}
+    if headers is not None:
+        asked["Access-Control-Request-Headers"] = headers
+    return await http.options("/graphql", headers=asked)
+
+
+async def test_cors_allows_configured_origins_only(settings):
+    async with portal_client(settings) as http:
+        allowed_origin = await preflight(http, headers="authorization, content-type")
+        foreign = await preflight(http, origin="https://evil.example.com")
+    assert allowed_origin.status_code == 200
+    assert allowed_origin.headers["access-control-allow-origin"] == "https://portal.example.sa"
+    allowed = allowed_origin.headers["access-control-allow-headers"].lower()
     assert "authorization" in allowed and "content-type" in allowed
     assert "access-control-allow-origin" not in foreign.headers
 
@@ -237,49 +244,27 @@ TRACING_AND_CLIENT_HEADERS = (
 
 
 async def test_cors_preflight_allows_tracing_client_awareness_and_upload_headers(settings):
-    configured = dataclasses.replace(settings, cors_origins=("https://portal.example.sa",))
-    application = create_app(configured, manage_database=False)
-    transport = httpx.ASGITransport(app=application)
-    async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
-        preflight = await http.options("/graphql", headers={
-            "Origin": "https://portal.example.sa",
-            "Access-Control-Request-Method": "POST",
-            "Access-Control-Request-Headers": TRACING_AND_CLIENT_HEADERS,
-        })
-        unknown = await http.options("/graphql", headers={
-            "Origin": "https://portal.example.sa",
-            "Access-Control-Request-Method": "POST",
-            "Access-Control-Request-Headers": "x-tenant",
-        })
-    assert preflight.status_code == 200, preflight.text
-    allowed = {h.strip() for h in preflight.headers["access-control-allow-headers"].lower().split(",")}
+    async with portal_client(settings) as http:
+        known = await preflight(http, headers=TRACING_AND_CLIENT_HEADERS)
+        unknown = await preflight(http, headers="x-tenant")
+    assert known.status_code == 200, known.text
+    allowed = {h.strip() for h in known.headers["access-control-allow-headers"].lower().split(",")}
     assert {h.strip() for h in TRACING_AND_CLIENT_HEADERS.split(",")} <= allowed
     assert unknown.status_code == 400
 
 
 async def test_cors_allow_headers_extends_the_defaults(settings):
     from_env = Settings.from_environ({"CORS_ALLOW_HEADERS": "X-Tenant, traceparent"})
-    configured = dataclasses.replace(settings, cors_origins=("https://portal.example.sa",),
-                                     cors_allow_headers=from_env.cors_allow_headers)
-    application = create_app(configured, manage_database=False)
-    transport = httpx.ASGITransport(app=application)
-    async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
-        preflight = await http.options("/graphql", headers={
-            "Origin": "https://portal.example.sa",
-            "Access-Control-Request-Method": "POST",
-            "Access-Control-Request-Headers": "x-tenant, traceparent, authorization",
-        })
-    assert preflight.status_code == 200, preflight.text
+    async with portal_client(settings, cors_allow_headers=from_env.cors_allow_headers) as http:
+        extended = await preflight(http, headers="x-tenant, traceparent, authorization")
+    assert extended.status_code == 200, extended.text
     assert from_env.cors_allow_headers.count("traceparent") == 1
 
 
 async def test_browsers_may_read_the_request_id_and_www_authenticate(settings):
-    configured = dataclasses.replace(settings, cors_origins=("https://portal.example.sa",))
-    application = create_app(configured, manage_database=False)
-    transport = httpx.ASGITransport(app=application)
-    async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+    async with portal_client(settings) as http:
         response = await http.post("/graphql", json={"query": "{ services { type } }"},
-                                   headers={"Origin": "https://portal.example.sa"})
+                                   headers={"Origin": PORTAL})
     exposed = response.headers["access-control-expose-headers"].lower()
     assert "x-request-id" in exposed and "www-authenticate" in exposed
     assert response.headers["x-request-id"]

@@ -6,7 +6,7 @@ import re
 
 from models import CodePurpose, Member, NotificationChannel, OneTimeCode
 from resolvers.platform.throttle import LOGIN_FAILURES_PER_IP, REGISTRATIONS_PER_IP
-from tests.support import LOGIN, gql, new_person, register, signed_in_staff, signed_up
+from tests.support import LOGIN, gql, new_person, register, signed_in_staff, signed_up, wrong_code
 
 REQUEST_RESET = """
 mutation R($input: RequestPasswordResetInput!) {
@@ -52,7 +52,7 @@ async def test_reset_checks_the_code_before_the_new_password(client, inbox):
     person = await signed_up(client, inbox)
     await gql(client, REQUEST_RESET, {"input": {"nationalId": person.national_id}})
     code = await inbox.code_for(person.e164, nth=2)
-    wrong = f"{(int(code) + 1) % 1_000_000:06d}"
+    wrong = wrong_code(code)
 
     real = await gql(client, RESET, {"input": {"nationalId": person.national_id, "code": wrong,
                                                "newPassword": WEAK}})
@@ -135,6 +135,12 @@ async def login(client, national_id, password):
     return result["data"]["login"]["errors"]
 
 
+async def used_up(app, limit, key: str, *, times: int) -> None:
+    """Spends `times` of `limit` for `key`, as earlier calls from this address would have."""
+    for _ in range(times):
+        await app.state.runtime.throttle.hit(limit, key)
+
+
 async def test_ten_concurrent_wrong_passwords_get_five_tries(client, inbox):
     person = await signed_up(client, inbox)
     answers = await asyncio.gather(*(
@@ -146,9 +152,7 @@ async def test_ten_concurrent_wrong_passwords_get_five_tries(client, inbox):
 
 
 async def test_ten_concurrent_sign_ins_near_the_address_limit_get_what_is_left(client, app):
-    throttle = app.state.runtime.throttle
-    for _ in range(95):
-        await throttle.hit(LOGIN_FAILURES_PER_IP, "login-ip:127.0.0.1")
+    await used_up(app, LOGIN_FAILURES_PER_IP, "login-ip:127.0.0.1", times=95)
     answers = await asyncio.gather(*(
         login(client, new_person().national_id, "wrong-password-123") for _ in range(10)
     ))
@@ -158,9 +162,7 @@ async def test_ten_concurrent_sign_ins_near_the_address_limit_get_what_is_left(c
 
 
 async def test_ten_concurrent_registrations_near_the_address_limit_get_what_is_left(client, app):
-    throttle = app.state.runtime.throttle
-    for _ in range(27):
-        await throttle.hit(REGISTRATIONS_PER_IP, "register-ip:127.0.0.1")
+    await used_up(app, REGISTRATIONS_PER_IP, "register-ip:127.0.0.1", times=27)
     answers = await asyncio.gather(*(register(client, new_person()) for _ in range(10)))
     assert sorted(e["code"] for a in answers for e in a["errors"]) == ["RATE_LIMITED"] * 7
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from resolvers import pdf_safety
-from resolvers.documents import MAX_FILES
+from resolvers.documents import MAX_FILES, pdf_safety
 from tests.pdfs import BOMB, HARMLESS, HOSTILE, PHOTO
 from tests.support import signed_up
 from tests.test_service_requests import submitted

@@ -13,7 +13,7 @@ from resolvers.platform.throttle import LOGIN_FAILURES_PER_ID, Throttle
 from schema.http.app import create_app
 from tests.conftest import ONCE
 from tests.servers import PrivateRedis
-from tests.support import LOGIN, gql, new_person, register, signed_up
+from tests.support import LOGIN, gql, new_person, register, serving, signed_up
 
 pytestmark = ONCE
 
@@ -46,45 +46,43 @@ async def test_rate_limits_survive_redis_going_away_and_are_shared_again_when_it
     caplog.set_level(logging.WARNING, logger="gosi.throttle")
     application = create_app(dataclasses.replace(settings, redis_url=redis.url),
                              manage_database=False)
-    async with application.router.lifespan_context(application):
-        transport = httpx.ASGITransport(app=application)
-        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
-            person = await signed_up(client, inbox)
-            assert (await client.get("/readyz")).json() == {
-                "status": "ok", "database": "up", "documentStore": "up", "redis": "up"}
-            assert codes(await login(client, person.national_id, "wrong-password-1")) == [
-                "INVALID_CREDENTIALS"]
+    async with serving(application, base_url="http://t") as client:
+        person = await signed_up(client, inbox)
+        assert (await client.get("/readyz")).json() == {
+            "status": "ok", "database": "up", "documentStore": "up", "redis": "up"}
+        assert codes(await login(client, person.national_id, "wrong-password-1")) == [
+            "INVALID_CREDENTIALS"]
 
-            redis.stop()
-            ready = await client.get("/readyz")
-            assert ready.status_code == 503
-            assert ready.json()["redis"] == "down"
-            # In process the limit is stricter: 2 failures lock the ID out instead of 5.
-            outcomes = [codes(await login(client, person.national_id, f"wrong-password-{n}"))
-                        for n in range(3)]
-            assert outcomes == [["INVALID_CREDENTIALS"], ["INVALID_CREDENTIALS"], ["RATE_LIMITED"]]
-            assert (await register(client, new_person()))["errors"] == []
-            reset = await gql(client, RESET, {"id": person.national_id})
-            assert reset["data"]["requestPasswordReset"]["errors"] == []
-            again = await gql(client, RESET, {"id": person.national_id})
-            assert codes(again["data"]["requestPasswordReset"]) == ["RATE_LIMITED"]
-            down_warnings = [r for r in caplog.records if logged_event(r) == "redis_down"]
-            assert len(down_warnings) == 1, [r.getMessage() for r in caplog.records]
+        redis.stop()
+        ready = await client.get("/readyz")
+        assert ready.status_code == 503
+        assert ready.json()["redis"] == "down"
+        # In process the limit is stricter: 2 failures lock the ID out instead of 5.
+        outcomes = [codes(await login(client, person.national_id, f"wrong-password-{n}"))
+                    for n in range(3)]
+        assert outcomes == [["INVALID_CREDENTIALS"], ["INVALID_CREDENTIALS"], ["RATE_LIMITED"]]
+        assert (await register(client, new_person()))["errors"] == []
+        reset = await gql(client, RESET, {"id": person.national_id})
+        assert reset["data"]["requestPasswordReset"]["errors"] == []
+        again = await gql(client, RESET, {"id": person.national_id})
+        assert codes(again["data"]["requestPasswordReset"]) == ["RATE_LIMITED"]
+        down_warnings = [r for r in caplog.records if logged_event(r) == "redis_down"]
+        assert len(down_warnings) == 1, [r.getMessage() for r in caplog.records]
 
-            redis.start()
-            for _ in range(50):
-                if (await client.get("/readyz")).status_code == 200:
-                    break
-                await asyncio.sleep(0.1)
-            else:
-                raise AssertionError("/readyz did not recover with Redis")
-            # Redis counted one failure: the in-process lockout is gone with the outage.
-            assert codes(await login(client, person.national_id, person.password)) == []
-            for n in range(5):
-                await login(client, person.national_id, f"wrong-again-{n}")
-            # Another server process (another Throttle on the same Redis) sees the lockout.
-            other = Throttle(redis.url)
-            assert not await other.allows(LOGIN_FAILURES_PER_ID, f"login-id:{person.national_id}")
+        redis.start()
+        for _ in range(50):
+            if (await client.get("/readyz")).status_code == 200:
+                break
+            await asyncio.sleep(0.1)
+        else:
+            raise AssertionError("/readyz did not recover with Redis")
+        # Redis counted one failure: the in-process lockout is gone with the outage.
+        assert codes(await login(client, person.national_id, person.password)) == []
+        for n in range(5):
+            await login(client, person.national_id, f"wrong-again-{n}")
+        # Another server process (another Throttle on the same Redis) sees the lockout.
+        other = Throttle(redis.url)
+        assert not await other.allows(LOGIN_FAILURES_PER_ID, f"login-id:{person.national_id}")
     assert any(logged_event(r) == "redis_back" for r in caplog.records)
 
 

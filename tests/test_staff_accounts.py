@@ -5,7 +5,7 @@ import asyncio
 import sqlite3
 
 from tests.support import LOGIN, gql, new_person, signed_up
-from tests.test_cli import STAFF_ID, STAFF_PASSWORD, run
+from tests.test_cli import STAFF_ID, create_staff, run
 from tests.test_staff_desk import ASSIGN, HEALTH, SEARCH, staff_member, submit
 
 
@@ -20,15 +20,13 @@ def staff_row(database) -> tuple:
 def test_create_staff_on_an_existing_account_keeps_it_locked_or_disabled(tmp_path):
     database = tmp_path / "staff.sqlite3"
     env = {"DATABASE_URL": f"sqlite://{database}"}
-    created = run("create-staff", STAFF_ID, "--name", "Noura Saleh", stdin=STAFF_PASSWORD + "\n",
-                  env=env)
+    created = create_staff(env)
     assert created.returncode == 0, created.stderr
     for status in ("LOCKED", "DISABLED"):
         with sqlite3.connect(database) as connection:
             connection.execute("UPDATE member SET status = ? WHERE national_id = ?",
                                (status, STAFF_ID))
-        again = run("create-staff", STAFF_ID, "--name", f"Noura {status.title()} Alqahtani",
-                    "--mobile", "0551234567", stdin=STAFF_PASSWORD + "\n", env=env)
+        again = create_staff(env, name=f"Noura {status.title()} Alqahtani", mobile="0551234567")
         assert again.returncode == 0, again.stderr
         expected = (f"Noura {status.title()} Alqahtani", "+966551234567", "STAFF", status)
         assert staff_row(database) == expected

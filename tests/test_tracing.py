@@ -3,11 +3,10 @@ down to the GraphQL operation, and no argument (password, code, token) in any sp
 
 import dataclasses
 
-import httpx
 import pytest
 
 from schema.http.app import create_app
-from tests.support import gql, new_person
+from tests.support import gql, new_person, serving
 
 pytest.importorskip("opentelemetry.sdk", reason="the `tracing` extra is not installed")
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter  # noqa: E402
@@ -27,13 +26,11 @@ async def test_a_request_is_one_trace_from_http_to_the_graphql_operation(setting
     configured = dataclasses.replace(settings, otel_exporter_otlp_endpoint="http://127.0.0.1:4318")
     application = create_app(configured, manage_database=False, span_exporter=exporter)
     person = new_person()
-    async with application.router.lifespan_context(application):
-        transport = httpx.ASGITransport(app=application)
-        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
-            result = await gql(client, "mutation Login($input: LoginInput!) {"
-                               " login(input: $input) { errors { code } } }",
-                               {"input": {"nationalId": person.national_id,
-                                          "password": person.password}})
+    async with serving(application, base_url="http://t") as client:
+        result = await gql(client, "mutation Login($input: LoginInput!) {"
+                           " login(input: $input) { errors { code } } }",
+                           {"input": {"nationalId": person.national_id,
+                                      "password": person.password}})
     assert result["data"]["login"]["errors"][0]["code"] == "INVALID_CREDENTIALS"
     spans = exporter.get_finished_spans()
     names = [span.name for span in spans]

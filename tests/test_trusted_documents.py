@@ -19,7 +19,7 @@ import pytest
 
 from resolvers.platform.settings import ConfigurationError, Settings
 from schema.http.app import create_app
-from tests.support import signed_up
+from tests.support import serving, signed_up
 
 CATALOG = "query Catalog($named: Boolean!) { services { type name @include(if: $named) } }"
 ME = "query Me { me { fullName nationalId } }"
@@ -44,10 +44,8 @@ async def served(settings: Settings, folder: Path, *, only: bool) -> AsyncIterat
     configured = dataclasses.replace(
         settings, trusted_documents=manifest(folder, entries), trusted_documents_only=only)
     application = create_app(configured, manage_database=False)
-    async with application.router.lifespan_context(application):
-        transport = httpx.ASGITransport(app=application)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-            yield client
+    async with serving(application) as client:
+        yield client
 
 
 @pytest.fixture

@@ -108,7 +108,7 @@ async def reset_password(
     validation.password(errors, "new_password", new_password, national_id=member.national_id,
                         date_of_birth=member.date_of_birth)
     errors.raise_if_any()
-    await codes.spend(runtime=runtime, code=used)
+    await codes.spend(code=used, now=runtime.now())
     await _set_password(runtime, member, new_password)
     await security.record(runtime, member.id, SecurityEventKind.PASSWORD_RESET, client)
     audit.record("password_reset", member_id=member.id)
@@ -135,5 +135,5 @@ async def change_password(
 async def _set_password(runtime: Runtime, member: Member, password: str) -> None:
     member.password_hash = await runtime.passwords.hash(password)
     await member.save(update_fields=["password_hash", "updated_at"])
-    await sessions.end_all(runtime=runtime, member_id=member.id)
+    await sessions.end_all(member_id=member.id, now=runtime.now())
 

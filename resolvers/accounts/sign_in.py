@@ -101,9 +101,9 @@ async def logout(
 ) -> None:
     await security.record(runtime, member_id, SecurityEventKind.SIGNED_OUT, client)
     if everywhere:
-        await sessions.end_all(runtime=runtime, member_id=member_id)
+        await sessions.end_all(member_id=member_id, now=runtime.now())
     else:
-        await sessions.end_family(runtime=runtime, family=session_family)
+        await sessions.end_family(family=session_family, now=runtime.now())
     audit.record("logged_out", member_id=member_id, everywhere=everywhere)
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import sys
+from collections.abc import AsyncIterator
 
 from tortoise import Tortoise, connections
 
@@ -19,22 +21,34 @@ from resolvers.platform.settings import Settings
 from resolvers.record.importer import ImportReport, import_contributions
 
 
-async def create_staff_command(settings: Settings, args: argparse.Namespace, password: str) -> int:
+@contextlib.asynccontextmanager
+async def _database(settings: Settings) -> AsyncIterator[Runtime]:
+    """The database, migrated and open for one command; closed after it."""
     await migrate_database(settings)
     await Tortoise.init(config=settings.tortoise_config())
     try:
-        member, created = await staff.create_staff(
-            runtime=Runtime.from_settings(settings),
-            national_id=args.national_id,
-            full_name=args.name,
-            password=password,
-            mobile=args.mobile,
-        )
-    except DomainError as error:
-        report(error)
-        return 1
+        yield Runtime.from_settings(settings)
     finally:
         await connections.close_all()
+
+
+def _refused(error: DomainError) -> int:
+    report(error)
+    return 1
+
+
+async def create_staff_command(settings: Settings, args: argparse.Namespace, password: str) -> int:
+    try:
+        async with _database(settings) as runtime:
+            member, created = await staff.create_staff(
+                runtime=runtime,
+                national_id=args.national_id,
+                full_name=args.name,
+                password=password,
+                mobile=args.mobile,
+            )
+    except DomainError as error:
+        return _refused(error)
     print(f"{'created' if created else 'promoted'} staff account {describe(member)}")
     if member.status is not AccountStatus.ACTIVE:
         print(f"note: the account is {member.status.value} and stays so; it cannot sign in",
@@ -43,17 +57,11 @@ async def create_staff_command(settings: Settings, args: argparse.Namespace, pas
 
 
 async def disable_staff_command(settings: Settings, args: argparse.Namespace) -> int:
-    await migrate_database(settings)
-    await Tortoise.init(config=settings.tortoise_config())
     try:
-        member = await staff.disable_staff(
-            runtime=Runtime.from_settings(settings), national_id=args.national_id
-        )
+        async with _database(settings) as runtime:
+            member = await staff.disable_staff(runtime=runtime, national_id=args.national_id)
     except DomainError as error:
-        report(error)
-        return 1
-    finally:
-        await connections.close_all()
+        return _refused(error)
     print(f"disabled staff account {describe(member)}; every session ended")
     return 0
 
@@ -72,17 +80,12 @@ async def import_contributions_command(settings: Settings, args: argparse.Namesp
     except OSError as error:
         print(f"cannot read {args.file}: {error.strerror}", file=sys.stderr)
         return 2
-    await migrate_database(settings)
-    await Tortoise.init(config=settings.tortoise_config())
     progress = _show_progress if sys.stdout.isatty() else None
-    try:
+    async with _database(settings) as runtime:
         with source:
             report = await import_contributions(
-                runtime=Runtime.from_settings(settings), lines=source,
-                on_refused=_show_refused, on_progress=progress,
+                runtime=runtime, lines=source, on_refused=_show_refused, on_progress=progress,
             )
-    finally:
-        await connections.close_all()
     if progress:
         print()
     print(f"{report.lines} lines: {report.added} added, {report.replaced} replaced, "
@@ -99,14 +102,8 @@ async def seed_demo_command(settings: Settings) -> int:
     if settings.production:
         print("seed-demo refuses to run with APP_ENV=production", file=sys.stderr)
         return 2
-    await migrate_database(settings)
-    await Tortoise.init(config=settings.tortoise_config())
-    runtime = Runtime.from_settings(settings)
-    try:
-        async with runtime.live.collect():
-            seeded = await demo.seed(runtime)
-    finally:
-        await connections.close_all()
+    async with _database(settings) as runtime, runtime.live.collect():
+        seeded = await demo.seed(runtime)
     print("demo data added" if seeded else "the demo data is there already")
     print(f"\nsign in at http://{settings.host}:{settings.port}/graphql (GraphiQL) with login:")
     for person in (demo.STAFF, *demo.MEMBERS):

@@ -1,5 +1,8 @@
 """Work that follows an answer instead of delaying it: started at once, awaited at shutdown.
 
+Not after_commit: that runs quick callbacks (wake-ups) once a scope's transactions have
+committed, inline; this runs whole coroutines beside the request, which never waits for them.
+
 A password reset answers before its code is written and handed to the outbox, so a known ID
 costs the request the same work as an unknown one (README: Security notes).
 """

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 from tortoise.backends.base.config_generator import expand_db_url
+
+T = TypeVar("T")
 
 DEVELOPMENT_SECRET_KEY = "development-only-secret-key-do-not-use-in-production"
 DEFAULT_DATABASE_URL = "sqlite://data/gosi.sqlite3"
@@ -159,19 +162,18 @@ class Settings:
             value = env.get(name, "").strip()
             return value or None
 
-        def integer(name: str, default: int) -> int:
+        def converted(name: str, default: T, convert: Callable[[str], T], kind: str) -> T:
             value = text(name)
             try:
-                return int(value) if value is not None else default
+                return convert(value) if value is not None else default
             except ValueError as exc:
-                raise ConfigurationError(f"{name} must be a whole number, got {value!r}") from exc
+                raise ConfigurationError(f"{name} must be {kind}, got {value!r}") from exc
+
+        def integer(name: str, default: int) -> int:
+            return converted(name, default, int, "a whole number")
 
         def number(name: str, default: float) -> float:
-            value = text(name)
-            try:
-                return float(value) if value is not None else default
-            except ValueError as exc:
-                raise ConfigurationError(f"{name} must be a number, got {value!r}") from exc
+            return converted(name, default, float, "a number")
 
         def listed(name: str) -> tuple[str, ...]:
             return tuple(item.strip() for item in (text(name) or "").split(",") if item.strip())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import uuid
 from dataclasses import dataclass
 
 from limits import parse
@@ -57,25 +58,40 @@ async def issue(
     concurrent asks send one code (inside the caller's transaction when there is one)."""
     async with in_transaction():
         await Member.filter(id=member.id).select_for_update().only("id")
-        return await _issue_locked(
-            runtime=runtime, member=member, purpose=purpose, channel=channel,
-            destination=destination, template=template, language=language,
+        now = runtime.now()
+        await _within_limits(member_id=member.id, purpose=purpose, now=now)
+        await OneTimeCode.filter(
+            member_id=member.id, purpose=purpose, consumed_at__isnull=True, voided_at__isnull=True
+        ).update(voided_at=now)
+        code = new_code()
+        row = OneTimeCode(
+            member_id=member.id,
+            purpose=purpose,
+            channel=channel,
+            destination=destination,
+            code_hash="",
+            expires_at=now + CODE_LIFETIME,
+            created_at=now,
+        )
+        # The hash covers the row's id: a code is bound to its account, purpose and channel.
+        row.code_hash = runtime.keyring.digest(f"{row.id}:{code}")
+        await row.save()
+        subject, body = template.render(language, code=code)
+        await runtime.outbox.enqueue(
+            channel=channel, destination=destination, subject=subject, body=body,
+            expires_at=row.expires_at,
+        )
+        return CodeDelivery(
+            channel=channel,
+            destination=mask_destination(channel, destination),
+            expires_at=row.expires_at,
+            resend_available_at=now + RESEND_INTERVAL,
         )
 
 
-async def _issue_locked(
-    *,
-    runtime: Runtime,
-    member: Member,
-    purpose: CodePurpose,
-    channel: NotificationChannel,
-    destination: str,
-    template: Template,
-    language: Language,
-) -> CodeDelivery:
-    now = runtime.now()
+async def _within_limits(*, member_id: uuid.UUID, purpose: CodePurpose, now: dt.datetime) -> None:
     recent = await (
-        OneTimeCode.filter(member_id=member.id, created_at__gte=now - dt.timedelta(hours=1))
+        OneTimeCode.filter(member_id=member_id, created_at__gte=now - dt.timedelta(hours=1))
         .order_by("-created_at")
         .values_list("created_at", "purpose")
     )
@@ -88,34 +104,6 @@ async def _issue_locked(
         wait = int((oldest + dt.timedelta(hours=1) - now).total_seconds()) + 1
         raise DomainError.rate_limited(wait, "codes_per_hour")
 
-    await OneTimeCode.filter(
-        member_id=member.id, purpose=purpose, consumed_at__isnull=True, voided_at__isnull=True
-    ).update(voided_at=now)
-    code = new_code()
-    row = OneTimeCode(
-        member_id=member.id,
-        purpose=purpose,
-        channel=channel,
-        destination=destination,
-        code_hash="",
-        expires_at=now + CODE_LIFETIME,
-        created_at=now,
-    )
-    # The hash covers the row's id: a code is bound to its account, purpose and channel.
-    row.code_hash = runtime.keyring.digest(f"{row.id}:{code}")
-    await row.save()
-    subject, body = template.render(language, code=code)
-    await runtime.outbox.enqueue(
-        channel=channel, destination=destination, subject=subject, body=body,
-        expires_at=row.expires_at,
-    )
-    return CodeDelivery(
-        channel=channel,
-        destination=mask_destination(channel, destination),
-        expires_at=row.expires_at,
-        resend_available_at=now + RESEND_INTERVAL,
-    )
-
 
 async def consume(
     *, runtime: Runtime, member: Member | None, purpose: CodePurpose, code: str, field: str = "code",
@@ -125,7 +113,7 @@ async def consume(
     one attempt."""
     current = await check(runtime=runtime, member=member, purpose=purpose, code=code, field=field,
                           identity=identity)
-    await spend(runtime=runtime, code=current, field=field)
+    await spend(code=current, now=runtime.now(), field=field)
     return current
 
 
@@ -168,10 +156,10 @@ async def check(
     return current
 
 
-async def spend(*, runtime: Runtime, code: OneTimeCode, field: str = "code") -> None:
+async def spend(*, code: OneTimeCode, now: dt.datetime, field: str = "code") -> None:
     """Uses a checked code up; only one of concurrent callers succeeds."""
     spent = await OneTimeCode.filter(
         id=code.id, consumed_at__isnull=True, voided_at__isnull=True
-    ).update(consumed_at=runtime.now())
+    ).update(consumed_at=now)
     if not spent:
         raise DomainError.single(field, ErrorCode.CODE_EXPIRED)

@@ -76,10 +76,10 @@ class SignIn:
     last_used_at: dt.datetime
 
 
-async def live_sign_ins(*, runtime: Runtime, member_id: uuid.UUID) -> list[SignIn]:
+async def live_sign_ins(*, member_id: uuid.UUID, now: dt.datetime) -> list[SignIn]:
     """Newest sign-in first."""
     rows = await Session.filter(
-        member_id=member_id, revoked_at__isnull=True, refresh_expires_at__gt=runtime.now()
+        member_id=member_id, revoked_at__isnull=True, refresh_expires_at__gt=now
     ).order_by("-created_at")
     families: dict[uuid.UUID, SignIn] = {}
     for row in rows:

@@ -150,9 +150,8 @@ async def by_refresh_token(*, runtime: Runtime, refresh_token: str) -> Session |
     ).first()
 
 
-async def touch(*, runtime: Runtime, session: Session) -> None:
+async def touch(*, session: Session, now: dt.datetime) -> None:
     """Notes when a session was last used: one write a minute at most, never one a request."""
-    now = runtime.now()
     stale = now - LAST_USED_PRECISION
     if session.last_used_at is not None and session.last_used_at > stale:
         return
@@ -200,7 +199,7 @@ async def refresh(
         raise invalid
     if now - current.rotated_at > REFRESH_GRACE:
         # A rotated token came back: someone kept a copy. End the whole sign-in.
-        await end_family(runtime=runtime, family=current.family)
+        await end_family(family=current.family, now=runtime.now())
         await SecurityEvent.create(
             member_id=current.member_id, kind=SecurityEventKind.REFRESH_TOKEN_REUSED, at=now,
             device=client.device if client else None,
@@ -215,11 +214,9 @@ async def refresh(
     return current.member, issued
 
 
-async def end_family(*, runtime: Runtime, family: uuid.UUID) -> None:
-    await Session.filter(family=family, revoked_at__isnull=True).update(revoked_at=runtime.now())
+async def end_family(*, family: uuid.UUID, now: dt.datetime) -> None:
+    await Session.filter(family=family, revoked_at__isnull=True).update(revoked_at=now)
 
 
-async def end_all(*, runtime: Runtime, member_id: uuid.UUID) -> None:
-    await Session.filter(member_id=member_id, revoked_at__isnull=True).update(
-        revoked_at=runtime.now()
-    )
+async def end_all(*, member_id: uuid.UUID, now: dt.datetime) -> None:
+    await Session.filter(member_id=member_id, revoked_at__isnull=True).update(revoked_at=now)

@@ -232,6 +232,19 @@ def build_app(*, database_url: str, secret_key: str) -> Starlette:
     )
 
 
+def address_answer(address: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A stored address as the schema shows it; none without a city."""
+    if not address or not address.get("city"):
+        return None
+    return {
+        "city": address["city"],
+        "district": address.get("district"),
+        "street": address.get("street"),
+        "buildingNumber": address.get("building_number"),
+        "postalCode": address.get("postal_code"),
+    }
+
+
 def profile(row: dict[str, Any], sql: Statements) -> dict[str, Any]:
     address = row["address"]
     if isinstance(address, str | bytes):
@@ -245,13 +258,7 @@ def profile(row: dict[str, Any], sql: Statements) -> dict[str, Any]:
         "email": row["email"],
         "preferredChannel": row["preferred_channel"],
         "preferredLanguage": row["preferred_language"],
-        "address": {
-            "city": address["city"],
-            "district": address.get("district"),
-            "street": address.get("street"),
-            "buildingNumber": address.get("building_number"),
-            "postalCode": address.get("postal_code"),
-        } if address and address.get("city") else None,
+        "address": address_answer(address),
         "iban": masked_iban(row["iban"]),
         "status": row["status"],
         "role": row["role"],
@@ -377,16 +384,10 @@ def main(argv: list[str] | None = None, *, build: Callable[..., Starlette] | Non
     parser.add_argument("--secret-key", required=True)
     args, _ = parser.parse_known_args(argv)  # the product's launcher options are ignored
     check_independent()
-    uvicorn.run(
-        (build or build_app)(database_url=args.database_url, secret_key=args.secret_key),
-        host="127.0.0.1",
-        port=args.port,
-        access_log=False,
-        log_config=None,
-        http="httptools",
-        loop="uvloop",
-        lifespan="on",
-    )
+    # As tests.bench.serving runs the product's server; not imported from there, to stay apart.
+    uvicorn.run((build or build_app)(database_url=args.database_url, secret_key=args.secret_key),
+                host="127.0.0.1", port=args.port, access_log=False, log_config=None,
+                http="httptools", loop="uvloop", lifespan="on")
 
 
 if __name__ == "__main__":

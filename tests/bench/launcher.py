@@ -14,7 +14,6 @@ import copy
 import tempfile
 from pathlib import Path
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.routing import Route
 
@@ -23,6 +22,7 @@ from resolvers.platform.settings import Settings
 from schema import build_schema
 from server import configure_logging, create_app
 from tests.bench import baseline, staff_desk
+from tests.bench.serving import serve
 
 
 def settings_for(
@@ -69,8 +69,9 @@ def graphql_core_route(app: Starlette, *, production: bool) -> Route:
     return Route("/core/graphql", core_view, methods=["POST"])
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def settings_from_arguments(argv: list[str] | None, description: str) -> Settings:
+    """The launchers' command line: where the database is, the port and the secret."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--secret-key", required=True)
@@ -78,8 +79,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--unused-port", type=int, default=9)
     parser.add_argument("--hashing-concurrency", type=int, default=None)
     args = parser.parse_args(argv)
-
-    settings = settings_for(
+    return settings_for(
         database_url=args.database_url,
         port=args.port,
         secret_key=args.secret_key,
@@ -87,21 +87,16 @@ def main(argv: list[str] | None = None) -> None:
         unused_port=args.unused_port,
         hashing_concurrency=args.hashing_concurrency,
     )
+
+
+def main(argv: list[str] | None = None) -> None:
+    settings = settings_from_arguments(argv, __doc__.splitlines()[0])
     configure_logging(production=settings.production)
     app = create_app(settings)
     app.router.routes.extend(baseline.routes(app.state.runtime))
     app.router.routes.extend(staff_desk.routes(app.state.runtime))
     app.router.routes.append(graphql_core_route(app, production=settings.production))
-    uvicorn.run(
-        app,
-        host="127.0.0.1",
-        port=args.port,
-        access_log=False,
-        log_config=None,
-        http="httptools",
-        loop="uvloop",
-        lifespan="on",
-    )
+    serve(app, port=settings.port)
 
 
 if __name__ == "__main__":

@@ -37,6 +37,7 @@ from tests.bench.independent import (
     MAX_PAGE_SIZE,
     SERVICE_NAMES,
     UNAUTHENTICATED,
+    address_answer,
     digester,
     masked_iban,
 )
@@ -101,7 +102,6 @@ class RequestEvent(Model):
 
 
 def profile(member: Member) -> dict[str, Any]:
-    address = member.address
     return {
         "nationalId": member.national_id,
         "residency": member.residency,
@@ -111,13 +111,7 @@ def profile(member: Member) -> dict[str, Any]:
         "email": member.email,
         "preferredChannel": member.preferred_channel,
         "preferredLanguage": member.preferred_language,
-        "address": {
-            "city": address["city"],
-            "district": address.get("district"),
-            "street": address.get("street"),
-            "buildingNumber": address.get("building_number"),
-            "postalCode": address.get("postal_code"),
-        } if address and address.get("city") else None,
+        "address": address_answer(member.address),
         "iban": masked_iban(member.iban),
         "status": member.status,
         "role": member.role,

@@ -21,8 +21,8 @@ async def test_a_pending_contact_change_lapses_with_its_code_after_ten_minutes(
     assert delivery is not None and delivery.expires_at == clock.at + profile.codes.CODE_LIFETIME
 
     clock.advance(minutes=9, seconds=59)
-    pending = await profile.pending_contact_change(runtime=runtime, member_id=member.id)
+    pending = await profile.pending_contact_change(member_id=member.id, now=runtime.now())
     assert pending is not None and pending.destination == "+966" + mobile[1:]
 
     clock.advance(seconds=1)
-    assert await profile.pending_contact_change(runtime=runtime, member_id=member.id) is None
+    assert await profile.pending_contact_change(member_id=member.id, now=runtime.now()) is None

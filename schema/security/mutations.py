@@ -1,158 +1,34 @@
-"""The security centre: sign-ins, security events, second factors, step-up and passkeys."""
+"""Security centre mutations: unpack the input, call the rule, shape the payload."""
 
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
 from models import Member as MemberModel
-from models import Passkey as PasskeyModel
-from models import SecurityEvent as SecurityEventModel
-from models import enums
 from resolvers.security import events as security
 from resolvers.security import passkeys, second_factor
 from schema import accounts as account_types
-from schema.base import Node, UserError, key_of, to_global_id
-from schema.connections import Connection
+from schema.base import UserError, key_of
 from schema.context import Info
 from schema.payloads import errors_field, mutation
+from schema.security.inputs import (
+    BeginPasskeySignInInput,
+    ConfirmTotpSetupInput,
+    DisableTotpInput,
+    FinishPasskeyRegistrationInput,
+    FinishPasskeySignInInput,
+    ReauthenticateInput,
+    RemovePasskeyInput,
+    RevokeSessionInput,
+    VerifySecondFactorInput,
+)
+from schema.security.types import Passkey, SecondFactorSettings, member_second_factor
 
 if TYPE_CHECKING:
     from schema.accounts import LoginPayload, LogoutPayload
-
-strawberry.enum(enums.SecurityEventKind, description="What happened to the security of the account.")
-SecurityEventKind = enums.SecurityEventKind
-
-
-@strawberry.type(description="One live sign-in (a refresh-token family) of the member.")
-class SignInSession(Node):
-    device: str = strawberry.field(description="From the User-Agent, e.g. Chrome on Windows.")
-    ip_address: str = strawberry.field(description="The address it was last refreshed from.")
-    signed_in_at: dt.datetime = strawberry.field(description="When the member signed in.")
-    last_used_at: dt.datetime = strawberry.field(
-        description="When it was last used, to the minute."
-    )
-    current: bool = strawberry.field(description="The sign-in this request is made with.")
-
-    @classmethod
-    def from_domain(cls, sign_in: security.SignIn, current: bool) -> SignInSession:
-        return cls(
-            id=to_global_id("SignInSession", sign_in.family),
-            device=sign_in.device,
-            ip_address=sign_in.ip_address,
-            signed_in_at=sign_in.signed_in_at,
-            last_used_at=sign_in.last_used_at,
-            current=current,
-        )
-
-
-@strawberry.type(description="A sign-in, a failure or a security change on the account.")
-class SecurityEvent:
-    kind: SecurityEventKind = strawberry.field(description="What happened.")
-    at: dt.datetime = strawberry.field(description="When.")
-    device: str | None = strawberry.field(description="The device, e.g. Firefox on Linux.")
-    ip_address: str | None = strawberry.field(description="The address it came from.")
-
-    @classmethod
-    def from_model(cls, row: SecurityEventModel) -> SecurityEvent:
-        return cls(kind=row.kind, at=row.at, device=row.device, ip_address=row.ip_address)
-
-
-@strawberry.type(name="SecurityEventConnection", description="A page of security events.")
-class SecurityEventConnection(Connection[SecurityEvent]):
-    pass
-
-
-async def member_sign_ins(info: Info, member_id: object) -> list[SignInSession]:
-    viewer_session = await info.context.session()
-    if viewer_session is None or viewer_session.member_id != member_id:
-        # Where and from what a member is signed in is theirs alone, not staff's.
-        return []
-    sign_ins = await security.live_sign_ins(runtime=info.context.runtime, member_id=member_id)  # type: ignore[arg-type]
-    current = viewer_session.family
-    return [SignInSession.from_domain(s, s.family == current) for s in sign_ins]
-
-
-async def member_security_events(
-    info: Info, member_id: object, first: int | None, after: str | None
-) -> SecurityEventConnection:
-    viewer_session = await info.context.session()
-    page = await info.context.page(security.member_events(
-        member_id=member_id,  # type: ignore[arg-type]
-        viewer_id=viewer_session.member_id if viewer_session else None,
-        first=first, after=after,
-    ))
-    return SecurityEventConnection.from_page(page, SecurityEvent.from_model)
-
-
-@strawberry.type(description="A passkey (WebAuthn credential) on the account.")
-class Passkey(Node):
-    name: str = strawberry.field(description="The name the member gave it.")
-    created_at: dt.datetime = strawberry.field(description="When it was registered.")
-    last_used_at: dt.datetime | None = strawberry.field(description="When it last signed in.")
-
-    @classmethod
-    def from_model(cls, row: PasskeyModel) -> Passkey:
-        return cls(id=to_global_id("Passkey", row.id), name=row.name, created_at=row.created_at,
-                   last_used_at=row.last_used_at)
-
-
-@strawberry.type(description="The member's second factors.")
-class SecondFactorSettings:
-    totp_enabled: bool = strawberry.field(description="An authenticator app is set up.")
-    passkeys: list[Passkey] = strawberry.field(description="Registered passkeys, oldest first.")
-    recovery_codes_left: int = strawberry.field(description="Unused recovery codes.")
-
-    @classmethod
-    def from_domain(cls, settings: second_factor.Settings) -> SecondFactorSettings:
-        return cls(totp_enabled=settings.totp_enabled,
-                   passkeys=[Passkey.from_model(p) for p in settings.passkeys],
-                   recovery_codes_left=settings.recovery_codes_left)
-
-
-async def member_second_factor(member_id: uuid.UUID) -> SecondFactorSettings:
-    return SecondFactorSettings.from_domain(await second_factor.settings_of(member_id))
-
-
-@strawberry.input(description="Exactly one proof.", one_of=True)
-class SecondFactorProofInput:
-    totp_code: str | None = strawberry.field(
-        default=strawberry.UNSET, description="A code from the authenticator app."
-    )
-    recovery_code: str | None = strawberry.field(
-        default=strawberry.UNSET, description="One of the ten recovery codes (single use)."
-    )
-    passkey: str | None = strawberry.field(
-        default=strawberry.UNSET,
-        description="The WebAuthn assertion (PublicKeyCredential) as JSON.",
-    )
-
-    def to_domain(self) -> second_factor.Proof:
-        def given(value: str | None) -> str | None:
-            return None if value is strawberry.UNSET else value
-
-        return second_factor.Proof(totp_code=given(self.totp_code),
-                                   recovery_code=given(self.recovery_code),
-                                   passkey=given(self.passkey))
-
-
-@strawberry.input(description="Finish a sign-in with the second factor.")
-class VerifySecondFactorInput:
-    challenge_token: str = strawberry.field(description="SecondFactorChallenge.token.")
-    proof: SecondFactorProofInput = strawberry.field(description="The second factor.")
-
-
-@strawberry.input(description="Confirm it is still the member: the password or a second factor.")
-class ReauthenticateInput:
-    password: str | None = strawberry.field(
-        default=None, description="The password, or a second-factor proof; exactly one."
-    )
-    proof: SecondFactorProofInput | None = strawberry.field(
-        default=None, description="A second-factor proof instead of the password."
-    )
 
 
 @strawberry.type(description="The result of reauthenticate.")
@@ -171,22 +47,12 @@ class TotpSetupPayload:
     errors: list[UserError] = errors_field()
 
 
-@strawberry.input(description="Turn the authenticator app on with a code from it.")
-class ConfirmTotpSetupInput:
-    code: str = strawberry.field(description="The 6-digit code the app shows now.")
-
-
 @strawberry.type(description="Recovery codes, shown this once.")
 class RecoveryCodesPayload:
     recovery_codes: list[str] | None = strawberry.field(
         description="Shown once: ten single-use codes."
     )
     errors: list[UserError] = errors_field()
-
-
-@strawberry.input(description="Turn the authenticator app off.")
-class DisableTotpInput:
-    code: str = strawberry.field(description="A current code from the app.")
 
 
 @strawberry.type(description="The member's second factors after a change.")
@@ -207,45 +73,10 @@ class PasskeyOptionsPayload:
     errors: list[UserError] = errors_field()
 
 
-@strawberry.input(description="The new passkey from navigator.credentials.create.")
-class FinishPasskeyRegistrationInput:
-    challenge_token: str = strawberry.field(description="From beginPasskeyRegistration.")
-    credential: str = strawberry.field(
-        description="The PublicKeyCredential from navigator.credentials.create, as JSON."
-    )
-    name: str = strawberry.field(description="A name the member will recognise, e.g. My phone.")
-
-
 @strawberry.type(description="The result of finishPasskeyRegistration.")
 class PasskeyPayload:
     passkey: Passkey | None = strawberry.field(description="The registered passkey.")
     errors: list[UserError] = errors_field()
-
-
-@strawberry.input(description="Start a sign-in with a passkey.")
-class BeginPasskeySignInInput:
-    national_id: str | None = strawberry.field(
-        default=None,
-        description="Optional: without it the browser offers any passkey for this site.",
-    )
-
-
-@strawberry.input(description="Finish a sign-in with a passkey.")
-class FinishPasskeySignInInput:
-    challenge_token: str = strawberry.field(description="From beginPasskeySignIn.")
-    credential: str = strawberry.field(
-        description="The PublicKeyCredential from navigator.credentials.get, as JSON."
-    )
-
-
-@strawberry.input(description="The passkey to remove.")
-class RemovePasskeyInput:
-    passkey_id: strawberry.ID = strawberry.field(description="A Passkey's id.")
-
-
-@strawberry.input(description="Which sign-in to end.")
-class RevokeSessionInput:
-    session_id: strawberry.ID = strawberry.field(description="A SignInSession's id.")
 
 
 @strawberry.type
@@ -378,5 +209,4 @@ async def _step_up_context(info: Info) -> tuple[MemberModel, dt.datetime | None]
     return member, session.authenticated_at if session else None
 
 
-QUERIES: tuple[type, ...] = ()
 MUTATIONS = (SecurityMutation,)

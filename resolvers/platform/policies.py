@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from models.enums import Language
-from resolvers import documents, validation
+from resolvers import validation
+from resolvers.documents import uploads as documents
 from resolvers.platform import tokens
 from resolvers.platform.i18n import translate
 from resolvers.security import codes

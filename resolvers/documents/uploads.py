@@ -3,7 +3,7 @@
 A file is checked whole before anything is kept: its type is read from its bytes (PDF, JPEG,
 PNG only), never from its name. Files are stored first and their rows written after, in the
 transaction of the change they belong to; when that transaction fails the files are deleted,
-and the sweeper (jobs.py) removes any a crashed process left behind.
+and the sweeper (platform/jobs.py) removes any a crashed process left behind.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from typing import Protocol
 import puremagic
 
 from models import Actor, Document, DocumentKind, ServiceRequest
-from resolvers import pdf_safety
+from resolvers.documents import pdf_safety
 from resolvers.platform import audit
 from resolvers.platform.errors import DomainError, ErrorCode, ErrorCollector
 from resolvers.platform.pagination import grouped
