@@ -8,8 +8,9 @@ INSTALL := $(PY) -m pip install --quiet --no-compile
 RUN_LOCK := requirements/run.txt
 TEST_LOCK := requirements/test.txt
 # pytest-xdist processes for `make test` (0: one process). A module marked xdist_group runs
-# on one worker, so what it starts once (module-scoped servers) starts once.
-TEST_WORKERS ?= 2
+# on one worker, so what it starts once (module-scoped servers) starts once. Three on a
+# 2-core machine: many tests wait on servers they started, and a third worker fills that time.
+TEST_WORKERS ?= 3
 
 .PHONY: run demo test lint schema lock bench bench-postgres bench-tools clean
 

@@ -5,6 +5,8 @@ CI, skipped with a clear line where it cannot start."""
 from __future__ import annotations
 
 import contextlib
+import os
+import random
 import shutil
 import socket
 import subprocess
@@ -33,20 +35,29 @@ def weed_binary() -> str | None:
     return str(beside_python) if beside_python.exists() else shutil.which("weed")
 
 
+# Each xdist worker draws its SeaweedFS ports from a band of its own, below the kernel's
+# ephemeral range (32768 and up): two workers probing "any free port" at once were handed
+# ports whose +10000 the other then took, and SeaweedFS failed to bind.
+_BAND = 800
+_handed_out: set[int] = set()
+
+
 def _port_pair() -> int:
     """A free port whose +10000 is free too: SeaweedFS serves gRPC there."""
-    while True:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        if port + 10000 > 65535:
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+    start = 10000 + (worker % 12) * _BAND
+    for port in random.sample(range(start, start + _BAND), _BAND):
+        if port in _handed_out:
             continue
         try:
-            with socket.socket() as grpc_probe:
+            with socket.socket() as probe, socket.socket() as grpc_probe:
+                probe.bind(("127.0.0.1", port))
                 grpc_probe.bind(("127.0.0.1", port + 10000))
         except OSError:
             continue
+        _handed_out.add(port)
         return port
+    raise RuntimeError(f"no free SeaweedFS port pair in {start}-{start + _BAND}")
 
 
 @contextlib.contextmanager
