@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 # bytecode the test workers and the servers they start would each compile the same modules
 # at once on their first import.
 INSTALL := $(PY) -m pip install --quiet --no-compile
-COMPILE := $(PY) -m compileall -q -j 0 $(VENV)/lib >/dev/null 2>&1 || true
+BYTECODE := $(PY) -m compileall -q -j 0 $(VENV)/lib >/dev/null 2>&1 || true
 # What serving needs, and that plus the test tools: exact versions and hashes, resolved
 # from the ranges in pyproject.toml by `make lock`.
 RUN_LOCK := requirements/run.txt
@@ -24,13 +24,13 @@ $(PY):
 $(VENV)/.run: $(RUN_LOCK) | $(PY)
 	$(INSTALL) --require-hashes --no-deps -r $(RUN_LOCK)
 	$(INSTALL) --no-deps --no-build-isolation -e .
-	$(COMPILE)
+	$(BYTECODE)
 	touch $@
 
 $(VENV)/.test: $(TEST_LOCK) | $(PY)
 	$(INSTALL) --require-hashes --no-deps -r $(TEST_LOCK)
 	$(INSTALL) --no-deps --no-build-isolation -e .
-	$(COMPILE)
+	$(BYTECODE)
 	touch $@
 
 run: $(VENV)/.run
