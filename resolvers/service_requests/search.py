@@ -113,8 +113,9 @@ def exact_reference(value: str) -> str:
 
 
 def saudi_midnight(day: dt.date) -> dt.datetime:
-    """Dates staff search by are Saudi calendar days."""
-    return dt.datetime.combine(day, dt.time(), tzinfo=SAUDI_TIME)
+    """Dates staff search by are Saudi calendar days. In UTC, as the times are stored: SQLite
+    compares them as text, so 00:00+03:00 would sort after 21:30+00:00 of the day before."""
+    return dt.datetime.combine(day, dt.time(), tzinfo=SAUDI_TIME).astimezone(dt.UTC)
 
 
 async def lookup_member(
