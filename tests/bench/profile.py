@@ -5,7 +5,8 @@
 Seeds a small fresh database, signs a member in, then sends N requests of one kind straight
 to the ASGI app (no sockets: the HTTP client's own frames are in the tree, under `client`)
 and prints pyinstrument's tree and the mean time per request. `--raw` profiles the in-app
-raw routes instead, `--independent` the independent raw app (tests/bench/independent.py).
+raw routes instead, `--independent` the independent raw app (tests/bench/independent.py),
+`--independent --floor` that app's floor (bare Strawberry over dicts, graphql-core's execute).
 """
 
 from __future__ import annotations
@@ -55,7 +56,9 @@ async def main_async(args: argparse.Namespace) -> None:
                     async with raw_app.router.lifespan_context(raw_app):
                         raw = httpx.AsyncClient(transport=httpx.ASGITransport(app=raw_app),
                                                 base_url="http://bench")
-                        await profiled(args, raw, headers, prefix="/raw")
+                        await profiled(args, raw, headers,
+                                       prefix=None if args.floor else "/raw",
+                                       graphql_path="/floor/graphql")
                 else:
                     login = {"input": {"nationalId": seeded.special[0].national_id,
                                        "password": seed.PASSWORD}}
@@ -67,7 +70,7 @@ async def main_async(args: argparse.Namespace) -> None:
 
 async def profiled(
     args: argparse.Namespace, client: httpx.AsyncClient, headers: dict[str, str],
-    prefix: str | None, login: dict | None = None,
+    prefix: str | None, login: dict | None = None, graphql_path: str = "/graphql",
 ) -> None:
     if prefix is not None:
         path = {"me": "/me", "list": "/requests?first=20"}[args.query]
@@ -83,7 +86,7 @@ async def profiled(
         }[args.query]
 
         def send() -> object:
-            return client.post("/graphql", headers=headers,
+            return client.post(graphql_path, headers=headers,
                                json={"query": query, "variables": variables})
 
     for _ in range(50):
@@ -138,6 +141,8 @@ def main() -> None:
     parser.add_argument("--callers", default=None, help="cProfile: who calls the functions matching this")
     parser.add_argument("--flat", action="store_true", help="self time per function")
     parser.add_argument("--independent", action="store_true", help="the independent raw app")
+    parser.add_argument("--floor", action="store_true",
+                        help="with --independent: its floor (bare Strawberry, graphql-core)")
     args = parser.parse_args()
     try:
         from uvloop import run
