@@ -25,6 +25,7 @@ from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 from strawberry.utils.operation import get_first_operation, get_operation_type
 
+from schema.http.metrics import operation_label
 from schema.plans import CompiledRun, DocumentPlans
 
 
@@ -36,6 +37,47 @@ class Prepared:
     document: DocumentNode | None
     errors: tuple[GraphQLError, ...]
     plans: DocumentPlans | None
+    # What every run of it asks of the document, by the operation name the client sent.
+    operations: dict[str | None, OperationFacts] = dataclasses.field(default_factory=dict)
+
+    def operation(self, requested: str | None) -> OperationFacts:
+        facts = self.operations.get(requested)
+        if facts is None:
+            facts = OperationFacts.of(self, requested)
+            if len(self.operations) < OPERATIONS_PER_DOCUMENT:
+                self.operations[requested] = facts
+        return facts
+
+
+# Operation names kept per document: what a client sends is bounded by what it has.
+OPERATIONS_PER_DOCUMENT = 8
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class OperationFacts:
+    """The operation a name picks in a document: its name (the first operation's without
+    one, as Strawberry runs it), its type (None: no such operation) and its metrics label."""
+
+    name: str | None
+    type: OperationType | None
+    label: str
+
+    @classmethod
+    def of(cls, prepared: Prepared, requested: str | None) -> OperationFacts:
+        document = prepared.document
+        if document is None:
+            return cls(requested, None, "invalid")
+        name = requested
+        if name is None:
+            first = get_first_operation(document)
+            name = first.name.value if first is not None and first.name else None
+        try:
+            operation_type: OperationType | None = get_operation_type(document, name)
+        except RuntimeError:
+            operation_type = None
+        # A document that does not validate names fields of its own choosing: not a label.
+        label = "invalid" if prepared.errors else operation_label(document, name)
+        return cls(name, operation_type, label)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -56,6 +98,7 @@ class Operation:
     graphql_document: DocumentNode | None
     operation_name: str | None
     context: Any
+    label: str
 
 
 # Documents longer than this are parsed every time: the cache holds what clients repeat.
@@ -146,22 +189,17 @@ class Executor:
     async def _execute(self, request: Request, span: Any) -> ExecutionResult:
         started = time.perf_counter()
         prepared = self.prepare(request.query)
-        operation_name = request.operation_name
-        if operation_name is None and prepared.document is not None:
-            # As Strawberry: without a name, the first operation runs, even among several.
-            first = get_first_operation(prepared.document)
-            operation_name = first.name.value if first is not None and first.name else None
+        facts = prepared.operation(request.operation_name)
+        operation_name = facts.name
         if span is not None and operation_name:
             span.update_name(f"GraphQL Query: {operation_name}")
-        operation = Operation(prepared.document, operation_name, request.context_value)
+        operation = Operation(prepared.document, operation_name, request.context_value, facts.label)
         if prepared.document is None:
             return self._answer(operation, started, None, list(prepared.errors))
-        try:
-            operation_type = get_operation_type(prepared.document, operation_name)
-        except RuntimeError as error:
-            raise CannotGetOperationTypeError(operation_name) from error
-        if operation_type not in request.allowed_operation_types:
-            raise InvalidOperationTypeError(operation_type)
+        if facts.type is None:
+            raise CannotGetOperationTypeError(operation_name)
+        if facts.type not in request.allowed_operation_types:
+            raise InvalidOperationTypeError(facts.type)
         if prepared.errors:
             return self._answer(operation, started, None, list(prepared.errors))
         try:

@@ -75,6 +75,21 @@ async def test_metrics_count_operations_outcomes_errors_refusals_and_the_outbox(
     assert ("gosi_masked_errors_total", ()) in after
 
 
+async def test_documents_that_do_not_validate_share_one_label(client):
+    """A caller choosing field names must not choose the metrics' series: every document
+    that does not validate is counted under `invalid`."""
+    before = await scrape(client)
+    for name in ("madeUpFieldOne", "madeUpFieldTwo"):
+        answer = await gql(client, f"query {{ {name} }}")
+        assert answer["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+    after = await scrape(client)
+    labels = {dict(labels).get("operation") for (name, labels) in after
+              if name == "gosi_graphql_requests_total"}
+    assert not any("madeUpField" in (label or "") for label in labels)
+    assert value(after, "gosi_graphql_requests_total", operation="invalid", outcome="error") \
+        - value(before, "gosi_graphql_requests_total", operation="invalid", outcome="error") == 2
+
+
 async def test_metrics_are_not_public_in_production_unless_the_scraper_is_listed(settings):
     production = dataclasses.replace(settings, app_env="production")
     for allowed, status in (((), 404), (("10.0.0.0/8",), 404), (("10.0.0.0/8", "127.0.0.1"), 200)):

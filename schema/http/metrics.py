@@ -6,10 +6,9 @@ from __future__ import annotations
 import ipaddress
 from typing import Any
 
-from graphql import GraphQLError, OperationDefinitionNode
+from graphql import DocumentNode, GraphQLError, OperationDefinitionNode
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
-from starlette.types import ASGIApp, Receive, Scope, Send
 from tortoise import connections
 
 from resolvers.platform import metrics
@@ -19,25 +18,40 @@ from resolvers.platform.runtime import Runtime
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
 
-def operation_label(execution_context: Any) -> str:
+def operation_label(document: DocumentNode, operation_name: str | None) -> str:
     """`mutation login`: the operation type and its first root field.
 
-    Bounded by the schema, unlike the operation names clients choose.
+    Bounded by the schema (for documents that validate), unlike the operation names
+    clients choose.
     """
-    document = execution_context.graphql_document
-    if document is None:
-        return "invalid"
-    wanted = execution_context.operation_name
     for definition in document.definitions:
         if not isinstance(definition, OperationDefinitionNode):
             continue
-        if wanted is not None and (definition.name is None or definition.name.value != wanted):
+        if operation_name is not None and (
+            definition.name is None or definition.name.value != operation_name
+        ):
             continue
         selections = definition.selection_set.selections
         field = getattr(selections[0], "name", None) if selections else None
         name = field.value if field is not None else "fragment"
         return f"{definition.operation.value} {name}"
     return "invalid"
+
+
+def label_of(execution_context: Any) -> str:
+    """The label of a run: the Executor's Operation carries it; Strawberry's context (a
+    subscription) is labelled from its document."""
+    label = getattr(execution_context, "label", None)
+    if label is not None:
+        return label
+    document = execution_context.graphql_document
+    if document is None or getattr(execution_context, "pre_execution_errors", None):
+        return "invalid"
+    return operation_label(document, execution_context.operation_name)
+
+
+# The Prometheus children by (operation, outcome): `labels()` hashes and locks on every call.
+_observed: dict[tuple[str, str], tuple[Any, Any]] = {}
 
 
 def observe_operation(
@@ -53,9 +67,15 @@ def observe_operation(
         outcome = "payload_error"
     else:
         outcome = "ok"
-    operation = operation_label(execution_context)
-    metrics.GRAPHQL_REQUESTS.labels(operation=operation, outcome=outcome).inc()
-    metrics.GRAPHQL_LATENCY.labels(operation=operation, outcome=outcome).observe(seconds)
+    key = (label_of(execution_context), outcome)
+    children = _observed.get(key)
+    if children is None:
+        children = _observed[key] = (
+            metrics.GRAPHQL_REQUESTS.labels(operation=key[0], outcome=outcome),
+            metrics.GRAPHQL_LATENCY.labels(operation=key[0], outcome=outcome),
+        )
+    children[0].inc()
+    children[1].observe(seconds)
 
 
 def observe_payload_errors(context: Any, codes: list[str]) -> None:
@@ -64,23 +84,6 @@ def observe_payload_errors(context: Any, codes: list[str]) -> None:
     request = getattr(context, "request", None)
     if request is not None:
         request.state.payload_error = True
-
-
-class RequestsInFlight:
-    """Counts the HTTP requests being answered (gosi_http_requests_in_progress)."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        metrics.HTTP_IN_PROGRESS.inc()
-        try:
-            await self.app(scope, receive, send)
-        finally:
-            metrics.HTTP_IN_PROGRESS.dec()
 
 
 def may_scrape(runtime: Runtime, request: Request) -> bool:
