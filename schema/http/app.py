@@ -25,11 +25,10 @@ from resolvers.platform.runtime import Runtime
 from resolvers.platform.settings import Settings
 from schema import build_schema
 from schema.http import tracing
-from schema.http.content_language import ContentLanguage
 from schema.http.downloads import download, verify_page
 from schema.http.graphiql import static_app
-from schema.http.metrics import RequestsInFlight, scrape
-from schema.http.middleware import REQUEST_ID_HEADER, BodySizeLimit, RequestContext, SecurityHeaders
+from schema.http.metrics import scrape
+from schema.http.middleware import REQUEST_ID_HEADER, BodySizeLimit, Envelope
 from schema.http.view import GraphQLView
 
 _frozen = False
@@ -134,10 +133,7 @@ def create_app(
         ],
         middleware=[
             # Outermost: CORS preflights and 413s get the headers too.
-            Middleware(SecurityHeaders, https=settings.https),
-            Middleware(ContentLanguage),
-            Middleware(RequestContext),
-            Middleware(RequestsInFlight),
+            Middleware(Envelope, https=settings.https),
             Middleware(
                 CORSMiddleware,
                 allow_origins=list(settings.cors_origins),

@@ -11,6 +11,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from resolvers.platform import metrics
 from resolvers.platform.i18n import negotiate_language, translate
 
 MAX_BODY_BYTES = 100 * 1024
@@ -38,30 +39,68 @@ def request_id_from(scope: Scope) -> str:
     return f"{_PROCESS_PREFIX}{next(_sequence):016x}"
 
 
-class RequestContext:
-    """Binds the request id to every log line of the request (structlog contextvars) and
-    answers it in `X-Request-Id`; the member id joins once the session is known."""
+class Envelope:
+    """What every answer carries, in one pass over its headers (each middleware layer costs
+    every request a call and a copy of its headers):
 
-    def __init__(self, app: ASGIApp) -> None:
+    - the request id, bound to every log line of the request (structlog contextvars; the
+      member id joins once the session is known) and answered in `X-Request-Id`;
+    - `Content-Language`: the language Accept-Language picks (Arabic when absent), unless the
+      answer names its own (a letter in the member's language);
+    - `X-Content-Type-Options: nosniff`; `Cache-Control: no-store` on every answer to a
+      request that carries a bearer token, so nothing personal stays in a cache;
+      `Strict-Transport-Security` when the server is reached over https (PUBLIC_URL);
+    - the count of HTTP requests being answered (gosi_http_requests_in_progress).
+    """
+
+    def __init__(self, app: ASGIApp, *, https: bool = False) -> None:
         self.app = app
+        self.https = https
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] not in ("http", "websocket"):
+        kind = scope["type"]
+        if kind not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
         request_id = request_id_from(scope)
-
-        async def send_with_id(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                MutableHeaders(scope=message)[REQUEST_ID_HEADER] = request_id
-            await send(message)
-
         structlog.contextvars.clear_contextvars()
         structlog.contextvars.bind_contextvars(request_id=request_id)
         try:
-            await self.app(scope, receive, send_with_id)
+            if kind == "websocket":
+                await self.app(scope, receive, send)
+                return
+            authorized = False
+            accept_language = None
+            for name, value in scope["headers"]:
+                if name == b"authorization":
+                    authorized = True
+                elif name == b"accept-language" and accept_language is None:
+                    accept_language = value.decode("latin-1")
+            language = negotiate_language(accept_language).value.lower()
+            https = self.https
+
+            async def send_enveloped(message: Message) -> None:
+                if message["type"] == "http.response.start":
+                    headers = MutableHeaders(scope=message)
+                    headers[REQUEST_ID_HEADER] = request_id
+                    if "content-language" not in headers:
+                        headers["Content-Language"] = language
+                    headers["X-Content-Type-Options"] = "nosniff"
+                    if https:
+                        headers["Strict-Transport-Security"] = HSTS
+                    if authorized:
+                        headers["Cache-Control"] = "no-store"
+                await send(message)
+
+            metrics.HTTP_IN_PROGRESS.inc()
+            try:
+                await self.app(scope, receive, send_enveloped)
+            finally:
+                metrics.HTTP_IN_PROGRESS.dec()
         finally:
             structlog.contextvars.clear_contextvars()
+
+
 # Uploads: up to 10 files of 10 MiB and the operations around them.
 MAX_MULTIPART_BYTES = 110 * 1024 * 1024
 
@@ -125,31 +164,3 @@ class BodyTooLarge(Exception):
 
 # A year, as HSTS preload lists ask; subdomains are the operator's to decide.
 HSTS = "max-age=31536000"
-
-
-class SecurityHeaders:
-    """`X-Content-Type-Options: nosniff` on every answer; `Cache-Control: no-store` on every
-    answer to a request that carries a bearer token, so nothing personal stays in a cache;
-    `Strict-Transport-Security` when the server is reached over https (PUBLIC_URL)."""
-
-    def __init__(self, app: ASGIApp, *, https: bool = False) -> None:
-        self.app = app
-        self.https = https
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        authorized = any(name == b"authorization" for name, _ in scope.get("headers", []))
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                headers["X-Content-Type-Options"] = "nosniff"
-                if self.https:
-                    headers["Strict-Transport-Security"] = HSTS
-                if authorized:
-                    headers["Cache-Control"] = "no-store"
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
