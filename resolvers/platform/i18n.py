@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from enum import Enum
 from typing import Any
@@ -412,6 +413,8 @@ def _rendered(value: Any, language: Language) -> Any:
     return value
 
 
+# Clients send the same few headers over and over; a bounded cache of the answers.
+@functools.lru_cache(maxsize=256)
 def negotiate_language(accept_language: str | None) -> Language:
     """The language the Accept-Language header prefers among Arabic and English. When it names
     neither, the default (Arabic) unless the header refuses it (`ar;q=0`), then the other."""
