@@ -41,7 +41,7 @@ class Context:
     # the socket once accepted.
     connection_params: dict[str, Any] | None = None
     socket: Socket | None = None
-    _session: Session | None = None
+    _found: sessions.Authenticated | None = None
     _session_loaded: bool = False
     _session_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     # A bearer token came with the request and opened no session (expired, revoked, made up).
@@ -63,26 +63,31 @@ class Context:
                       user_agent=self.request.headers.get("user-agent", ""))
 
     async def session(self) -> Session | None:
+        """The caller's session, with its member."""
+        found = await self._authenticated()
+        return found.session if found is not None else None
+
+    async def _authenticated(self) -> sessions.Authenticated | None:
         """Looked up once per request: sibling fields resolve concurrently and all wait for
         the one lookup."""
         if self._session_loaded:
-            return self._session
+            return self._found
         async with self._session_lock:
             if not self._session_loaded:
                 token = bearer_token(self._authorization())
                 self.session_tried = True
                 if token:
-                    self._session = await sessions.authenticate(runtime=self.runtime, access_token=token)
-                    self.token_rejected = self._session is None
+                    self._found = await sessions.authenticate(runtime=self.runtime, access_token=token)
+                    self.token_rejected = self._found is None
                     if self.token_rejected:
                         self.rejection = await sessions.rejection(runtime=self.runtime, access_token=token)
-                    if self._session is not None:
-                        await sessions.touch(session=self._session, now=self.runtime.now())
+                    if self._found is not None:
+                        await sessions.touch(found=self._found, now=self.runtime.now())
                 self._session_loaded = True
-        if self._session is not None:
+        if self._found is not None:
             # Sibling fields run in tasks of their own, each with a copy of the context.
-            structlog.contextvars.bind_contextvars(member_id=str(self._session.member_id))
-        return self._session
+            structlog.contextvars.bind_contextvars(member_id=str(self._found.member.id))
+        return self._found
 
     def _authorization(self) -> str | None:
         if self.connection_params is None:
@@ -93,8 +98,8 @@ class Context:
         return None
 
     async def viewer(self) -> Member | None:
-        session = await self.session()
-        return session.member if session else None
+        found = await self._authenticated()
+        return found.member if found is not None else None
 
     async def require_member(self) -> Member:
         member = await self.viewer()

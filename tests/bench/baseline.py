@@ -46,8 +46,8 @@ def routes(runtime: Runtime) -> list[Route]:
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             return None
-        session = await sessions.authenticate(runtime=runtime, access_token=token.strip())
-        return session.member if session else None
+        found = await sessions.authenticate(runtime=runtime, access_token=token.strip())
+        return found.member if found else None
 
     async def me(request: Request) -> Response:
         member = await viewer(request)

@@ -21,8 +21,8 @@ async def test_an_access_token_lives_fifteen_minutes(
     assert issued.access_token_expires_at == clock.at + sessions.ACCESS_LIFETIME
 
     clock.advance(seconds=seconds_later)
-    session = await sessions.authenticate(runtime=runtime, access_token=issued.access_token)
-    assert (session is not None and session.member_id == member.id) is signed_in
+    found = await sessions.authenticate(runtime=runtime, access_token=issued.access_token)
+    assert (found is not None and found.session.member_id == member.id) is signed_in
 
 
 async def test_a_refresh_token_renews_the_session_for_thirty_days_only(
