@@ -123,6 +123,8 @@ class AccessLog:
         within the window (each process deduplicates in memory only its own events).
 
         Raises when the database refuses; the events are then kept for the next flush."""
+        if not self.pending and not self._lock.locked():
+            return  # nothing of this request's, nor anyone's, is still on its way
         async with self._lock:
             batch, self.pending = self.pending, []
             if not batch:
