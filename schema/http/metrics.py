@@ -14,6 +14,7 @@ from tortoise import connections
 from resolvers.platform import metrics
 from resolvers.platform.delivery import pending_messages
 from resolvers.platform.runtime import Runtime
+from schema.http.middleware import noted
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
@@ -63,7 +64,7 @@ def observe_operation(
         metrics.MASKED_ERRORS.inc(masked)
     elif errors:
         outcome = "error"
-    elif request is not None and getattr(request.state, "payload_error", False):
+    elif request is not None and noted(request, "payload_error", False):
         outcome = "payload_error"
     else:
         outcome = "ok"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import os
 import re
+from typing import Any
 
 import structlog
 from starlette.datastructures import Headers, MutableHeaders
@@ -27,6 +28,13 @@ _SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
 # (tests/bench/stalls.py). Request ids need to be unique, not secret.
 _PROCESS_PREFIX = os.urandom(8).hex()
 _sequence = itertools.count()
+
+
+def noted(request: Any, name: str, default: Any) -> Any:
+    """What the request's state holds under `name`: `getattr(request.state, name, default)`
+    without the AttributeError Starlette's State raises (and formats) for a missing name,
+    several times a request."""
+    return request.scope.get("state", {}).get(name, default)
 
 
 def request_id_from(scope: Scope) -> str:

@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import functools
+from collections.abc import Awaitable
 from typing import Any
 
 import orjson
@@ -33,6 +34,7 @@ from resolvers.platform.negotiation import media_match, parse_accept, quality_of
 from resolvers.platform.runtime import Runtime
 from schema.context import Context, bearer_token
 from schema.http.graphiql import graphiql_html
+from schema.http.middleware import noted
 from schema.http.request_errors import localized
 from schema.http.trusted_documents import TrustedDocuments
 from schema.live import LiveHandler, TextWebSocketAdapter, accept_socket
@@ -162,9 +164,9 @@ class GraphQLView(GraphQL):
 
     def _refusal(self, request: Request, context: Context, query: str | None) -> GraphQLError | None:
         """An unknown document ID, or a document sent as text where only trusted ones run."""
-        if getattr(request.state, "persisted_document_missing", False):
+        if noted(request, "persisted_document_missing", False):
             code, key = "PERSISTED_DOCUMENT_NOT_FOUND", "persisted_document_not_found"
-        elif getattr(request.state, "trusted_document", None) is None \
+        elif noted(request, "trusted_document", None) is None \
                 and not self.trusted.allows(query):
             code, key = "TRUSTED_DOCUMENT_REQUIRED", "trusted_document_required"
         else:
@@ -189,9 +191,12 @@ class GraphQLView(GraphQL):
         return orjson.loads(data)
 
     async def execute_operation(self, *args: Any, **kwargs: Any) -> Any:
+        return await self._in_time(super().execute_operation(*args, **kwargs))
+
+    async def _in_time(self, operation: Awaitable[Any]) -> Any:
         try:
             async with asyncio.timeout(self.timeout):
-                return await super().execute_operation(*args, **kwargs)
+                return await operation
         except TimeoutError:
             log.warning("operation_timeout", timeout_seconds=self.timeout)
             return ExecutionResult(
@@ -203,7 +208,7 @@ class GraphQLView(GraphQL):
         if result.errors:
             result.errors = localized(
                 result.errors, negotiate_language(request.headers.get("accept-language")),
-                getattr(request.state, "graphql_query", None), getattr(self.schema, "_schema", None),
+                noted(request, "graphql_query", None), getattr(self.schema, "_schema", None),
             )
         data = await super().process_result(request, result)
         request.state.graphql_failed = bool(result.errors)
@@ -238,7 +243,7 @@ class GraphQLView(GraphQL):
             and wants_graphql_response(request)
         ):
             response.headers["content-type"] = GRAPHQL_RESPONSE
-            if getattr(request.state, "graphql_request_error", False):
+            if noted(request, "graphql_request_error", False):
                 response.status_code = 400
         if isinstance(response, Response):
             await self._caching_and_challenge(request, response)
@@ -275,15 +280,16 @@ class GraphQLView(GraphQL):
             extensions=extensions, protocol="http",
         )
         context = await self.get_context(request, response=None)  # type: ignore[arg-type]
-        result = await self.execute_operation(
-            request=request, request_adapter=self.request_adapter_class(request),
-            request_data=request_data, context=context, root_value=None, sub_response=None,
-        )
+        # What Strawberry's execute_operation does for one operation that does not stream.
+        result = await self._in_time(self.execute_single(
+            request, self.request_adapter_class(request), None,  # type: ignore[arg-type]
+            context, None, request_data,
+        ))
         answer = await self.process_result(request, result)
         return Response(self.encode_json(answer), media_type=JSON)
 
     async def _caching_and_challenge(self, request: Request, response: Response) -> None:
-        context: Context | None = getattr(request.state, "graphql_context", None)
+        context: Context | None = noted(request, "graphql_context", None)
         if context is None:
             return
         if bearer_token(request.headers.get("authorization")):
@@ -298,8 +304,8 @@ class GraphQLView(GraphQL):
         elif (
             request.method == "GET"
             and response.status_code == 200
-            and not getattr(request.state, "graphql_failed", True)
-            and only_public_fields(getattr(request.state, "trusted_document", None)
+            and not noted(request, "graphql_failed", True)
+            and only_public_fields(noted(request, "trusted_document", None)
                                    or request.query_params.get("query", ""))
         ):
             response.headers["Cache-Control"] = PUBLIC_CACHE
