@@ -17,6 +17,7 @@ import asyncio
 import contextlib
 import io
 import re
+import string
 import sys
 import weakref
 
@@ -36,9 +37,9 @@ ACTIVE_NAMES = re.compile(
     rb"/(JavaScript|JS|Launch|XFA|EmbeddedFiles?|RichMedia\w*|ImportData|SubmitForm|Rendition"
     rb"|GoToE|Sound|Movie)(?![A-Za-z0-9])"
 )
-# Stream bodies are left out of the scan of the raw file: their bytes are data, not syntax.
-STREAM_DATA = re.compile(rb"(?<!end)stream\b.*?endstream", re.DOTALL)
 NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+# What `\b` in a bytes pattern counts as a word character; b"" (the end) is none.
+WORD_BYTES = frozenset(bytes([c]) for c in (string.ascii_letters + string.digits + "_").encode())
 
 # Actions a document may carry: move to a place in itself, a viewer command, a web or mail link.
 SAFE_ACTIONS = {"/GoTo", "/Named", "/URI", "/Thread"}
@@ -86,7 +87,7 @@ def refusal(content: bytes) -> str | None:
     """Why the PDF is refused, or None when it is inert. Runs in the child."""
     import pikepdf  # only the child loads qpdf
 
-    if _has_active_name(STREAM_DATA.sub(b"stream endstream", content)):
+    if _has_active_name(_without_stream_data(content)):
         return "active name in the file's syntax"
     try:
         with pikepdf.open(io.BytesIO(content)) as pdf:
@@ -213,9 +214,29 @@ def _unsafe_action(action: object) -> str | None:
     return None
 
 
+def _without_stream_data(content: bytes) -> bytes:
+    """`content` with every stream's body left out (`stream endstream`): its bytes are data, not
+    syntax. The same as `re.sub(rb"(?<!end)stream\\b.*?endstream", b"stream endstream", content,
+    flags=re.DOTALL)`, which takes ~40 ms on 5 MiB; bytes.find takes ~1."""
+    kept: list[bytes] = []
+    done = search = 0
+    while (start := content.find(b"stream", search)) >= 0:
+        after = start + len(b"stream")
+        search = start + 1
+        if content[max(start - 3, 0):start] == b"end" or content[after:after + 1] in WORD_BYTES:
+            continue
+        end = content.find(b"endstream", after)
+        if end < 0:
+            break
+        kept += [content[done:start], b"stream endstream"]
+        done = search = end + len(b"endstream")
+    return b"".join([*kept, content[done:]]) if kept else content
+
+
 def _has_active_name(data: bytes) -> bool:
-    decoded = NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), data)
-    return ACTIVE_NAMES.search(decoded) is not None
+    if b"#" in data:
+        data = NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), data)
+    return ACTIVE_NAMES.search(data) is not None
 
 
 def _child() -> None:
