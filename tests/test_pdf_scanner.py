@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from resolvers.documents import pdf_safety
+from resolvers.documents import pdf_safety, pdf_scan
 from tests import pdfs
 from tests.bench.uploads import sample_pdf
 
@@ -29,16 +29,31 @@ def reference(content: bytes) -> bytes:
     pdfs.HARMLESS, pdfs.PHOTO, *[content for _, content in pdfs.HOSTILE],
 ], ids=repr)
 def test_stream_bodies_are_left_out_as_the_regular_expression_did(content: bytes):
-    assert pdf_safety._without_stream_data(content) == reference(content)
+    assert pdf_scan._without_stream_data(content) == reference(content)
 
 
 def test_stream_bodies_are_left_out_as_the_regular_expression_did_on_random_syntax():
     chance = random.Random(22)
     for _ in range(5_000):
         content = b"".join(chance.choices(PIECES, k=chance.randint(0, 30)))
-        assert pdf_safety._without_stream_data(content) == reference(content), content
+        assert pdf_scan._without_stream_data(content) == reference(content), content
 
 
 def test_the_bench_sample_is_left_out_as_the_regular_expression_did():
     content = sample_pdf()
-    assert pdf_safety._without_stream_data(content) == reference(content)
+    assert pdf_scan._without_stream_data(content) == reference(content)
+
+
+async def test_a_stopped_scanner_ends_by_itself_and_a_new_one_starts_on_demand():
+    zygote = pdf_safety.Zygote()
+    try:
+        assert (await zygote.scan(pdfs.HARMLESS, 10)).answer == pdf_scan.VERDICT_SAFE
+        process = zygote._process
+        assert process is not None
+        zygote.stop()
+        # Its stdin closed, it exits on its own: nothing killed it.
+        assert process.returncode == 0
+        assert (await zygote.scan(pdfs.HARMLESS, 10)).answer == pdf_scan.VERDICT_SAFE
+        assert zygote.pid not in (None, process.pid)
+    finally:
+        zygote.stop()
