@@ -101,6 +101,7 @@ class Zygote:
             try:
                 async with asyncio.timeout(seconds):
                     with contextlib.suppress(OSError):  # a child that died early reads no more
+                        await loop.sock_sendall(channel, pdf_scan.SIZE.pack(len(content)))
                         await loop.sock_sendall(channel, content)
                         channel.shutdown(socket.SHUT_WR)
                     answer = await _read_to_end(loop, channel)
