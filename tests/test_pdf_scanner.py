@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import random
 import re
+import socket
+import time
+from pathlib import Path
 
 import pytest
 
@@ -57,3 +61,36 @@ async def test_a_stopped_scanner_ends_by_itself_and_a_new_one_starts_on_demand()
         assert zygote.pid not in (None, process.pid)
     finally:
         zygote.stop()
+
+
+def test_a_scan_child_is_bounded_and_holds_nothing_but_its_own_socket():
+    zygote = pdf_safety.Zygote()
+    try:
+        channel, child_end = socket.socketpair()
+        status, zygote_end = socket.socketpair()
+        with channel, status:
+            own = f"socket:[{os.fstat(child_end.fileno()).st_ino}]"
+            with child_end, zygote_end:
+                zygote._request(child_end.fileno(), zygote_end.fileno())
+            child = _bounded_child(zygote.pid)  # it waits for the file, which never comes
+            assert sorted(os.readlink(f"/proc/{child}/fd/{fd}") for fd in os.listdir(
+                f"/proc/{child}/fd")) == ["/dev/null", "/dev/null", own]
+            assert _limit(child, "Max cpu time") == str(pdf_scan.SCAN_SECONDS)
+    finally:
+        zygote.stop()
+
+
+def _bounded_child(zygote: int | None) -> str:
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        for child in Path(f"/proc/{zygote}/task/{zygote}/children").read_text().split():
+            if _limit(child, "Max address space") == str(pdf_scan.CHILD_MEMORY):
+                return child
+        time.sleep(0.01)
+    raise AssertionError("no bounded child within 10 s")
+
+
+def _limit(pid: str, name: str) -> str:
+    line = next(line for line in Path(f"/proc/{pid}/limits").read_text().splitlines()
+                if line.startswith(name))
+    return line[len(name):].split()[0]

@@ -247,7 +247,7 @@ def serve(control: socket.socket) -> None:
             # Dies with the zygote; if the zygote died before prctl, the parent is another already.
             bound_to_zygote = prctl(PR_SET_PDEATHSIG, signal.SIGKILL) == 0 and os.getppid() == zygote
             _scan_child(channel, bound_to_zygote, inherited=[
-                control, watched, *(c.status for c in children.values()),
+                status, control, watched, *(c.status for c in children.values()),
                 *(c.pidfd for c in children.values())])
         os.close(channel)
         child = Child(pid, os.pidfd_open(pid), socket.socket(fileno=status))
