@@ -140,6 +140,8 @@ class Zygote:
 
     def _running(self) -> socket.socket:
         if self._control is None or self._process is None or self._process.poll() is not None:
+            if self._process is not None:
+                log.warning("pdf_scanner_restarted", status=self._process.returncode)
             self._stop(patience=0)
             control, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
             with theirs:
