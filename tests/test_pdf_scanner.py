@@ -94,3 +94,13 @@ def _limit(pid: str, name: str) -> str:
     line = next(line for line in Path(f"/proc/{pid}/limits").read_text().splitlines()
                 if line.startswith(name))
     return line[len(name):].split()[0]
+
+
+@pytest.mark.parametrize(("data", "active"), [
+    (b"", False), (b"/JS", True), (b"/JS#41", False), (b"/J#53", True), (b"#2FJS", True),
+    (b"/Ja#76aScript", True), (b"/JavaScripts", False), (b"/JS_", True), (b"# /XFA", True),
+    (b"#zz/Launc#68", True), (b"/Font /F1", False),
+], ids=repr)
+def test_active_names_are_found_alike_in_bytes_and_in_qpdf_buffers(data: bytes, active: bool):
+    assert pdf_scan._has_active_name(data) is active
+    assert pdf_scan._has_active_name(memoryview(data)) is active
