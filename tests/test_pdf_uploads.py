@@ -3,6 +3,10 @@ are kept. The files are built by hand in tests/pdfs.py."""
 
 from __future__ import annotations
 
+import os
+import signal
+from pathlib import Path
+
 import pytest
 
 from resolvers.documents import MAX_FILES, pdf_safety
@@ -57,3 +61,33 @@ async def test_a_scan_that_runs_out_of_time_refuses_the_file(client, inbox, monk
     response = await attach(client, person, request["id"], [("OTHER", "report.pdf", HARMLESS)])
     assert codes(response) == [("documents.0.file", "UNSUPPORTED_FILE_TYPE")]
     assert await documents_of(client, person, request["id"]) == []
+
+
+def _children(pid: int) -> list[str]:
+    return Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+
+
+async def test_a_killed_scanner_is_started_again_by_the_next_upload(client, inbox):
+    person = await signed_up(client, inbox)
+    request = await submitted(client, person)
+    await attach(client, person, request["id"], [("OTHER", "report.pdf", HARMLESS)])
+    killed = pdf_safety.zygote.pid
+    assert killed is not None
+    os.kill(killed, signal.SIGKILL)
+    response = await attach(client, person, request["id"], [
+        ("MEDICAL_REPORT", "report.pdf", HARMLESS), ("OTHER", "bomb.pdf", BOMB)])
+    assert codes(response) == [("documents.1.file", "UNSUPPORTED_FILE_TYPE")]
+    assert pdf_safety.zygote.pid not in (None, killed)
+
+
+async def test_the_scanner_forks_in_a_single_thread_and_keeps_no_child_after_a_timeout(
+        client, inbox, monkeypatch):
+    person = await signed_up(client, inbox)
+    request = await submitted(client, person)
+    monkeypatch.setattr(pdf_safety, "SCAN_SECONDS", 0.001)
+    response = await attach(client, person, request["id"], [("OTHER", "report.pdf", HARMLESS)])
+    assert codes(response) == [("documents.0.file", "UNSUPPORTED_FILE_TYPE")]
+    zygote = pdf_safety.zygote.pid
+    assert zygote is not None
+    assert os.listdir(f"/proc/{zygote}/task") == [str(zygote)]
+    assert _children(zygote) == []

@@ -1,59 +1,48 @@
 """Whether an uploaded PDF is inert: no script, no launch, no form program, no attached file.
 
-The file is parsed by qpdf (through pikepdf), which reads object streams, cross-reference
-streams and damaged files as viewers do, and decodes every general filter (Flate, LZW,
-ASCIIHex, ASCII85, RunLength, chained in any order). Every object is walked and every
-stream decoded; anything that can act when the file is opened is refused, and so is
-anything the scan cannot finish: a limit reached, a filter it cannot decode, a password.
-
-The scan runs in a child process (this module run as a script) with its memory, CPU time
-and wall time bounded, so a decompression bomb or a pathological file costs the server one
-killed child and never its event loop.
+The scan itself (pdf_scan) never runs in the server. One zygote per server process, started on
+the first scan and again on the next one after it died (killed, out of memory), has qpdf
+loaded and forks a fresh child for every file, with its memory, CPU time and qpdf's decoding
+bounded: a decompression bomb or a pathological file costs one killed child and never the
+server. The server only waits, keeps the wall clock (a child past SCAN_SECONDS is killed and
+its file refused), and refuses every file whose scan did not end with a verdict.
 """
 
 from __future__ import annotations
 
 import asyncio
+import atexit
 import contextlib
-import io
-import re
+import dataclasses
+import os
+import socket
+import struct
+import subprocess
 import sys
+import threading
 import weakref
 
 import structlog
 
-# Bounds of one scan; reaching any of them refuses the file.
-DECODED_MAX = 50 * 1024 * 1024  # all streams decoded, together
-OBJECTS_MAX = 200_000
-SCAN_SECONDS = 10
-CHILD_MEMORY = 1024 * 1024 * 1024  # address space of the child, which maps qpdf and Python
+from resolvers.documents import pdf_scan
+from resolvers.documents.pdf_scan import refusal
+
+__all__ = ["CONCURRENT_SCANS", "SCAN_SECONDS", "Zygote", "is_inert", "refusal", "zygote"]
+
+SCAN_SECONDS: float = pdf_scan.SCAN_SECONDS  # wall clock of one scan, kept by the server
 CONCURRENT_SCANS = 2
-
-VERDICT_SAFE = b"safe"
-
-# Names that make a viewer run something; `#xx` escapes in names are decoded first.
-ACTIVE_NAMES = re.compile(
-    rb"/(JavaScript|JS|Launch|XFA|EmbeddedFiles?|RichMedia\w*|ImportData|SubmitForm|Rendition"
-    rb"|GoToE|Sound|Movie)(?![A-Za-z0-9])"
-)
-# Stream bodies are left out of the scan of the raw file: their bytes are data, not syntax.
-STREAM_DATA = re.compile(rb"(?<!end)stream\b.*?endstream", re.DOTALL)
-NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
-
-# Actions a document may carry: move to a place in itself, a viewer command, a web or mail link.
-SAFE_ACTIONS = {"/GoTo", "/Named", "/URI", "/Thread"}
-SAFE_URI_SCHEMES = ("http:", "https:", "mailto:")
-# Keys whose presence means active or attached content, wherever they appear.
-ACTIVE_KEYS = {"/JS", "/JavaScript", "/XFA", "/EmbeddedFiles", "/EF", "/RichMediaContent",
-               "/RichMediaSettings"}
-ACTIVE_TYPES = {"/EmbeddedFile", "/FileAttachment", "/RichMedia", "/Screen", "/Movie", "/Sound",
-                "/3D"}
-# Image codecs qpdf leaves encoded; such a stream is an image's pixels, never structure.
-IMAGE_FILTERS = {"/DCTDecode", "/JPXDecode", "/JBIG2Decode", "/CCITTFaxDecode"}
+KILL_SECONDS = 5  # for a killed child to be gone; past them its zygote is killed with it
 
 log = structlog.stdlib.get_logger("gosi.uploads")
 _scans: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
     weakref.WeakKeyDictionary())
+
+
+@dataclasses.dataclass(frozen=True)
+class Scan:
+    answer: bytes  # the child's verdict, or the names of what it found
+    status: int | None  # as os.waitpid gives it; None when the zygote could not tell
+    timed_out: bool = False
 
 
 async def is_inert(content: bytes) -> bool:
@@ -61,179 +50,130 @@ async def is_inert(content: bytes) -> bool:
     # One semaphore per event loop: a semaphore serves only the loop it first waited in.
     scans = _scans.setdefault(asyncio.get_running_loop(), asyncio.Semaphore(CONCURRENT_SCANS))
     async with scans:
-        child = await asyncio.create_subprocess_exec(
-            sys.executable, "-I", __file__,
-            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.DEVNULL,
-        )
-        try:
-            answer, _ = await asyncio.wait_for(child.communicate(content), SCAN_SECONDS)
-        except TimeoutError:
-            with contextlib.suppress(ProcessLookupError):
-                child.kill()
-            await child.wait()
-            log.info("pdf_refused", reason="scan over its time limit")
-            return False
-    if child.returncode == 0 and answer == VERDICT_SAFE:
+        scan = await zygote.scan(content, SCAN_SECONDS)
+    if scan.timed_out:
+        log.info("pdf_refused", reason="scan over its time limit")
+        return False
+    if scan.status == 0 and scan.answer == pdf_scan.VERDICT_SAFE:
         return True
     # The child names what it found (names only, never the file's text).
-    log.info("pdf_refused", reason=answer[:100].decode("ascii", "replace") or
-             f"scan ended with status {child.returncode}")
+    log.info("pdf_refused", reason=scan.answer[:100].decode("ascii", "replace") or (
+        "scanner ended during the scan" if scan.status is None
+        else f"scan ended with status {os.waitstatus_to_exitcode(scan.status)}"))
     return False
 
 
-def refusal(content: bytes) -> str | None:
-    """Why the PDF is refused, or None when it is inert. Runs in the child."""
-    import pikepdf  # only the child loads qpdf
+class Zygote:
+    """The scanner's zygote (pdf_scan run as a script), started when first needed and again
+    whenever it has died. It is started by fork and exec, so the server's threads do not matter;
+    the forks of one child per file happen in the zygote, which has no thread."""
 
-    if _has_active_name(STREAM_DATA.sub(b"stream endstream", content)):
-        return "active name in the file's syntax"
-    try:
-        with pikepdf.open(io.BytesIO(content)) as pdf:
-            if pdf.is_encrypted:
-                return "encrypted"
-            decoded = 0
-            for count, obj in enumerate(pdf.objects, start=1):
-                if count > OBJECTS_MAX:
-                    return "too many objects"
-                reason = _active_object(obj)
-                if reason:
-                    return reason
-                if isinstance(obj, pikepdf.Stream):
-                    data = _decoded(pdf, obj)
-                    if data is None:
-                        return "a stream it cannot decode"
-                    decoded += len(data)
-                    if decoded > DECODED_MAX:
-                        return "decoded streams over the limit"
-                    if not _binary(obj) and _has_active_name(data):
-                        return "active name in a decoded stream"
-    except Exception as error:  # whatever qpdf cannot read is refused
-        return f"unreadable: {type(error).__name__}"
-    return None
+    def __init__(self) -> None:
+        self._lock = threading.Lock()  # event loops in several threads share the zygote
+        self._process: subprocess.Popen[bytes] | None = None
+        self._control: socket.socket | None = None
 
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process is not None else None
 
-def _decoded(pdf: object, stream: object) -> bytes | None:
-    """The stream's data with every general filter undone; an image codec's data stays encoded."""
-    import pikepdf
+    async def scan(self, content: bytes, seconds: float) -> Scan:
+        scan = await self._scan(content, seconds)
+        if scan.status is None and not scan.timed_out:
+            # The zygote died under the scan (its child died with it): once more, with a new one.
+            scan = await self._scan(content, seconds)
+        return scan
 
-    assert isinstance(pdf, pikepdf.Pdf) and isinstance(stream, pikepdf.Stream)
-    filters = stream.get("/Filter")
-    names = [str(f) for f in filters] if isinstance(filters, pikepdf.Array) else [str(filters or "")]
-    codecs = [name for name in names if name in IMAGE_FILTERS]
-    if not codecs:
-        return stream.read_bytes(decode_level=pikepdf.StreamDecodeLevel.generalized)
-    if codecs != names[-1:] or stream.get("/Subtype") != pikepdf.Name.Image:
-        return None
-    if len(names) == 1:
-        return stream.read_raw_bytes()
-    # qpdf decodes a chain whole or not at all: undo the general filters before the codec alone.
-    parameters = stream.get("/DecodeParms")
-    general = pikepdf.Stream(pdf, stream.read_raw_bytes())
-    general.Filter = pikepdf.Array([pikepdf.Name(name) for name in names[:-1]])
-    if isinstance(parameters, pikepdf.Array):
-        general.DecodeParms = pikepdf.Array(list(parameters)[:-1])
-    return general.read_bytes(decode_level=pikepdf.StreamDecodeLevel.generalized)
+    def stop(self) -> None:
+        """Closes the zygote's stdin, on which it kills its children and exits."""
+        with self._lock:
+            self._stop(patience=2)
 
+    async def _scan(self, content: bytes, seconds: float) -> Scan:
+        loop = asyncio.get_running_loop()
+        channel, child_end = socket.socketpair()
+        status, zygote_end = socket.socketpair()
+        with channel, status:
+            with child_end, zygote_end:
+                self._request(child_end.fileno(), zygote_end.fileno())
+            channel.setblocking(False)
+            status.setblocking(False)
+            try:
+                async with asyncio.timeout(seconds):
+                    with contextlib.suppress(OSError):  # a child that died early reads no more
+                        await loop.sock_sendall(channel, pdf_scan.SIZE.pack(len(content)))
+                        await loop.sock_sendall(channel, content)
+                        channel.shutdown(socket.SHUT_WR)
+                    answer = await _read_to_end(loop, channel)
+                    ended = await _read_to_end(loop, status)
+            except TimeoutError:
+                status.shutdown(socket.SHUT_WR)  # the zygote kills the child
+                await self._gone(loop, status)
+                return Scan(b"", None, timed_out=True)
+        return Scan(answer, struct.unpack("=i", ended)[0] if len(ended) == 4 else None)
 
-def _binary(stream: object) -> bool:
-    """Pixels, font programs and colour profiles: binary data no viewer reads as PDF syntax."""
-    import pikepdf
+    async def _gone(self, loop: asyncio.AbstractEventLoop, status: socket.socket) -> None:
+        """Waits until the killed child is reaped (the zygote then closes `status`), so that no
+        more than CONCURRENT_SCANS children ever live; a zygote that does not kill is killed."""
+        for attempt in range(2):
+            try:
+                async with asyncio.timeout(KILL_SECONDS):
+                    await _read_to_end(loop, status)
+                return
+            except TimeoutError:
+                if attempt == 0:
+                    with self._lock:
+                        self._stop(patience=0)
+        log.error("pdf_scanner_child_not_gone")
 
-    assert isinstance(stream, pikepdf.Stream)
-    keys = {str(key) for key in stream.keys()}
-    return (stream.get("/Subtype") == pikepdf.Name.Image
-            or bool(keys & {"/Length1", "/Length2", "/Length3"})
-            or str(stream.get("/Subtype", "")) in {"/Type1C", "/CIDFontType0C", "/OpenType"}
-            or ("/N" in keys and "/Type" not in keys))
+    def _request(self, *fds: int) -> None:
+        """Sends the zygote one request with the child's and the status socket."""
+        with self._lock:
+            for _ in range(2):
+                try:
+                    socket.send_fds(self._running(), [b"S"], list(fds))
+                    return
+                except (BrokenPipeError, ConnectionResetError, BlockingIOError):
+                    # Dead or hung (it never has more than a few requests waiting): a new one.
+                    self._stop(patience=0)
+            raise RuntimeError("the PDF scanner's zygote does not take requests")
 
+    def _running(self) -> socket.socket:
+        if self._control is None or self._process is None or self._process.poll() is not None:
+            if self._process is not None:
+                log.warning("pdf_scanner_restarted", status=self._process.returncode)
+            self._stop(patience=0)
+            control, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+            with theirs:
+                self._process = subprocess.Popen(
+                    [sys.executable, "-I", pdf_scan.__file__],
+                    stdin=theirs.fileno(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                )
+            control.setblocking(False)
+            self._control = control
+        return self._control
 
-def _active_object(root: object) -> str | None:
-    """Walks one object and the direct objects inside it (indirect ones are walked on their own)."""
-    import pikepdf
-
-    pending = [root]
-    while pending:
-        obj = pending.pop()
-        if isinstance(obj, pikepdf.Array):
-            pending.extend(_direct_containers(list(obj)))
-        elif isinstance(obj, (pikepdf.Dictionary, pikepdf.Stream)):
-            keys = {str(key) for key in obj.keys()}
-            if keys & ACTIVE_KEYS:
-                return f"active key {sorted(keys & ACTIVE_KEYS)[0]}"
-            for key in ("/Type", "/Subtype"):
-                if str(obj.get(key, "")) in ACTIVE_TYPES:
-                    return f"active {key[1:].lower()} {obj.get(key)}"
-            for action in _actions_of(obj):
-                reason = _unsafe_action(action)
-                if reason:
-                    return reason
-            pending.extend(_direct_containers([obj.get(key) for key in keys]))
-    return None
-
-
-def _direct_containers(values: list[object]) -> list[object]:
-    import pikepdf
-
-    return [value for value in values
-            if isinstance(value, (pikepdf.Array, pikepdf.Dictionary)) and not value.is_indirect]
-
-
-def _actions_of(obj: object) -> list[object]:
-    """The action dictionaries an object holds: itself when typed so, its /A, /OpenAction and
-    /Next, and every trigger of its /AA."""
-    import pikepdf
-
-    assert isinstance(obj, (pikepdf.Dictionary, pikepdf.Stream))
-    found: list[object] = [obj] if obj.get("/Type") == pikepdf.Name.Action else []
-    # An /A or /OpenAction that is an array is a destination (a page and a view), no action.
-    found.extend([obj.get("/A"), obj.get("/OpenAction")])
-    # /Next chains actions only in an action; in an outline item it is the next item.
-    chained = obj.get("/Next") if isinstance(obj.get("/S"), pikepdf.Name) else None
-    found.extend(chained if isinstance(chained, pikepdf.Array) else [chained])
-    triggers = obj.get("/AA")
-    if isinstance(triggers, pikepdf.Dictionary):
-        found.extend(triggers.get(key) for key in triggers.keys())
-    return [item for item in found if isinstance(item, pikepdf.Dictionary)]
+    def _stop(self, *, patience: float) -> None:
+        if self._control is not None:
+            self._control.close()
+            self._control = None
+        process, self._process = self._process, None
+        if process is None:
+            return
+        try:
+            process.wait(patience)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
-def _unsafe_action(action: object) -> str | None:
-    import pikepdf
-
-    assert isinstance(action, pikepdf.Dictionary)
-    kind = str(action.get("/S", ""))
-    if kind not in SAFE_ACTIONS:
-        return f"action {kind or 'without a type'}"
-    if kind == "/URI":
-        uri = action.get("/URI")
-        text = bytes(uri).decode("latin-1") if isinstance(uri, pikepdf.String) else ""
-        plain = re.sub(r"[\x00-\x20]", "", text).lower()
-        if not plain.startswith(SAFE_URI_SCHEMES):
-            return "link to something other than a web or mail address"
-    return None
+async def _read_to_end(loop: asyncio.AbstractEventLoop, connection: socket.socket) -> bytes:
+    chunks = []
+    with contextlib.suppress(ConnectionResetError):
+        while chunk := await loop.sock_recv(connection, 65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
 
 
-def _has_active_name(data: bytes) -> bool:
-    decoded = NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), data)
-    return ACTIVE_NAMES.search(decoded) is not None
-
-
-def _child() -> None:
-    import resource
-
-    from pikepdf.settings import set_qpdf_limits
-
-    resource.setrlimit(resource.RLIMIT_AS, (CHILD_MEMORY, CHILD_MEMORY))
-    resource.setrlimit(resource.RLIMIT_CPU, (SCAN_SECONDS, SCAN_SECONDS + 1))
-    # qpdf stops a stream's decoding at these sizes instead of inflating a bomb whole.
-    set_qpdf_limits(
-        flate_max_memory=DECODED_MAX, run_length_max_memory=DECODED_MAX, png_max_memory=DECODED_MAX,
-        tiff_max_memory=DECODED_MAX, dct_max_memory=DECODED_MAX, max_stream_filters=8,
-    )
-    reason = refusal(sys.stdin.buffer.read())
-    sys.stdout.buffer.write(VERDICT_SAFE if reason is None else reason.encode())
-    sys.stdout.flush()
-
-
-if __name__ == "__main__":
-    _child()
+zygote = Zygote()
+atexit.register(zygote.stop)
