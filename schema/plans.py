@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
+from types import CoroutineType
 from typing import Any
 
 from graphql import (
@@ -123,8 +124,8 @@ class FieldPlan:
 
     __slots__ = (
         "args", "attribute", "complete", "definition", "field_def", "field_details_list",
-        "field_name", "needs_info", "nodes", "parent_type", "resolver_call", "return_type", "serialize",
-        "static_args", "traced",
+        "field_name", "needs_info", "nodes", "nullable", "parent_type", "resolver_call", "return_type",
+        "serialize", "static_args", "traced",
     )
 
     def __init__(
@@ -138,6 +139,7 @@ class FieldPlan:
         first = field_details_list[0]
         self.field_name = first.node.name.value
         self.return_type = field_def.type
+        self.nullable = not isinstance(field_def.type, GraphQLNonNull)
         self.static_args: dict[str, Any] | None = None
         if not (field_def.args or first.node.arguments):
             self.static_args = {}
@@ -244,6 +246,7 @@ class Plan:
         # Keyed by identity, as graphql-core memoizes: the plan keeps the lists alive.
         self.subfields: dict[tuple[GraphQLObjectType, int], tuple[FieldDetailsList, CollectedFields]] = {}
         self.fields: dict[tuple[GraphQLObjectType, int], tuple[FieldDetailsList, FieldPlan | None]] = {}
+        self.selections: dict[tuple[GraphQLObjectType, int], tuple[GroupedFieldSet, Selection]] = {}
 
     def root_fields(self, run: CompiledRun, root_type: GraphQLObjectType) -> CollectedFields:
         if self.root is None:
@@ -274,19 +277,44 @@ class Plan:
                                          FieldPlan(self, parent_type, field_def, field_details_list))
         return cached[1]
 
+    def selection(self, parent_type: GraphQLObjectType, grouped_field_set: GroupedFieldSet) -> Selection:
+        key = (parent_type, id(grouped_field_set))
+        cached = self.selections.get(key)
+        if cached is None:
+            cached = self.selections[key] = (grouped_field_set,
+                                             Selection(self, parent_type, grouped_field_set))
+        return cached[1]
+
     def completer(self, field: FieldPlan, return_type: GraphQLOutputType) -> Complete:
         """graphql-core's complete_value, unrolled for one type."""
         if isinstance(return_type, GraphQLNonNull):
-            return _non_null(field, self.completer(field, return_type.of_type))
+            return _non_null(field, self._value_completer(field, return_type.of_type))
+        return _nullable_completer(self._value_completer(field, return_type))
+
+    def _value_completer(self, field: FieldPlan, return_type: GraphQLOutputType) -> Complete:
+        """Completes a result that is neither null nor an error."""
         if isinstance(return_type, GraphQLList):
-            inner = self.completer(field, return_type.of_type)
-            return _nullable_completer(_list(field, return_type, inner))
+            return _list(field, return_type, self.completer(field, return_type.of_type))
         if is_leaf_type(return_type):
-            return _nullable_completer(_leaf(return_type, serializer(return_type)))
+            return _leaf(return_type, serializer(return_type))
         if is_abstract_type(return_type):
-            return _nullable_completer(_abstract(self, field, return_type))
+            return _abstract(self, field, return_type)
         assert isinstance(return_type, GraphQLObjectType)
-        return _nullable_completer(_object(self, field, return_type))
+        return _object(self, field, return_type)
+
+
+class Selection:
+    """The fields one grouped field set asks of one object type, in order, each with its plan
+    (fields the type does not have are left out, as graphql-core leaves them out)."""
+
+    __slots__ = ("entries", "type_name")
+
+    def __init__(self, plan: Plan, parent_type: GraphQLObjectType, grouped_field_set: GroupedFieldSet) -> None:
+        self.type_name = parent_type.name
+        planned = ((name, plan.field(parent_type, details)) for name, details in grouped_field_set.items())
+        self.entries: tuple[tuple[str, FieldPlan], ...] = tuple(
+            (name, field) for name, field in planned if field is not None
+        )
 
 
 def _non_null(field: FieldPlan, inner: Complete) -> Complete:
@@ -295,6 +323,8 @@ def _non_null(field: FieldPlan, inner: Complete) -> Complete:
     def complete(run: CompiledRun, path: Path, result: Any) -> Any:
         if isinstance(result, Exception):
             raise result
+        if result is None or result is Undefined:
+            raise TypeError(message)
         completed = inner(run, path, result)
         if completed is None:
             raise TypeError(message)
@@ -337,7 +367,7 @@ def _list(field: FieldPlan, list_type: GraphQLList, inner: Complete) -> Complete
         iterator = iter(result)
         try:
             for index, item in enumerate(iterator):
-                item_path = path.add_key(index, None)
+                item_path = Path(path, index, None)
                 if is_awaitable(item):
                     completed.append(run.complete_awaitable_list_item_value(
                         item, item_type, details, run.info(field, path), item_path, None))
@@ -345,7 +375,7 @@ def _list(field: FieldPlan, list_type: GraphQLList, inner: Complete) -> Complete
                     continue
                 try:
                     value = inner(run, item_path, item)
-                    if is_awaitable(value):
+                    if type(value) is not dict and is_awaitable(value):
                         value = run.awaited_item(value, item_type, details, item_path)
                         awaitable_indices.append(index)
                 except Exception as raw_error:  # noqa: BLE001  # located, as graphql-core does
@@ -381,8 +411,10 @@ def _object(plan: Plan, field: FieldPlan, object_type: GraphQLObjectType) -> Com
     definition = (object_type.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
     # Strawberry's own check (for types with interfaces) never reads the info.
     needs_info = definition is None or definition.is_type_of is not None
+    selection: Selection | None = None
 
     def complete(run: CompiledRun, path: Path, result: Any) -> Any:
+        nonlocal selection
         if is_type_of is not None:
             info: Any = run.info(field, path) if needs_info else None
             matches = is_type_of(result, info)
@@ -391,8 +423,10 @@ def _object(plan: Plan, field: FieldPlan, object_type: GraphQLObjectType) -> Com
                     object_type, details, run.info(field, path), path, result, None)
             if not matches:
                 raise invalid_return_type_error(object_type, result, details)
-        grouped = plan.collected_subfields(run, object_type, details).grouped_field_set
-        return run.execute_fields(object_type, result, path, grouped, None)
+        if selection is None:
+            grouped = plan.collected_subfields(run, object_type, details).grouped_field_set
+            selection = plan.selection(object_type, grouped)
+        return run.execute_selection(selection, result, path)
 
     return complete
 
@@ -469,24 +503,37 @@ class CompiledRun(StrawberryGraphQLCoreExecutionContext):
         grouped_field_set: GroupedFieldSet,
         position_context: Any,
     ) -> Any:
+        return self.execute_selection(self.plan.selection(parent_type, grouped_field_set), source_value, path)
+
+    def execute_selection(self, selection: Selection, source: Any, path: Path | None) -> Any:
+        """graphql-core's execute_fields over a planned selection. A plain field is read and
+        serialized in place; when its value is null where the schema promises one, or does
+        not read or serialize, the full path takes it to raise the error, located."""
         results: dict[str, Any] = {}
         awaitable_fields: list[str] = []
-        is_awaitable = self.is_awaitable
-        plan = self.plan
-        type_name = parent_type.name
+        type_name = selection.type_name
         try:
-            for response_name, field_details_list in grouped_field_set.items():
-                field = plan.field(parent_type, field_details_list)
-                if field is None:
-                    continue
-                if field.attribute is not None:
-                    value = _plain_value(field, source_value)
-                    if value is not Undefined:
-                        results[response_name] = value
-                        continue
-                result = self.run_field(field, source_value, Path(path, response_name, type_name))
+            for response_name, field in selection.entries:
+                attribute = field.attribute
+                if attribute is not None:
+                    try:
+                        value = getattr(source, attribute)
+                        if value is None:
+                            if field.nullable:
+                                results[response_name] = None
+                                continue
+                        else:
+                            value = field.serialize(value)  # type: ignore[misc]
+                            if value is not None and value is not Undefined:
+                                results[response_name] = value
+                                continue
+                    except Exception:  # noqa: BLE001,S110  # the full path raises it again
+                        pass
+                result = self.run_field(field, source, Path(path, response_name, type_name))
                 results[response_name] = result
-                if is_awaitable(result):
+                # run_field answers a coroutine of its own or a completed value, never
+                # another awaitable.
+                if type(result) is CoroutineType:
                     awaitable_fields.append(response_name)
         except Exception:
             if awaitable_fields:
@@ -583,19 +630,6 @@ class CompiledRun(StrawberryGraphQLCoreExecutionContext):
         span.set_attribute("graphql.parentType", field.parent_type.name)
         span.set_attribute("graphql.path", ".".join(str(key) for key in path.as_list()))
         return span
-
-
-def _plain_value(field: FieldPlan, source: Any) -> Any:
-    """The serialized value, or Undefined when the full path must take the field (to raise
-    or report what is wrong with it, located)."""
-    try:
-        value = getattr(source, field.attribute)  # type: ignore[arg-type]
-        if value is None:
-            return Undefined if isinstance(field.return_type, GraphQLNonNull) else None
-        coerced = field.serialize(value)  # type: ignore[misc]
-    except Exception:  # noqa: BLE001
-        return Undefined
-    return Undefined if coerced is None else coerced
 
 
 async def _gathered_fields(results: dict[str, Any], awaitable_fields: list[str]) -> dict[str, Any]:
