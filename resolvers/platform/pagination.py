@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import functools
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -29,7 +30,8 @@ MAX_PAGE_SIZE = 100
 @dataclass(frozen=True)
 class Page(Generic[Item]):
     items: list[Item]
-    cursors: list[str]
+    # What each item's cursor encodes; a cursor is written only when a query asks for it.
+    keys: list[tuple[dt.datetime, uuid.UUID]]
     has_next_page: bool
     has_previous_page: bool
     # Counting every match is the dearest part of a deep page: done only when asked for.
@@ -37,6 +39,13 @@ class Page(Generic[Item]):
 
     async def total_count(self) -> int:
         return await self.matching.count()
+
+    def cursor(self, index: int) -> str:
+        return encode_cursor(*self.keys[index])
+
+    @functools.cached_property
+    def cursors(self) -> list[str]:
+        return [encode_cursor(*key) for key in self.keys]
 
 
 def encode_cursor(at: dt.datetime, key: uuid.UUID) -> str:
@@ -100,7 +109,7 @@ def page_of(
     items = list(rows[:size])
     return Page(
         items=items,
-        cursors=[encode_cursor(*cursor(row)) for row in items],
+        keys=[cursor(row) for row in items],
         has_next_page=len(rows) > size,
         has_previous_page=after is not None,
         matching=matching,
