@@ -225,7 +225,7 @@ def serializer(leaf: GraphQLLeafType) -> Callable[[Any], Any]:
 
     def enum_name(member: Any) -> Any:
         if isinstance(member, wrapped):
-            name = names.get(member.value)
+            name = names.get(member._value_)  # what `.value` reads, without the property
             if name is not None:
                 return name
         return leaf.coerce_output_value(member)
@@ -288,7 +288,11 @@ class Plan:
     def completer(self, field: FieldPlan, return_type: GraphQLOutputType) -> Complete:
         """graphql-core's complete_value, unrolled for one type."""
         if isinstance(return_type, GraphQLNonNull):
+            if isinstance(return_type.of_type, GraphQLObjectType):
+                return _object(self, field, return_type.of_type, _null_message(field))
             return _non_null(field, self._value_completer(field, return_type.of_type))
+        if isinstance(return_type, GraphQLObjectType):
+            return _object(self, field, return_type, None)
         return _nullable_completer(self._value_completer(field, return_type))
 
     def _value_completer(self, field: FieldPlan, return_type: GraphQLOutputType) -> Complete:
@@ -299,8 +303,7 @@ class Plan:
             return _leaf(return_type, serializer(return_type))
         if is_abstract_type(return_type):
             return _abstract(self, field, return_type)
-        assert isinstance(return_type, GraphQLObjectType)
-        return _object(self, field, return_type)
+        raise AssertionError(return_type)  # object types are completed by `completer`
 
 
 class Selection:
@@ -317,8 +320,12 @@ class Selection:
         )
 
 
+def _null_message(field: FieldPlan) -> str:
+    return f"Cannot return null for non-nullable field {field.parent_type}.{field.field_name}."
+
+
 def _non_null(field: FieldPlan, inner: Complete) -> Complete:
-    message = f"Cannot return null for non-nullable field {field.parent_type}.{field.field_name}."
+    message = _null_message(field)
 
     def complete(run: CompiledRun, path: Path, result: Any) -> Any:
         if isinstance(result, Exception):
@@ -405,7 +412,9 @@ async def _gathered_list(completed: list[Any], indices: list[int]) -> list[Any]:
     return completed
 
 
-def _object(plan: Plan, field: FieldPlan, object_type: GraphQLObjectType) -> Complete:
+def _object(plan: Plan, field: FieldPlan, object_type: GraphQLObjectType, null_message: str | None) -> Complete:
+    """An object, with the null and error checks of its (non-)null wrapper: `null_message`
+    is raised for a null that the schema does not allow."""
     details = field.field_details_list
     is_type_of = object_type.is_type_of
     definition = (object_type.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
@@ -415,6 +424,12 @@ def _object(plan: Plan, field: FieldPlan, object_type: GraphQLObjectType) -> Com
 
     def complete(run: CompiledRun, path: Path, result: Any) -> Any:
         nonlocal selection
+        if isinstance(result, Exception):
+            raise result
+        if result is None or result is Undefined:
+            if null_message is None:
+                return None
+            raise TypeError(null_message)
         if is_type_of is not None:
             info: Any = run.info(field, path) if needs_info else None
             matches = is_type_of(result, info)
@@ -444,7 +459,7 @@ def _abstract(plan: Plan, field: FieldPlan, abstract_type: GraphQLAbstractType) 
         object_type = run.ensure_valid_runtime_type(runtime_type, abstract_type, details, info, result)
         completer = objects.get(object_type)
         if completer is None:
-            completer = objects[object_type] = _object(plan, field, object_type)
+            completer = objects[object_type] = _object(plan, field, object_type, None)
         return completer(run, path, result)
 
     return complete
@@ -559,7 +574,27 @@ class CompiledRun(StrawberryGraphQLCoreExecutionContext):
 
     def run_field(self, field: FieldPlan, source: Any, path: Path) -> Any:
         """graphql-core's execute_field with the plan's answers to its questions."""
-        span = self._start_span(field, path) if field.traced else None
+        if field.traced:
+            return self._traced_field(field, source, path)
+        is_awaitable = self.is_awaitable
+        try:
+            call = field.resolver_call
+            if call is not None:
+                result = call(source, self.info(field, path) if field.needs_info else None)
+            else:
+                result = self._resolve(field, source, path)
+            if is_awaitable(result):
+                return self._completed_later(field, path, result, None)
+            completed = field.complete(self, path, result)
+            if type(completed) is not dict and is_awaitable(completed):
+                return self._awaited_completion(field, path, completed)
+        except Exception as raw_error:  # noqa: BLE001  # located, as graphql-core does
+            self.handle_field_error(raw_error, field.return_type, field.field_details_list, path)
+            return None
+        return completed
+
+    def _traced_field(self, field: FieldPlan, source: Any, path: Path) -> Any:
+        span = self._start_span(field, path)
         try:
             result = self._resolve(field, source, path)
             if self.is_awaitable(result):
