@@ -16,8 +16,8 @@ answer for answer).
 from __future__ import annotations
 
 import contextlib
+import inspect
 from collections.abc import Callable
-from types import CoroutineType
 from typing import Any
 
 from graphql import (
@@ -25,7 +25,6 @@ from graphql import (
     DocumentNode,
     FieldNode,
     GraphQLAbstractType,
-    GraphQLEnumType,
     GraphQLError,
     GraphQLField,
     GraphQLLeafType,
@@ -54,6 +53,8 @@ from graphql.execution.values import get_argument_values
 from graphql.pyutils import Path, Undefined, gather_with_cancel, is_iterable
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
+
+from schema.selection_code import compile_selection, enum_output_names
 
 Complete = Callable[["CompiledRun", Path, Any], Any]
 
@@ -206,6 +207,13 @@ def _resolver_call(definition: Any, info_class: Any) -> tuple[Callable[[Any, Any
     named = [p.name for p in (resolver.parent_parameter, resolver.root_parameter) if p]
     info_name = resolver.info_parameter.name if resolver.info_parameter else None
 
+    if by_self and not named and info_name is not None and _second_positional(resolver.signature, info_name):
+        # `def field(self, info)`, the commonest shape, without a dictionary of arguments.
+        def call_with_info(source: Any, info: Any) -> Any:
+            return function(source, info_class(_raw_info=info, _field=definition))
+
+        return call_with_info, True
+
     def call(source: Any, info: Any) -> Any:
         kwargs = {name: source for name in named}
         if info_name is not None:
@@ -215,13 +223,19 @@ def _resolver_call(definition: Any, info_class: Any) -> tuple[Callable[[Any, Any
     return call, info_name is not None
 
 
+def _second_positional(signature: inspect.Signature, name: str) -> bool:
+    parameters = list(signature.parameters.values())
+    return len(parameters) == 2 and parameters[1].name == name \
+        and parameters[1].kind is inspect.Parameter.POSITIONAL_OR_KEYWORD
+
+
 def serializer(leaf: GraphQLLeafType) -> Callable[[Any], Any]:
     """The type's own serializer; for Strawberry's enums, one dictionary lookup instead of
     its scan of every value (a status field on every row of a page)."""
-    wrapped = getattr(leaf, "wrapped_cls", None)
-    if wrapped is None or not isinstance(leaf, GraphQLEnumType):
+    names = enum_output_names(leaf)
+    if names is None:
         return leaf.coerce_output_value
-    names = {value.value: name for name, value in leaf.values.items()}
+    wrapped = leaf.wrapped_cls  # type: ignore[union-attr]
 
     def enum_name(member: Any) -> Any:
         if isinstance(member, wrapped):
@@ -310,14 +324,14 @@ class Selection:
     """The fields one grouped field set asks of one object type, in order, each with its plan
     (fields the type does not have are left out, as graphql-core leaves them out)."""
 
-    __slots__ = ("entries", "type_name")
+    __slots__ = ("entries", "execute")
 
     def __init__(self, plan: Plan, parent_type: GraphQLObjectType, grouped_field_set: GroupedFieldSet) -> None:
-        self.type_name = parent_type.name
         planned = ((name, plan.field(parent_type, details)) for name, details in grouped_field_set.items())
         self.entries: tuple[tuple[str, FieldPlan], ...] = tuple(
             (name, field) for name, field in planned if field is not None
         )
+        self.execute = compile_selection(parent_type.name, self.entries)
 
 
 def _null_message(field: FieldPlan) -> str:
@@ -441,7 +455,7 @@ def _object(plan: Plan, field: FieldPlan, object_type: GraphQLObjectType, null_m
         if selection is None:
             grouped = plan.collected_subfields(run, object_type, details).grouped_field_set
             selection = plan.selection(object_type, grouped)
-        return run.execute_selection(selection, result, path)
+        return selection.execute(run, result, path)
 
     return complete
 
@@ -518,45 +532,7 @@ class CompiledRun(StrawberryGraphQLCoreExecutionContext):
         grouped_field_set: GroupedFieldSet,
         position_context: Any,
     ) -> Any:
-        return self.execute_selection(self.plan.selection(parent_type, grouped_field_set), source_value, path)
-
-    def execute_selection(self, selection: Selection, source: Any, path: Path | None) -> Any:
-        """graphql-core's execute_fields over a planned selection. A plain field is read and
-        serialized in place; when its value is null where the schema promises one, or does
-        not read or serialize, the full path takes it to raise the error, located."""
-        results: dict[str, Any] = {}
-        awaitable_fields: list[str] = []
-        type_name = selection.type_name
-        try:
-            for response_name, field in selection.entries:
-                attribute = field.attribute
-                if attribute is not None:
-                    try:
-                        value = getattr(source, attribute)
-                        if value is None:
-                            if field.nullable:
-                                results[response_name] = None
-                                continue
-                        else:
-                            value = field.serialize(value)  # type: ignore[misc]
-                            if value is not None and value is not Undefined:
-                                results[response_name] = value
-                                continue
-                    except Exception:  # noqa: BLE001,S110  # the full path raises it again
-                        pass
-                result = self.run_field(field, source, Path(path, response_name, type_name))
-                results[response_name] = result
-                # run_field answers a coroutine of its own or a completed value, never
-                # another awaitable.
-                if type(result) is CoroutineType:
-                    awaitable_fields.append(response_name)
-        except Exception:
-            if awaitable_fields:
-                self.settle_in_background([results[name] for name in awaitable_fields])
-            raise
-        if not awaitable_fields:
-            return results
-        return _gathered_fields(results, awaitable_fields)
+        return self.plan.selection(parent_type, grouped_field_set).execute(self, source_value, path)
 
     def execute_field(
         self,
@@ -665,12 +641,3 @@ class CompiledRun(StrawberryGraphQLCoreExecutionContext):
         span.set_attribute("graphql.parentType", field.parent_type.name)
         span.set_attribute("graphql.path", ".".join(str(key) for key in path.as_list()))
         return span
-
-
-async def _gathered_fields(results: dict[str, Any], awaitable_fields: list[str]) -> dict[str, Any]:
-    if len(awaitable_fields) == 1:
-        results[awaitable_fields[0]] = await results[awaitable_fields[0]]
-    else:
-        awaited = await gather_with_cancel(*(results[name] for name in awaitable_fields))
-        results.update(zip(awaitable_fields, awaited, strict=True))
-    return results
