@@ -34,11 +34,12 @@ class Page(Generic[Item]):
     keys: list[tuple[dt.datetime, uuid.UUID]]
     has_next_page: bool
     has_previous_page: bool
-    # Counting every match is the dearest part of a deep page: done only when asked for.
-    matching: QuerySet[Any]
+    # Counting every match is the dearest part of a deep page: done only when asked for, and
+    # the query that counts is built only then.
+    matching: Callable[[], QuerySet[Any]]
 
     async def total_count(self) -> int:
-        return await self.matching.count()
+        return await self.matching().count()
 
     def cursor(self, index: int) -> str:
         return encode_cursor(*self.keys[index])
@@ -93,7 +94,7 @@ async def paginate(
         )
     direction = "-" if newest_first else ""
     rows = await ordered.order_by(f"{direction}{time_field}", f"{direction}id").limit(size + 1)
-    return page_of(rows, size=size, after=after, matching=query,
+    return page_of(rows, size=size, after=after, matching=lambda: query,
                    cursor=lambda row: (getattr(row, time_field), row.pk))
 
 
@@ -102,7 +103,7 @@ def page_of(
     *,
     size: int,
     after: str | None,
-    matching: QuerySet[Any],
+    matching: Callable[[], QuerySet[Any]],
     cursor: Callable[[Item], tuple[dt.datetime, uuid.UUID]],
 ) -> Page[Item]:
     """The page that `rows` (up to size + 1 of them, in order) begin."""
