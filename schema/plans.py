@@ -4,7 +4,8 @@ holds the collected fields of every selection, and for each field what graphql-c
 works out again on every request: the field's definition, its arguments when they are
 literals, how to resolve it (an attribute read, the resolver itself, or Strawberry's
 wrapper when the field has arguments or extensions) and a completion function made for
-its type (non-null, list, leaf, object, abstract).
+its type (non-null, list, leaf, object, abstract). Each selection (an object type and
+the fields asked of it) runs as one function generated for it (schema/selection_code.py).
 
 The run itself is graphql-core's Executor with these plans in place of its per-field
 work, so everything the plans do not cover (variable coercion, error location and
@@ -380,7 +381,7 @@ def _list(field: FieldPlan, list_type: GraphQLList, inner: Complete) -> Complete
     details = field.field_details_list
 
     def complete(run: CompiledRun, path: Path, result: Any) -> Any:
-        if run.is_async_iterable(result) or not is_iterable(result):
+        if type(result) is not list and (run.is_async_iterable(result) or not is_iterable(result)):
             return run.complete_list_value(list_type, details, run.info(field, path), path, result, None)
         is_awaitable = run.is_awaitable
         completed: list[Any] = []
