@@ -41,10 +41,11 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import functools
 import keyword
 import uuid
 from collections.abc import Callable, Sequence
-from types import CoroutineType
+from types import CodeType, CoroutineType
 from typing import TYPE_CHECKING, Any
 
 from graphql import GraphQLEnumType, GraphQLID, GraphQLLeafType, GraphQLString
@@ -92,9 +93,15 @@ async def gathered(results: dict[str, Any], awaited: list[tuple[str, Any]]) -> d
 def compile_selection(type_name: str, entries: Sequence[tuple[str, FieldPlan]]) -> Execute:
     names: dict[str, Any] = {}
     source = selection_source(type_name, entries, names)
-    exec(compile(source, f"<selection on {type_name}>", "exec"), names)  # noqa: S102  # our own source
+    exec(_compiled(source, type_name), names)  # noqa: S102  # our own source
     execute: Execute = names["execute"]
     return execute
+
+
+# The same fields of the same type read the same in every document and plan: compiled once.
+@functools.lru_cache(maxsize=1024)
+def _compiled(source: str, type_name: str) -> CodeType:
+    return compile(source, f"<selection on {type_name}>", "exec")
 
 
 def selection_source(type_name: str, entries: Sequence[tuple[str, FieldPlan]], names: dict[str, Any]) -> str:
