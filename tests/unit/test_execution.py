@@ -50,6 +50,10 @@ class Leaf:
     async def later(self) -> str:
         return self.name.upper()
 
+    @strawberry.field
+    def where(self, info: strawberry.Info) -> str:
+        return f"{info.field_name} of {info.parent_type} at {'.'.join(map(str, info.path.as_list()))}"
+
 
 @strawberry.type
 class Tree:
@@ -160,6 +164,7 @@ TOY_DOCUMENTS = [
     "{ failing { name } tree { title } }",
     "{ a: tree { first { later } } b: tree { leaves { later count } } }",
     "{ tree { odd { name code colour nickname } } }",
+    "{ tree { first { here: where } leaves { where } } }",
     "{ tree { odd { code } leaves { ...Named c: colour } } } fragment Named on Leaf { name n: name }",
     "query($with: Boolean!) { tree { odd @include(if: $with) { code } leaves @skip(if: $with) { count } } }",
     "query($with: Boolean!) { tree { odd { ... @include(if: $with) { name } ... on Leaf @skip(if: $with) "
