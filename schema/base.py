@@ -119,8 +119,8 @@ class PageInfo:
         return cls(
             has_next_page=page.has_next_page,
             has_previous_page=page.has_previous_page,
-            start_cursor=page.cursors[0] if page.cursors else None,
-            end_cursor=page.cursors[-1] if page.cursors else None,
+            start_cursor=page.cursor(0) if page.items else None,
+            end_cursor=page.cursor(-1) if page.items else None,
         )
 
 

@@ -13,10 +13,17 @@ from schema.base import PageInfo
 T = TypeVar("T")
 
 
+def _cursor(root: Edge[Any]) -> str:
+    # Written only when the query asks for it: a list that shows no cursor writes none.
+    return root.page.cursor(root.position)
+
+
 @strawberry.type(description="One item of a list, with its cursor.")
 class Edge(Generic[T]):
-    cursor: str = strawberry.field(description="Pass as `after` to continue after this item.")
+    cursor: str = strawberry.field(resolver=_cursor, description="Pass as `after` to continue after this item.")
     node: T = strawberry.field(description="The item.")
+    page: strawberry.Private[Page]
+    position: strawberry.Private[int]
 
 
 @strawberry.type(description="A page of a list.")
@@ -33,8 +40,8 @@ class Connection(Generic[T]):
     def from_page(cls, page: Page[Any], node: Callable[[Any], T]) -> Any:
         return cls(
             edges=[
-                Edge(cursor=cursor, node=node(row))
-                for row, cursor in zip(page.items, page.cursors, strict=True)
+                Edge(node=node(row), page=page, position=position)
+                for position, row in enumerate(page.items)
             ],
             page_info=PageInfo.from_page(page),
             page=page,

@@ -4,7 +4,8 @@ holds the collected fields of every selection, and for each field what graphql-c
 works out again on every request: the field's definition, its arguments when they are
 literals, how to resolve it (an attribute read, the resolver itself, or Strawberry's
 wrapper when the field has arguments or extensions) and a completion function made for
-its type (non-null, list, leaf, object, abstract).
+its type (non-null, list, leaf, object, abstract). Each selection (an object type and
+the fields asked of it) runs as one function generated for it (schema/selection_code.py).
 
 The run itself is graphql-core's Executor with these plans in place of its per-field
 work, so everything the plans do not cover (variable coercion, error location and
@@ -16,6 +17,7 @@ answer for answer).
 from __future__ import annotations
 
 import contextlib
+import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -24,7 +26,6 @@ from graphql import (
     DocumentNode,
     FieldNode,
     GraphQLAbstractType,
-    GraphQLEnumType,
     GraphQLError,
     GraphQLField,
     GraphQLLeafType,
@@ -53,6 +54,8 @@ from graphql.execution.values import get_argument_values
 from graphql.pyutils import Path, Undefined, gather_with_cancel, is_iterable
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
+
+from schema.selection_code import compile_selection, enum_output_names
 
 Complete = Callable[["CompiledRun", Path, Any], Any]
 
@@ -123,8 +126,8 @@ class FieldPlan:
 
     __slots__ = (
         "args", "attribute", "complete", "definition", "field_def", "field_details_list",
-        "field_name", "needs_info", "nodes", "parent_type", "resolver_call", "return_type", "serialize",
-        "static_args", "traced",
+        "field_name", "needs_info", "nodes", "nullable", "parent_type", "resolver_call", "return_type",
+        "serialize", "static_args", "traced",
     )
 
     def __init__(
@@ -138,6 +141,7 @@ class FieldPlan:
         first = field_details_list[0]
         self.field_name = first.node.name.value
         self.return_type = field_def.type
+        self.nullable = not isinstance(field_def.type, GraphQLNonNull)
         self.static_args: dict[str, Any] | None = None
         if not (field_def.args or first.node.arguments):
             self.static_args = {}
@@ -204,6 +208,13 @@ def _resolver_call(definition: Any, info_class: Any) -> tuple[Callable[[Any, Any
     named = [p.name for p in (resolver.parent_parameter, resolver.root_parameter) if p]
     info_name = resolver.info_parameter.name if resolver.info_parameter else None
 
+    if by_self and not named and info_name is not None and _second_positional(resolver.signature, info_name):
+        # `def field(self, info)`, the commonest shape, without a dictionary of arguments.
+        def call_with_info(source: Any, info: Any) -> Any:
+            return function(source, info_class(_raw_info=info, _field=definition))
+
+        return call_with_info, True
+
     def call(source: Any, info: Any) -> Any:
         kwargs = {name: source for name in named}
         if info_name is not None:
@@ -213,17 +224,23 @@ def _resolver_call(definition: Any, info_class: Any) -> tuple[Callable[[Any, Any
     return call, info_name is not None
 
 
+def _second_positional(signature: inspect.Signature, name: str) -> bool:
+    parameters = list(signature.parameters.values())
+    return len(parameters) == 2 and parameters[1].name == name \
+        and parameters[1].kind is inspect.Parameter.POSITIONAL_OR_KEYWORD
+
+
 def serializer(leaf: GraphQLLeafType) -> Callable[[Any], Any]:
     """The type's own serializer; for Strawberry's enums, one dictionary lookup instead of
     its scan of every value (a status field on every row of a page)."""
-    wrapped = getattr(leaf, "wrapped_cls", None)
-    if wrapped is None or not isinstance(leaf, GraphQLEnumType):
+    names = enum_output_names(leaf)
+    if names is None:
         return leaf.coerce_output_value
-    names = {value.value: name for name, value in leaf.values.items()}
+    wrapped = leaf.wrapped_cls  # type: ignore[union-attr]
 
     def enum_name(member: Any) -> Any:
         if isinstance(member, wrapped):
-            name = names.get(member.value)
+            name = names.get(member._value_)  # what `.value` reads, without the property
             if name is not None:
                 return name
         return leaf.coerce_output_value(member)
@@ -244,6 +261,7 @@ class Plan:
         # Keyed by identity, as graphql-core memoizes: the plan keeps the lists alive.
         self.subfields: dict[tuple[GraphQLObjectType, int], tuple[FieldDetailsList, CollectedFields]] = {}
         self.fields: dict[tuple[GraphQLObjectType, int], tuple[FieldDetailsList, FieldPlan | None]] = {}
+        self.selections: dict[tuple[GraphQLObjectType, int], tuple[GroupedFieldSet, Selection]] = {}
 
     def root_fields(self, run: CompiledRun, root_type: GraphQLObjectType) -> CollectedFields:
         if self.root is None:
@@ -274,27 +292,61 @@ class Plan:
                                          FieldPlan(self, parent_type, field_def, field_details_list))
         return cached[1]
 
+    def selection(self, parent_type: GraphQLObjectType, grouped_field_set: GroupedFieldSet) -> Selection:
+        key = (parent_type, id(grouped_field_set))
+        cached = self.selections.get(key)
+        if cached is None:
+            cached = self.selections[key] = (grouped_field_set,
+                                             Selection(self, parent_type, grouped_field_set))
+        return cached[1]
+
     def completer(self, field: FieldPlan, return_type: GraphQLOutputType) -> Complete:
         """graphql-core's complete_value, unrolled for one type."""
         if isinstance(return_type, GraphQLNonNull):
-            return _non_null(field, self.completer(field, return_type.of_type))
+            if isinstance(return_type.of_type, GraphQLObjectType):
+                return _object(self, field, return_type.of_type, _null_message(field))
+            return _non_null(field, self._value_completer(field, return_type.of_type))
+        if isinstance(return_type, GraphQLObjectType):
+            return _object(self, field, return_type, None)
+        return _nullable_completer(self._value_completer(field, return_type))
+
+    def _value_completer(self, field: FieldPlan, return_type: GraphQLOutputType) -> Complete:
+        """Completes a result that is neither null nor an error."""
         if isinstance(return_type, GraphQLList):
-            inner = self.completer(field, return_type.of_type)
-            return _nullable_completer(_list(field, return_type, inner))
+            return _list(field, return_type, self.completer(field, return_type.of_type))
         if is_leaf_type(return_type):
-            return _nullable_completer(_leaf(return_type, serializer(return_type)))
+            return _leaf(return_type, serializer(return_type))
         if is_abstract_type(return_type):
-            return _nullable_completer(_abstract(self, field, return_type))
-        assert isinstance(return_type, GraphQLObjectType)
-        return _nullable_completer(_object(self, field, return_type))
+            return _abstract(self, field, return_type)
+        raise AssertionError(return_type)  # object types are completed by `completer`
+
+
+class Selection:
+    """The fields one grouped field set asks of one object type, in order, each with its plan
+    (fields the type does not have are left out, as graphql-core leaves them out)."""
+
+    __slots__ = ("entries", "execute")
+
+    def __init__(self, plan: Plan, parent_type: GraphQLObjectType, grouped_field_set: GroupedFieldSet) -> None:
+        planned = ((name, plan.field(parent_type, details)) for name, details in grouped_field_set.items())
+        self.entries: tuple[tuple[str, FieldPlan], ...] = tuple(
+            (name, field) for name, field in planned if field is not None
+        )
+        self.execute = compile_selection(parent_type.name, self.entries)
+
+
+def _null_message(field: FieldPlan) -> str:
+    return f"Cannot return null for non-nullable field {field.parent_type}.{field.field_name}."
 
 
 def _non_null(field: FieldPlan, inner: Complete) -> Complete:
-    message = f"Cannot return null for non-nullable field {field.parent_type}.{field.field_name}."
+    message = _null_message(field)
 
     def complete(run: CompiledRun, path: Path, result: Any) -> Any:
         if isinstance(result, Exception):
             raise result
+        if result is None or result is Undefined:
+            raise TypeError(message)
         completed = inner(run, path, result)
         if completed is None:
             raise TypeError(message)
@@ -329,7 +381,7 @@ def _list(field: FieldPlan, list_type: GraphQLList, inner: Complete) -> Complete
     details = field.field_details_list
 
     def complete(run: CompiledRun, path: Path, result: Any) -> Any:
-        if run.is_async_iterable(result) or not is_iterable(result):
+        if type(result) is not list and (run.is_async_iterable(result) or not is_iterable(result)):
             return run.complete_list_value(list_type, details, run.info(field, path), path, result, None)
         is_awaitable = run.is_awaitable
         completed: list[Any] = []
@@ -337,7 +389,7 @@ def _list(field: FieldPlan, list_type: GraphQLList, inner: Complete) -> Complete
         iterator = iter(result)
         try:
             for index, item in enumerate(iterator):
-                item_path = path.add_key(index, None)
+                item_path = Path(path, index, None)
                 if is_awaitable(item):
                     completed.append(run.complete_awaitable_list_item_value(
                         item, item_type, details, run.info(field, path), item_path, None))
@@ -345,7 +397,7 @@ def _list(field: FieldPlan, list_type: GraphQLList, inner: Complete) -> Complete
                     continue
                 try:
                     value = inner(run, item_path, item)
-                    if is_awaitable(value):
+                    if type(value) is not dict and is_awaitable(value):
                         value = run.awaited_item(value, item_type, details, item_path)
                         awaitable_indices.append(index)
                 except Exception as raw_error:  # noqa: BLE001  # located, as graphql-core does
@@ -375,14 +427,24 @@ async def _gathered_list(completed: list[Any], indices: list[int]) -> list[Any]:
     return completed
 
 
-def _object(plan: Plan, field: FieldPlan, object_type: GraphQLObjectType) -> Complete:
+def _object(plan: Plan, field: FieldPlan, object_type: GraphQLObjectType, null_message: str | None) -> Complete:
+    """An object, with the null and error checks of its (non-)null wrapper: `null_message`
+    is raised for a null that the schema does not allow."""
     details = field.field_details_list
     is_type_of = object_type.is_type_of
     definition = (object_type.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
     # Strawberry's own check (for types with interfaces) never reads the info.
     needs_info = definition is None or definition.is_type_of is not None
+    selection: Selection | None = None
 
     def complete(run: CompiledRun, path: Path, result: Any) -> Any:
+        nonlocal selection
+        if isinstance(result, Exception):
+            raise result
+        if result is None or result is Undefined:
+            if null_message is None:
+                return None
+            raise TypeError(null_message)
         if is_type_of is not None:
             info: Any = run.info(field, path) if needs_info else None
             matches = is_type_of(result, info)
@@ -391,8 +453,10 @@ def _object(plan: Plan, field: FieldPlan, object_type: GraphQLObjectType) -> Com
                     object_type, details, run.info(field, path), path, result, None)
             if not matches:
                 raise invalid_return_type_error(object_type, result, details)
-        grouped = plan.collected_subfields(run, object_type, details).grouped_field_set
-        return run.execute_fields(object_type, result, path, grouped, None)
+        if selection is None:
+            grouped = plan.collected_subfields(run, object_type, details).grouped_field_set
+            selection = plan.selection(object_type, grouped)
+        return selection.execute(run, result, path)
 
     return complete
 
@@ -410,7 +474,7 @@ def _abstract(plan: Plan, field: FieldPlan, abstract_type: GraphQLAbstractType) 
         object_type = run.ensure_valid_runtime_type(runtime_type, abstract_type, details, info, result)
         completer = objects.get(object_type)
         if completer is None:
-            completer = objects[object_type] = _object(plan, field, object_type)
+            completer = objects[object_type] = _object(plan, field, object_type, None)
         return completer(run, path, result)
 
     return complete
@@ -469,32 +533,7 @@ class CompiledRun(StrawberryGraphQLCoreExecutionContext):
         grouped_field_set: GroupedFieldSet,
         position_context: Any,
     ) -> Any:
-        results: dict[str, Any] = {}
-        awaitable_fields: list[str] = []
-        is_awaitable = self.is_awaitable
-        plan = self.plan
-        type_name = parent_type.name
-        try:
-            for response_name, field_details_list in grouped_field_set.items():
-                field = plan.field(parent_type, field_details_list)
-                if field is None:
-                    continue
-                if field.attribute is not None:
-                    value = _plain_value(field, source_value)
-                    if value is not Undefined:
-                        results[response_name] = value
-                        continue
-                result = self.run_field(field, source_value, Path(path, response_name, type_name))
-                results[response_name] = result
-                if is_awaitable(result):
-                    awaitable_fields.append(response_name)
-        except Exception:
-            if awaitable_fields:
-                self.settle_in_background([results[name] for name in awaitable_fields])
-            raise
-        if not awaitable_fields:
-            return results
-        return _gathered_fields(results, awaitable_fields)
+        return self.plan.selection(parent_type, grouped_field_set).execute(self, source_value, path)
 
     def execute_field(
         self,
@@ -512,7 +551,27 @@ class CompiledRun(StrawberryGraphQLCoreExecutionContext):
 
     def run_field(self, field: FieldPlan, source: Any, path: Path) -> Any:
         """graphql-core's execute_field with the plan's answers to its questions."""
-        span = self._start_span(field, path) if field.traced else None
+        if field.traced:
+            return self._traced_field(field, source, path)
+        is_awaitable = self.is_awaitable
+        try:
+            call = field.resolver_call
+            if call is not None:
+                result = call(source, self.info(field, path) if field.needs_info else None)
+            else:
+                result = self._resolve(field, source, path)
+            if is_awaitable(result):
+                return self._completed_later(field, path, result, None)
+            completed = field.complete(self, path, result)
+            if type(completed) is not dict and is_awaitable(completed):
+                return self._awaited_completion(field, path, completed)
+        except Exception as raw_error:  # noqa: BLE001  # located, as graphql-core does
+            self.handle_field_error(raw_error, field.return_type, field.field_details_list, path)
+            return None
+        return completed
+
+    def _traced_field(self, field: FieldPlan, source: Any, path: Path) -> Any:
+        span = self._start_span(field, path)
         try:
             result = self._resolve(field, source, path)
             if self.is_awaitable(result):
@@ -583,25 +642,3 @@ class CompiledRun(StrawberryGraphQLCoreExecutionContext):
         span.set_attribute("graphql.parentType", field.parent_type.name)
         span.set_attribute("graphql.path", ".".join(str(key) for key in path.as_list()))
         return span
-
-
-def _plain_value(field: FieldPlan, source: Any) -> Any:
-    """The serialized value, or Undefined when the full path must take the field (to raise
-    or report what is wrong with it, located)."""
-    try:
-        value = getattr(source, field.attribute)  # type: ignore[arg-type]
-        if value is None:
-            return Undefined if isinstance(field.return_type, GraphQLNonNull) else None
-        coerced = field.serialize(value)  # type: ignore[misc]
-    except Exception:  # noqa: BLE001
-        return Undefined
-    return Undefined if coerced is None else coerced
-
-
-async def _gathered_fields(results: dict[str, Any], awaitable_fields: list[str]) -> dict[str, Any]:
-    if len(awaitable_fields) == 1:
-        results[awaitable_fields[0]] = await results[awaitable_fields[0]]
-    else:
-        awaited = await gather_with_cancel(*(results[name] for name in awaitable_fields))
-        results.update(zip(awaitable_fields, awaited, strict=True))
-    return results

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import functools
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -29,14 +30,23 @@ MAX_PAGE_SIZE = 100
 @dataclass(frozen=True)
 class Page(Generic[Item]):
     items: list[Item]
-    cursors: list[str]
+    # What each item's cursor encodes; a cursor is written only when a query asks for it.
+    keys: list[tuple[dt.datetime, uuid.UUID]]
     has_next_page: bool
     has_previous_page: bool
-    # Counting every match is the dearest part of a deep page: done only when asked for.
-    matching: QuerySet[Any]
+    # Counting every match is the dearest part of a deep page: done only when asked for, and
+    # the query that counts is built only then.
+    matching: Callable[[], QuerySet[Any]]
 
     async def total_count(self) -> int:
-        return await self.matching.count()
+        return await self.matching().count()
+
+    def cursor(self, index: int) -> str:
+        return encode_cursor(*self.keys[index])
+
+    @functools.cached_property
+    def cursors(self) -> list[str]:
+        return [encode_cursor(*key) for key in self.keys]
 
 
 def encode_cursor(at: dt.datetime, key: uuid.UUID) -> str:
@@ -84,7 +94,7 @@ async def paginate(
         )
     direction = "-" if newest_first else ""
     rows = await ordered.order_by(f"{direction}{time_field}", f"{direction}id").limit(size + 1)
-    return page_of(rows, size=size, after=after, matching=query,
+    return page_of(rows, size=size, after=after, matching=lambda: query,
                    cursor=lambda row: (getattr(row, time_field), row.pk))
 
 
@@ -93,14 +103,14 @@ def page_of(
     *,
     size: int,
     after: str | None,
-    matching: QuerySet[Any],
+    matching: Callable[[], QuerySet[Any]],
     cursor: Callable[[Item], tuple[dt.datetime, uuid.UUID]],
 ) -> Page[Item]:
     """The page that `rows` (up to size + 1 of them, in order) begin."""
     items = list(rows[:size])
     return Page(
         items=items,
-        cursors=[encode_cursor(*cursor(row)) for row in items],
+        keys=[cursor(row) for row in items],
         has_next_page=len(rows) > size,
         has_previous_page=after is not None,
         matching=matching,

@@ -72,7 +72,7 @@ async def member_page(
     type: ServiceType | None,
     first: int | None,
     after: str | None,
-    matching: Any,
+    matching: Callable[[], Any],
 ) -> Page[RequestRow]:
     """One member's requests, newest first, keyset-paginated as `paginate` does."""
     size = page_size(first)

@@ -43,7 +43,7 @@ async def member_requests(
     """One member's requests, newest first."""
     return await rows.member_page(
         member_id=member_id, status=status, type=type, first=first, after=after,
-        matching=_filtered(ServiceRequest.filter(member_id=member_id), status=status, type=type),
+        matching=lambda: _filtered(ServiceRequest.filter(member_id=member_id), status=status, type=type),
     )
 
 

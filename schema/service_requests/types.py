@@ -135,10 +135,13 @@ class RequestEvent:
     ) -> list[RequestEvent]:
         """Staff see every step with its staff-only remarks; members never the internal
         steps (assignments) nor the remarks."""
+        if staff_view:
+            return [cls.from_model(row, staff_view=True, language=language) for row in rows]
+        # What from_model copies for a member (no remarks), without a call per step.
         return [
-            cls.from_model(row, staff_view=staff_view, language=language)
+            cls(status=row.status, note=row.note, actor=row.actor, at=row.at)
             for row in rows
-            if staff_view or not row.internal
+            if not row.internal
         ]
 
 

@@ -33,6 +33,10 @@ class Broken:
         raise RuntimeError("the property failed")
 
 
+class Label(str):
+    pass
+
+
 @strawberry.type
 class Leaf:
     name: str
@@ -40,10 +44,15 @@ class Leaf:
     colour: Colour
     count: int
     ratio: float | None
+    code: strawberry.ID | None = None
 
     @strawberry.field
     async def later(self) -> str:
         return self.name.upper()
+
+    @strawberry.field
+    def where(self, info: strawberry.Info) -> str:
+        return f"{info.field_name} of {info.parent_type} at {'.'.join(map(str, info.path.as_list()))}"
 
 
 @strawberry.type
@@ -51,6 +60,26 @@ class Tree:
     title: str
     leaves: list[Leaf]
     first: Leaf | None
+
+    @strawberry.field
+    def odd(self) -> list[Leaf] | None:
+        return [
+            _leaf(name=Label("a str of a subclass"), code=Label("c"), colour="red"),  # a member's value
+            _leaf(name=Later("awaited"), code=7, colour=Later(Colour.BLUE)),  # awaitables, awaited
+            _leaf(name=True, code=1.5, nickname=Colour.RED),  # serialized as graphql-core does, or refused
+        ]
+
+
+class Later:
+    """An awaitable attribute value (graphql-core awaits it); unlike a coroutine, it may go
+    unawaited when the query does not ask for it."""
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __await__(self) -> Any:
+        yield from ()
+        return self.value
 
 
 def _leaf(**values: Any) -> Leaf:
@@ -134,6 +163,12 @@ TOY_DOCUMENTS = [
     "... on Cat { lives @skip(if: $with) } } }",
     "{ failing { name } tree { title } }",
     "{ a: tree { first { later } } b: tree { leaves { later count } } }",
+    "{ tree { odd { name code colour nickname } } }",
+    "{ tree { first { here: where } leaves { where } } }",
+    "{ tree { odd { code } leaves { ...Named c: colour } } } fragment Named on Leaf { name n: name }",
+    "query($with: Boolean!) { tree { odd @include(if: $with) { code } leaves @skip(if: $with) { count } } }",
+    "query($with: Boolean!) { tree { odd { ... @include(if: $with) { name } ... on Leaf @skip(if: $with) "
+    "{ colour } } } }",
 ]
 
 
