@@ -20,7 +20,10 @@ class Keyring:
 
     def __init__(self, secret_key: str, previous: Sequence[str] = ()) -> None:
         self._roots = [key.encode() for key in (secret_key, *previous)]
-        self._hash_keys = self._derive(b"token-hash")
+        # One keyed HMAC state per key, copied for each digest: the key's setup is done once,
+        # and nothing in the digest lets go of the GIL (OpenSSL's one-shot hmac.digest does,
+        # and under load the event loop then waited for the database thread to hand it back).
+        self._hashers = [hmac.new(key, digestmod=hashlib.sha256) for key in self._derive(b"token-hash")]
         self._fernet = MultiFernet([
             Fernet(base64.urlsafe_b64encode(key)) for key in self._derive(b"outbox-encryption")
         ])
@@ -35,11 +38,11 @@ class Keyring:
     def digest(self, value: str) -> str:
         """Keyed hash of a token or code under the current key: a leaked table reveals nothing
         without the key."""
-        return _digest(self._hash_keys[0], value)
+        return _digest(self._hashers[0], value)
 
     def digests(self, value: str) -> list[str]:
         """The hash under every key, current first: to look up what an older key stored."""
-        return [_digest(key, value) for key in self._hash_keys]
+        return [_digest(hasher, value) for hasher in self._hashers]
 
     def matches(self, value: str, expected_digest: str) -> bool:
         # Every key is tried, so the time taken does not tell which one matched.
@@ -58,7 +61,7 @@ class Keyring:
             return None
 
 
-def _digest(key: bytes, value: str) -> str:
-    # hmac.digest is OpenSSL's one-shot HMAC: the same bytes as hmac.new(...).hexdigest(),
-    # without building an HMAC object (every authenticated request pays it).
-    return hmac.digest(key, value.encode(), "sha256").hex()
+def _digest(keyed: hmac.HMAC, value: str) -> str:
+    hasher = keyed.copy()
+    hasher.update(value.encode())
+    return hasher.hexdigest()
