@@ -31,7 +31,8 @@ def settings_for(
     port: int,
     secret_key: str,
     app_env: str,
-    unused_port: int,
+    smtp_port: int,
+    sms_port: int,
     hashing_concurrency: int | None = None,
 ) -> Settings:
     """Production settings on loopback; nothing in the benchmark sends mail or SMS."""
@@ -48,8 +49,8 @@ def settings_for(
         database_url=database_url,
         secret_key=secret_key,
         smtp_host="127.0.0.1",
-        smtp_port=unused_port,
-        sms_webhook_url=f"http://127.0.0.1:{unused_port}/sms",
+        smtp_port=smtp_port,
+        sms_webhook_url=f"http://127.0.0.1:{sms_port}/sms",
         **tuned,
     )
     settings.check()
@@ -76,7 +77,8 @@ def settings_from_arguments(argv: list[str] | None, description: str) -> Setting
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--secret-key", required=True)
     parser.add_argument("--app-env", default="production")
-    parser.add_argument("--unused-port", type=int, default=9)
+    parser.add_argument("--smtp-port", type=int, default=9)
+    parser.add_argument("--sms-port", type=int, default=9)
     parser.add_argument("--hashing-concurrency", type=int, default=None)
     args = parser.parse_args(argv)
     return settings_for(
@@ -84,7 +86,8 @@ def settings_from_arguments(argv: list[str] | None, description: str) -> Setting
         port=args.port,
         secret_key=args.secret_key,
         app_env=args.app_env,
-        unused_port=args.unused_port,
+        smtp_port=args.smtp_port,
+        sms_port=args.sms_port,
         hashing_concurrency=args.hashing_concurrency,
     )
 

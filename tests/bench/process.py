@@ -16,6 +16,7 @@ import httpx
 
 from resolvers.platform.settings import Settings
 from tests.bench.launcher import settings_for
+from tests.bench.sinks import Sinks
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -49,7 +50,8 @@ class Server:
         self.app_env = app_env
         self.log_path = log_path
         self.port = free_port()
-        self.unused_port = free_port()
+        # Where its mail and SMS go (tests/bench/sinks.py), from start() to stop().
+        self.sinks: Sinks | None = None
         self.process: subprocess.Popen | None = None
 
     @property
@@ -59,17 +61,20 @@ class Server:
     def settings(self) -> Settings:
         return settings_for(
             database_url=self.database_url, port=self.port, secret_key=self.secret_key,
-            app_env=self.app_env, unused_port=self.unused_port,
+            app_env=self.app_env,
+            smtp_port=self.sinks.smtp_port if self.sinks else 9,
+            sms_port=self.sinks.sms_port if self.sinks else 9,
             hashing_concurrency=self.hashing_concurrency,
         )
 
     async def start(self) -> None:
+        self.sinks = self.sinks or Sinks()
         command = [
             sys.executable, "-m", self.launcher,
             # `=`: a urlsafe key may begin with "-", which argparse would read as an option.
             f"--database-url={self.database_url}", "--port", str(self.port),
             f"--secret-key={self.secret_key}", "--app-env", self.app_env,
-            "--unused-port", str(self.unused_port),
+            "--smtp-port", str(self.sinks.smtp_port), "--sms-port", str(self.sinks.sms_port),
         ]
         if self.hashing_concurrency is not None:
             command += ["--hashing-concurrency", str(self.hashing_concurrency)]
@@ -90,6 +95,14 @@ class Server:
         raise RuntimeError(f"the server did not get ready in 60 s:\n{self.log_tail()}")
 
     def stop(self) -> None:
+        try:
+            self._stop_process()
+        finally:
+            if self.sinks is not None:
+                self.sinks.stop()
+                self.sinks = None
+
+    def _stop_process(self) -> None:
         if self.process is None or self.process.poll() is not None:
             return
         self.process.terminate()

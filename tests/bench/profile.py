@@ -37,7 +37,7 @@ async def main_async(args: argparse.Namespace) -> None:
             await databases.create_postgres("profile")
         secret = secrets.token_urlsafe(48)
         settings = settings_for(database_url=url, port=1, secret_key=secret,
-                                app_env="production", unused_port=9)
+                                app_env="production", smtp_port=9, sms_port=9)
         seeded = await seed_database(settings, seed.Plan(
             members=50, requests=250, questions=10, special=(24,), chunk=1_000))
         async with orm(settings):

@@ -108,7 +108,8 @@ def serve(argv: list[str]) -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--secret-key", required=True)
     parser.add_argument("--app-env", default="production")
-    parser.add_argument("--unused-port", type=int, default=9)
+    parser.add_argument("--smtp-port", type=int, default=9)
+    parser.add_argument("--sms-port", type=int, default=9)
     args = parser.parse_args([a for a in argv if a != "--bare"])
     if "--bare" in argv:
         app = _bare_app()
@@ -118,7 +119,7 @@ def serve(argv: list[str]) -> None:
 
         settings = settings_for(database_url=args.database_url, port=args.port,
                                 secret_key=args.secret_key, app_env=args.app_env,
-                                unused_port=args.unused_port)
+                                smtp_port=args.smtp_port, sms_port=args.sms_port)
         configure_logging(production=True)
         app = create_app(settings)
     probe = Probe()
