@@ -11,7 +11,6 @@ from typing import Any
 import strawberry
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
@@ -28,7 +27,7 @@ from schema.http import tracing
 from schema.http.downloads import download, verify_page
 from schema.http.graphiql import static_app
 from schema.http.metrics import scrape
-from schema.http.middleware import REQUEST_ID_HEADER, BodySizeLimit, Envelope
+from schema.http.middleware import REQUEST_ID_HEADER, BodySizeLimit, CrossOrigin, Envelope
 from schema.http.view import GraphQLView
 
 _frozen = False
@@ -135,7 +134,7 @@ def create_app(
             # Outermost: CORS preflights and 413s get the headers too.
             Middleware(Envelope, https=settings.https),
             Middleware(
-                CORSMiddleware,
+                CrossOrigin,
                 allow_origins=list(settings.cors_origins),
                 allow_methods=["GET", "POST"],
                 allow_headers=list(settings.cors_allow_headers),

@@ -8,7 +8,8 @@ import re
 from typing import Any
 
 import structlog
-from starlette.datastructures import Headers, MutableHeaders
+from starlette.datastructures import Headers
+from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -37,19 +38,16 @@ def noted(request: Any, name: str, default: Any) -> Any:
     return request.scope.get("state", {}).get(name, default)
 
 
-def request_id_from(scope: Scope) -> str:
-    for name, value in scope.get("headers", []):
-        if name == b"x-request-id":
-            incoming = value.decode("latin-1").strip()
-            if _SAFE_REQUEST_ID.fullmatch(incoming):
-                return incoming
-            break
+def request_id_from(incoming: str | None) -> str:
+    """The caller's own X-Request-Id when it is short and plain, else a new one."""
+    if incoming is not None and _SAFE_REQUEST_ID.fullmatch(incoming):
+        return incoming
     return f"{_PROCESS_PREFIX}{next(_sequence):016x}"
 
 
 class Envelope:
-    """What every answer carries, in one pass over its headers (each middleware layer costs
-    every request a call and a copy of its headers):
+    """What every answer carries, added in one pass over its headers (each middleware layer
+    costs every request a call and a copy of its headers):
 
     - the request id, bound to every log line of the request (structlog contextvars; the
       member id joins once the session is known) and answered in `X-Request-Id`;
@@ -58,46 +56,48 @@ class Envelope:
     - `X-Content-Type-Options: nosniff`; `Cache-Control: no-store` on every answer to a
       request that carries a bearer token, so nothing personal stays in a cache;
       `Strict-Transport-Security` when the server is reached over https (PUBLIC_URL);
+    - `Vary: Origin` on the answer to a request without an Origin, as Starlette's CORS adds
+      it (CrossOrigin leaves those requests to this pass), so a cache never gives that answer
+      to a page on another site;
     - the count of HTTP requests being answered (gosi_http_requests_in_progress).
     """
 
     def __init__(self, app: ASGIApp, *, https: bool = False) -> None:
         self.app = app
-        self.https = https
+        self.always = [(b"x-content-type-options", b"nosniff")]
+        if https:
+            self.always.append((b"strict-transport-security", HSTS.encode()))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         kind = scope["type"]
         if kind not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
-        request_id = request_id_from(scope)
+        incoming_id = accept_language = None
+        authorized = origin = False
+        for name, value in scope["headers"]:
+            if name == b"authorization":
+                authorized = True
+            elif name == b"origin":
+                origin = True
+            elif name == b"accept-language" and accept_language is None:
+                accept_language = value.decode("latin-1")
+            elif name == b"x-request-id" and incoming_id is None:
+                incoming_id = value.decode("latin-1").strip()
+        request_id = request_id_from(incoming_id)
         structlog.contextvars.clear_contextvars()
         structlog.contextvars.bind_contextvars(request_id=request_id)
         try:
             if kind == "websocket":
                 await self.app(scope, receive, send)
                 return
-            authorized = False
-            accept_language = None
-            for name, value in scope["headers"]:
-                if name == b"authorization":
-                    authorized = True
-                elif name == b"accept-language" and accept_language is None:
-                    accept_language = value.decode("latin-1")
-            language = negotiate_language(accept_language).value.lower()
-            https = self.https
+            added = [(b"x-request-id", request_id.encode()), *self.always]
+            language = negotiate_language(accept_language).value.lower().encode()
 
             async def send_enveloped(message: Message) -> None:
                 if message["type"] == "http.response.start":
-                    headers = MutableHeaders(scope=message)
-                    headers[REQUEST_ID_HEADER] = request_id
-                    if "content-language" not in headers:
-                        headers["Content-Language"] = language
-                    headers["X-Content-Type-Options"] = "nosniff"
-                    if https:
-                        headers["Strict-Transport-Security"] = HSTS
-                    if authorized:
-                        headers["Cache-Control"] = "no-store"
+                    message["headers"] = enveloped(
+                        message.get("headers", ()), added, language, authorized, origin)
                 await send(message)
 
             metrics.HTTP_IN_PROGRESS.inc()
@@ -107,6 +107,50 @@ class Envelope:
                 metrics.HTTP_IN_PROGRESS.dec()
         finally:
             structlog.contextvars.clear_contextvars()
+
+
+# The envelope's own headers, which replace any the answer set.
+REPLACED = frozenset({b"x-request-id", b"x-content-type-options", b"strict-transport-security"})
+
+
+def enveloped(
+    headers: Any, added: list[tuple[bytes, bytes]], language: bytes, authorized: bool,
+    origin: bool,
+) -> list[tuple[bytes, bytes]]:
+    """The answer's headers with the envelope's: those it sets replace the answer's own."""
+    kept: list[tuple[bytes, bytes]] = []
+    varies: list[bytes] = []
+    has_language = False
+    for name, value in headers:
+        lowered = name.lower()
+        if lowered == b"vary" and not origin:
+            varies.append(value)
+            continue
+        if lowered in REPLACED or lowered == b"cache-control" and authorized:
+            continue
+        if lowered == b"content-language":
+            has_language = True
+        kept.append((name, value))
+    kept.extend(added)
+    if not has_language:
+        kept.append((b"content-language", language))
+    if authorized:
+        kept.append((b"cache-control", b"no-store"))
+    if not origin:
+        kept.append((b"vary", b", ".join([*varies, b"Origin"])))
+    return kept
+
+
+class CrossOrigin(CORSMiddleware):
+    """Starlette's CORS for the requests that carry an Origin (browsers, on every cross-site
+    request and preflight). The others pass straight through: Starlette would only add
+    `Vary: Origin` to their answers, which the Envelope does in its own pass."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and any(name == b"origin" for name, _ in scope["headers"]):
+            await super().__call__(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
 
 
 # Uploads: up to 10 files of 10 MiB and the operations around them.
