@@ -225,10 +225,10 @@ class Executor:
                 executor_class=StrawberryGraphQLCoreExecutionContext,
                 operation_extensions=request.operation_extensions,
             )
-        run = CompiledRun.build(
-            self.schema, prepared.document, request.root_value, request.context_value,
-            request.variable_values, operation_name, is_awaitable=optimized_is_awaitable,  # type: ignore[arg-type]
-            operation_extensions=request.operation_extensions,
+        run = CompiledRun.start(
+            prepared.plans, self.schema, prepared.document, request.root_value,
+            request.context_value, request.variable_values, operation_name,
+            request.operation_extensions,
         )
         if isinstance(run, list):  # the variables' values do not fit their types
             return GraphQLExecutionResult(None, errors=run)
