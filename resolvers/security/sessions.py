@@ -100,8 +100,8 @@ class Authenticated:
         if self._model is not None:
             last_used = self._model.last_used_at
         else:
-            field = Session._meta.fields_map["last_used_at"]
-            last_used = field.to_python_value(self._row[field.source_field or "last_used_at"])
+            column = Session._meta.fields_db_projection["last_used_at"]
+            last_used = Session._meta.fields_map["last_used_at"].to_python_value(self._row[column])
         return last_used is not None and last_used > moment
 
 
