@@ -3,7 +3,6 @@ GraphQL-over-HTTP media type negotiation."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import datetime as dt
 import functools
@@ -33,6 +32,7 @@ from resolvers.platform.i18n import negotiate_language, translate
 from resolvers.platform.negotiation import media_match, parse_accept, quality_of
 from resolvers.platform.runtime import Runtime
 from schema.context import Context, bearer_token
+from schema.http.deadlines import Deadlines
 from schema.http.graphiql import graphiql_html
 from schema.http.middleware import noted
 from schema.http.request_errors import localized
@@ -87,6 +87,7 @@ class GraphQLView(GraphQL):
         )
         self.runtime = runtime
         self.timeout = runtime.settings.execution_timeout_seconds
+        self.deadlines = Deadlines(self.timeout)
         self.trusted = TrustedDocuments.from_settings(runtime.settings)
         self.trusted.compile(schema.executor)  # type: ignore[attr-defined]
 
@@ -195,8 +196,7 @@ class GraphQLView(GraphQL):
 
     async def _in_time(self, operation: Awaitable[Any]) -> Any:
         try:
-            async with asyncio.timeout(self.timeout):
-                return await operation
+            return await self.deadlines.run(operation)
         except TimeoutError:
             log.warning("operation_timeout", timeout_seconds=self.timeout)
             return ExecutionResult(
