@@ -27,7 +27,7 @@ from schema.http import tracing
 from schema.http.downloads import download, verify_page
 from schema.http.graphiql import static_app
 from schema.http.metrics import scrape
-from schema.http.middleware import REQUEST_ID_HEADER, BodySizeLimit, CrossOrigin, Envelope
+from schema.http.middleware import REQUEST_ID_HEADER, Envelope
 from schema.http.view import GraphQLView
 
 _frozen = False
@@ -132,16 +132,13 @@ def create_app(
         ],
         middleware=[
             # Outermost: CORS preflights and 413s get the headers too.
-            Middleware(Envelope, https=settings.https),
-            Middleware(
-                CrossOrigin,
-                allow_origins=list(settings.cors_origins),
-                allow_methods=["GET", "POST"],
-                allow_headers=list(settings.cors_allow_headers),
-                expose_headers=[REQUEST_ID_HEADER, "WWW-Authenticate", "Retry-After"],
-                max_age=600,
-            ),
-            Middleware(BodySizeLimit),
+            Middleware(Envelope, https=settings.https, cors={
+                "allow_origins": list(settings.cors_origins),
+                "allow_methods": ["GET", "POST"],
+                "allow_headers": list(settings.cors_allow_headers),
+                "expose_headers": [REQUEST_ID_HEADER, "WWW-Authenticate", "Retry-After"],
+                "max_age": 600,
+            }),
         ],
         lifespan=lifespan,
     )

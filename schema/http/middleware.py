@@ -57,13 +57,20 @@ class Envelope:
       request that carries a bearer token, so nothing personal stays in a cache;
       `Strict-Transport-Security` when the server is reached over https (PUBLIC_URL);
     - `Vary: Origin` on the answer to a request without an Origin, as Starlette's CORS adds
-      it (CrossOrigin leaves those requests to this pass), so a cache never gives that answer
+      it (only requests with an Origin go through CORS), so a cache never gives that answer
       to a page on another site;
     - the count of HTTP requests being answered (gosi_http_requests_in_progress).
     """
 
-    def __init__(self, app: ASGIApp, *, https: bool = False) -> None:
+    def __init__(
+        self, app: ASGIApp, *, https: bool = False, cors: dict[str, Any] | None = None,
+    ) -> None:
         self.app = app
+        # Inside the envelope, so their refusals carry it too: the body limit, and Starlette's
+        # CORS (`cors`: its options) for the requests that carry an Origin. The others go
+        # straight to the body limit: CORS would only add `Vary: Origin`, which this pass does.
+        self.limited = BodySizeLimit(app)
+        self.cross_origin: ASGIApp = CORSMiddleware(self.limited, **cors) if cors else self.limited
         self.always = [(b"x-content-type-options", b"nosniff")]
         if https:
             self.always.append((b"strict-transport-security", HSTS.encode()))
@@ -102,7 +109,7 @@ class Envelope:
 
             metrics.HTTP_IN_PROGRESS.inc()
             try:
-                await self.app(scope, receive, send_enveloped)
+                await (self.cross_origin if origin else self.limited)(scope, receive, send_enveloped)
             finally:
                 metrics.HTTP_IN_PROGRESS.dec()
         finally:
@@ -141,18 +148,6 @@ def enveloped(
     return kept
 
 
-class CrossOrigin(CORSMiddleware):
-    """Starlette's CORS for the requests that carry an Origin (browsers, on every cross-site
-    request and preflight). The others pass straight through: Starlette would only add
-    `Vary: Origin` to their answers, which the Envelope does in its own pass."""
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and any(name == b"origin" for name, _ in scope["headers"]):
-            await super().__call__(scope, receive, send)
-        else:
-            await self.app(scope, receive, send)
-
-
 # Uploads: up to 10 files of 10 MiB and the operations around them.
 MAX_MULTIPART_BYTES = 110 * 1024 * 1024
 
@@ -175,15 +170,20 @@ class BodySizeLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = dict(scope.get("headers", []))
-        limit = (
-            self.multipart_max_bytes
-            if headers.get(b"content-type", b"").lower().startswith(b"multipart/form-data")
-            else self.max_bytes
-        )
-        declared = headers.get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > limit:
-            await too_large(scope)(scope, receive, send)
+        content_type = declared = None
+        for name, value in scope["headers"]:
+            if name == b"content-type" and content_type is None:
+                content_type = value
+            elif name == b"content-length" and declared is None:
+                declared = value
+        multipart = content_type is not None and content_type.lower().startswith(b"multipart/form-data")
+        limit = self.multipart_max_bytes if multipart else self.max_bytes
+        if declared is not None and declared.isdigit():
+            if int(declared) > limit:
+                await too_large(scope)(scope, receive, send)
+            else:
+                # The server hands over no more body than the request declared.
+                await self.app(scope, receive, send)
             return
         received = 0
 
