@@ -253,8 +253,9 @@ class GraphQLView(GraphQL):
         """The API's everyday request, one operation POSTed as JSON, answered without
         Strawberry's general handling (content types, batches, streams, the IDE, its
         temporary response), which cost `me` a fifth of its time. It runs the same
-        execute_operation and process_result. Anything else, malformed bodies included,
-        returns None and takes Strawberry's path, which answers it as before."""
+        execute_single within the same time limit, and the same process_result. Anything
+        else, malformed bodies included, returns None and takes Strawberry's path, which
+        answers it as before."""
         if request.method != "POST" or self._stream_transport_map \
                 or not is_json(request.headers.get("content-type")):
             return None
