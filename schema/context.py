@@ -64,10 +64,10 @@ class Context:
 
     async def session(self) -> Session | None:
         """The caller's session, with its member."""
-        found = await self._authenticated()
-        return found.session if found is not None else None
+        found = await self.authenticated()
+        return await found.session() if found is not None else None
 
-    async def _authenticated(self) -> sessions.Authenticated | None:
+    async def authenticated(self) -> sessions.Authenticated | None:
         """Looked up once per request: sibling fields resolve concurrently and all wait for
         the one lookup."""
         if self._session_loaded:
@@ -86,7 +86,7 @@ class Context:
                 self._session_loaded = True
         if self._found is not None:
             # Sibling fields run in tasks of their own, each with a copy of the context.
-            structlog.contextvars.bind_contextvars(member_id=str(self._found.member.id))
+            structlog.contextvars.bind_contextvars(member_id=self._found.member_key)
         return self._found
 
     def _authorization(self) -> str | None:
@@ -98,7 +98,7 @@ class Context:
         return None
 
     async def viewer(self) -> Member | None:
-        found = await self._authenticated()
+        found = await self.authenticated()
         return found.member if found is not None else None
 
     async def require_member(self) -> Member:

@@ -12,6 +12,7 @@ from models import Member as MemberModel
 from resolvers import profile
 from resolvers.messages import inbox
 from resolvers.security.codes import mask_destination
+from resolvers.security.sessions import MemberFields
 from schema.access_log import AccessEventConnection, member_access_log
 from schema.base import (
     AccountStatus,
@@ -102,7 +103,7 @@ class Member(Node):
     pk: strawberry.Private[uuid.UUID]
 
     @classmethod
-    def from_model(cls, row: MemberModel) -> Member:
+    def from_model(cls, row: MemberModel | MemberFields) -> Member:
         return cls(
             id=to_global_id("Member", row.id),
             pk=row.id,

@@ -2,7 +2,8 @@
 
 import datetime as dt
 
-from models import Session
+from models import Member, Session
+from resolvers.security import sessions
 from tests.support import LOGIN, gql, signed_up
 
 ME = "query { me { nationalId } }"
@@ -36,6 +37,24 @@ async def test_me_is_null_without_a_valid_session(client, inbox):
     await signed_up(client, inbox)
     assert await me(client, None) is None
     assert await me(client, "not-a-real-token") is None
+
+
+async def test_the_members_fields_read_with_a_session_are_the_models(client, inbox, app):
+    # `me` is answered from the session's row without building the model: every field
+    # must come out as the model has it (types, time zones, the address's JSON).
+    person = await signed_up(client, inbox)
+    await Member.filter(national_id=person.national_id).update(
+        address={"city": "Riyadh", "district": "Al Olaya", "street": None,
+                 "building_number": "7421", "postal_code": "12211"},
+        iban="SA0380000000608010167519",
+    )
+    found = await sessions.authenticate(runtime=app.state.runtime, access_token=person.access_token)
+    assert found is not None
+    fields = found.member_fields()
+    model = await Member.get(national_id=person.national_id)
+    for name in Member._meta.db_fields:
+        assert getattr(fields, name) == getattr(model, name), name
+        assert type(getattr(fields, name)) is type(getattr(model, name)), name
 
 
 async def test_tokens_are_stored_only_as_hashes(client, inbox):

@@ -101,8 +101,8 @@ class AccountQuery:
         description="The signed-in member, or null when the request carries no valid session."
     )
     async def me(self, info: Info) -> Annotated[Member, strawberry.lazy("schema.member")] | None:
-        member = await info.context.viewer()
-        return member_types.Member.from_model(member) if member else None
+        found = await info.context.authenticated()
+        return member_types.Member.from_model(found.member_fields()) if found else None
 
 
 QUERIES = (AccountQuery,)
