@@ -22,7 +22,7 @@ async def test_an_access_token_lives_fifteen_minutes(
 
     clock.advance(seconds=seconds_later)
     found = await sessions.authenticate(runtime=runtime, access_token=issued.access_token)
-    assert (found is not None and found.session.member_id == member.id) is signed_in
+    assert (found is not None and found.member.id == member.id) is signed_in
 
 
 async def test_a_refresh_token_renews_the_session_for_thirty_days_only(
