@@ -27,7 +27,7 @@ from schema.http import tracing
 from schema.http.downloads import download, verify_page
 from schema.http.graphiql import static_app
 from schema.http.metrics import scrape
-from schema.http.middleware import REQUEST_ID_HEADER, Envelope
+from schema.http.middleware import REQUEST_ID_HEADER, Envelope, GraphQLLane
 from schema.http.view import GraphQLView
 
 _frozen = False
@@ -119,9 +119,10 @@ def create_app(
     async def metrics_endpoint(request: Request) -> Response:
         return await scrape(runtime, request)
 
+    graphql_route = Route("/graphql", graphql, methods=["GET", "POST"])
     app = Starlette(
         routes=[
-            Route("/graphql", graphql, methods=["GET", "POST"]),
+            graphql_route,
             WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
@@ -139,6 +140,7 @@ def create_app(
                 "expose_headers": [REQUEST_ID_HEADER, "WWW-Authenticate", "Retry-After"],
                 "max_age": 600,
             }),
+            Middleware(GraphQLLane, route=graphql_route),
         ],
         lifespan=lifespan,
     )
