@@ -77,8 +77,8 @@ async def authenticate(*, runtime: Runtime, access_token: str) -> Authenticated 
 class Authenticated:
     """What a bearer token opened: its session's id and last use, and its member's row,
     made a model only when a caller asks for it. Most requests only show the member's
-    profile: building the two models was half the lookup's cost, and reading every
-    column of the session a tenth of the statement's."""
+    profile: building the two models cost `me` about 0.015 ms of its 0.26, and reading
+    every column of the session a tenth of the statement's time in the database's thread."""
 
     __slots__ = ("_member", "_member_row", "_session", "last_used_at", "session_id")
 
