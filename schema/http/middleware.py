@@ -134,7 +134,7 @@ class GraphQLLane:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "POST" \
-                and get_route_path(scope) == self.path and _json_body(scope["headers"]):
+                and get_route_path(scope) == self.path and is_json(_content_type(scope["headers"])):
             # What the router would have put in the scope.
             scope["route"], scope["endpoint"], scope["path_params"] = self.route, self.route.endpoint, {}
             await self.route.app(scope, receive, send)
@@ -142,12 +142,17 @@ class GraphQLLane:
         await self.app(scope, receive, send)
 
 
-def _json_body(headers: Any) -> bool:
-    """The raw headers' content type is `application/json` (view.is_json, on bytes)."""
+def _content_type(headers: Any) -> str | None:
     for name, value in headers:
         if name == b"content-type":
-            return value.partition(b";")[0].strip().lower() == b"application/json"
-    return False
+            return value.decode("latin-1")
+    return None
+
+
+def is_json(content_type: str | None) -> bool:
+    """`application/json`, with or without parameters (a charset)."""
+    return content_type is not None \
+        and content_type.partition(";")[0].strip().lower() == "application/json"
 
 
 # The envelope's own headers, which replace any the answer set.

@@ -34,7 +34,7 @@ from resolvers.platform.runtime import Runtime
 from schema.context import Context, bearer_token
 from schema.http.deadlines import Deadlines
 from schema.http.graphiql import graphiql_html
-from schema.http.middleware import noted
+from schema.http.middleware import is_json, noted
 from schema.http.request_errors import localized
 from schema.http.trusted_documents import TrustedDocuments
 from schema.live import LiveHandler, TextWebSocketAdapter, accept_socket
@@ -359,12 +359,6 @@ def only_public_fields(query: str) -> bool:
 
 
 @functools.lru_cache(maxsize=64)
-def is_json(content_type: str | None) -> bool:
-    """`application/json`, with or without parameters (a charset)."""
-    return content_type is not None \
-        and content_type.partition(";")[0].strip().lower() == JSON
-
-
 def wants_graphql_response(request: Request) -> bool:
     """The client names application/graphql-response+json (GraphQL over HTTP) and weighs it at
     least as much as application/json. `*/*`, `application/json` or no Accept keep JSON."""
